@@ -1,0 +1,49 @@
+# regprofile: build, test and run the default example.
+# Tools are pinned and installed into ./bin, which comes first on PATH so
+# that kustomize finds the regprofile function by its bare name.
+
+KUSTOMIZE_VERSION ?= v5.8.1
+BIN := $(CURDIR)/bin
+export PATH := $(BIN):$(PATH)
+export GOTOOLCHAIN := local
+
+GO_PACKAGES := ./...
+
+.PHONY: all build tools example test unit e2e fmt vet bench clean
+
+all: build
+
+## build: compile the function into bin/regprofile
+build:
+	@mkdir -p $(BIN)
+	go build -trimpath -ldflags='-s -w' -o $(BIN)/regprofile ./fn
+
+## tools: install the pinned kustomize into bin/
+tools: $(BIN)/kustomize
+
+$(BIN)/kustomize:
+	@mkdir -p $(BIN)
+	GOBIN=$(BIN) go install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
+
+## example: render the default example (the root kustomization) with real kustomize
+example: build tools
+	kustomize build --enable-alpha-plugins --enable-exec .
+
+## test: vet, unit tests, and the end-to-end tests against real kustomize and kpt
+test: vet unit e2e
+
+unit:
+	go test $(shell go list ./... | grep -v /e2e)
+
+e2e: build tools
+	go test ./e2e/...
+
+fmt:
+	gofmt -w fn e2e
+
+vet:
+	@test -z "$$(gofmt -l fn e2e)" || { echo "gofmt needed:"; gofmt -l fn e2e; exit 1; }
+	go vet $(GO_PACKAGES)
+
+clean:
+	rm -rf $(BIN)

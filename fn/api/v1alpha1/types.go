@@ -1,0 +1,539 @@
+// Package v1alpha1 holds the RegistryProfile API (regprofile.dev/v1alpha1).
+//
+// A RegistryProfile describes how one organisation wants the OpenShift image
+// registry configured, once, with per-platform differences kept apart. The
+// function renders it into the registry's real resources for one platform.
+//
+// Field names under spec.registry deliberately match the operator's own
+// configs.imageregistry.operator.openshift.io spec so that a user can move a
+// value between the two without translating it. Every optional scalar is a
+// pointer so that "not set" differs from "set to the zero value": only what a
+// profile sets, or a rule requires, is emitted.
+package v1alpha1
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+const (
+	// Group is the API group of RegistryProfile.
+	Group = "regprofile.dev"
+	// Version is the API version of this package.
+	Version = "v1alpha1"
+	// APIVersion is apiVersion as written in YAML.
+	APIVersion = Group + "/" + Version
+	// Kind is the kind of the profile.
+	Kind = "RegistryProfile"
+	// TransformerKind is the kind of the (empty) function configuration used
+	// when the function runs as a kustomize transformer and finds the
+	// RegistryProfile among its input items.
+	TransformerKind = "RegistryProfileTransformer"
+)
+
+// RegistryProfile is the function's input: one organisation's registry
+// settings, shared and per platform.
+type RegistryProfile struct {
+	// APIVersion must be regprofile.dev/v1alpha1.
+	APIVersion string `json:"apiVersion"`
+	// Kind must be RegistryProfile.
+	Kind string `json:"kind"`
+	// Metadata is ordinary object metadata. Only name, labels and annotations
+	// are read; the annotations config.kubernetes.io/local-config and
+	// config.kubernetes.io/function belong to kustomize and kpt.
+	Metadata metav1.ObjectMeta `json:"metadata"`
+	// Spec is the profile itself.
+	Spec RegistryProfileSpec `json:"spec"`
+}
+
+// RegistryProfileSpec is what a profile says.
+type RegistryProfileSpec struct {
+	// Platform selects the platform to render: aws-upi, gcp-upi, azure-gov,
+	// rhosp-cinder, baremetal-odf-rgw, vsphere-block or nutanix. Required when
+	// rendering one platform (the render command's --platform overrides it).
+	Platform string `json:"platform,omitempty"`
+
+	// OpenShiftVersion is the target cluster's release as "4.N", from 4.2 to
+	// the newest supported release. Default: the newest supported release.
+	OpenShiftVersion string `json:"openshiftVersion,omitempty"`
+
+	// Registry holds the registry settings shared by every platform. A
+	// platform's own registry settings (spec.platforms.<p>.registry) are
+	// merged over these: nested objects merge field by field, scalars, lists
+	// and maps are replaced, and a storage backend set for a platform
+	// replaces the shared backend.
+	Registry *RegistrySpec `json:"registry,omitempty"`
+
+	// Platforms holds what differs per platform, keyed by platform name.
+	// Only the selected platform's entry is used when rendering.
+	Platforms map[string]PlatformSpec `json:"platforms,omitempty"`
+
+	// Credentials says how the storage credentials secret
+	// image-registry-private-configuration-user reaches the cluster, for
+	// every platform that does not set its own. Never a plaintext value.
+	// Default: none (the operator uses the credentials minted by the Cloud
+	// Credential Operator).
+	Credentials *Credentials `json:"credentials,omitempty"`
+
+	// TrustedCAs are extra certificate authorities for external registries
+	// that the cluster pulls from or pushes to. Rendered as the ConfigMap
+	// openshift-config/registry-cas and image.config.openshift.io/cluster
+	// spec.additionalTrustedCA naming it.
+	TrustedCAs []TrustedCA `json:"trustedCAs,omitempty"`
+
+	// Access grants users, groups and service accounts the registry's
+	// roles. Default: no bindings.
+	Access *Access `json:"access,omitempty"`
+
+	// Pruner configures imagepruner.imageregistry.operator.openshift.io/cluster.
+	// Default: not rendered (the operator keeps its own defaults).
+	Pruner *PrunerSpec `json:"pruner,omitempty"`
+}
+
+// PlatformSpec is what differs on one platform.
+type PlatformSpec struct {
+	// Registry is merged over spec.registry when this platform is rendered.
+	Registry *RegistrySpec `json:"registry,omitempty"`
+
+	// Credentials replaces spec.credentials on this platform.
+	Credentials *Credentials `json:"credentials,omitempty"`
+
+	// PVC describes a volume that the profile creates for the registry; the
+	// registry's storage.pvc.claim is set to its name. Used by
+	// rhosp-cinder, vsphere-block, nutanix and baremetal-odf-rgw (CephFS).
+	PVC *PVCVolume `json:"pvc,omitempty"`
+
+	// Cinder describes the StorageClass that rhosp-cinder creates for the
+	// registry volume.
+	Cinder *CinderClass `json:"cinder,omitempty"`
+
+	// ObjectBucket describes the OpenShift Data Foundation bucket claim that
+	// baremetal-odf-rgw creates and points the registry's S3 storage at.
+	ObjectBucket *ObjectBucket `json:"objectBucket,omitempty"`
+}
+
+// RegistrySpec mirrors the operator's Config spec
+// (configs.imageregistry.operator.openshift.io), field for field, minus what
+// the operator owns (httpSecret, observedConfig, unsupportedConfigOverrides).
+type RegistrySpec struct {
+	// ManagementState is the registry's state: Managed, Unmanaged or
+	// Removed. Removed makes the operator delete the registry and any
+	// storage it manages. Default: unset, except on platforms where the
+	// operator bootstraps the registry as Removed (bare metal, vSphere,
+	// Nutanix), where it is Managed.
+	ManagementState string `json:"managementState,omitempty"`
+
+	// Replicas is the number of registry pods. Limits: 0 or more; 1 with
+	// emptyDir or a ReadWriteOnce volume; 2 or more needs object storage or
+	// a ReadWriteMany volume. Default: 1 on emptyDir and ReadWriteOnce
+	// volumes, 2 otherwise.
+	Replicas *int32 `json:"replicas,omitempty"`
+
+	// RolloutStrategy is the Deployment's strategy: RollingUpdate or
+	// Recreate. Default: Recreate on ReadWriteOnce volumes (the operator
+	// requires it), unset (RollingUpdate) otherwise.
+	RolloutStrategy string `json:"rolloutStrategy,omitempty"`
+
+	// LogLevel is the registry's log level: Normal, Debug, Trace or
+	// TraceAll. OpenShift 4.6 and later. Default: unset (Normal).
+	LogLevel string `json:"logLevel,omitempty"`
+
+	// OperatorLogLevel is the operator's log level: Normal, Debug, Trace or
+	// TraceAll. OpenShift 4.6 and later. Default: unset (Normal).
+	OperatorLogLevel string `json:"operatorLogLevel,omitempty"`
+
+	// ReadOnly puts the registry in read-only mode (pulls only). Default:
+	// unset (false).
+	ReadOnly *bool `json:"readOnly,omitempty"`
+
+	// DisableRedirect makes the registry serve blobs itself instead of
+	// redirecting clients to the storage backend. Default: unset (false),
+	// except true for in-cluster object storage endpoints (*.svc), which
+	// nodes cannot reach through a redirect.
+	DisableRedirect *bool `json:"disableRedirect,omitempty"`
+
+	// DefaultRoute exposes the registry through the route default-route.
+	// Default: unset (false).
+	DefaultRoute *bool `json:"defaultRoute,omitempty"`
+
+	// Routes are extra routes to the registry. Names must be unique and
+	// must not be default-route. Default: none.
+	Routes []Route `json:"routes,omitempty"`
+
+	// Proxy sets the registry's proxy for reaching its storage. Default:
+	// unset (the cluster-wide proxy).
+	Proxy *Proxy `json:"proxy,omitempty"`
+
+	// Requests limits concurrent API requests. Default: unset (unlimited).
+	Requests *Requests `json:"requests,omitempty"`
+
+	// NodeSelector places registry pods on matching nodes. The operator
+	// always adds kubernetes.io/os: linux. Default: unset.
+	NodeSelector map[string]string `json:"nodeSelector,omitempty"`
+
+	// Tolerations let registry pods run on tainted nodes. Default: unset.
+	Tolerations []corev1.Toleration `json:"tolerations,omitempty"`
+
+	// Affinity is the registry pods' affinity. OpenShift 4.5 and later.
+	// Default: unset (the operator spreads two replicas across nodes).
+	Affinity *corev1.Affinity `json:"affinity,omitempty"`
+
+	// TopologySpreadConstraints replace the operator's default spreading.
+	// OpenShift 4.11 and later. Default: unset.
+	TopologySpreadConstraints []corev1.TopologySpreadConstraint `json:"topologySpreadConstraints,omitempty"`
+
+	// Resources are the registry pods' requests and limits. Default: unset
+	// (the operator requests 100m CPU and 256Mi memory).
+	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
+
+	// Storage is the registry's storage. Exactly one backend.
+	Storage *Storage `json:"storage,omitempty"`
+}
+
+// Route is an extra route to the registry.
+type Route struct {
+	// Name of the route. Required; unique; not default-route.
+	Name string `json:"name"`
+	// Hostname of the route. Default: generated by the router.
+	Hostname string `json:"hostname,omitempty"`
+	// SecretName is a TLS secret in openshift-image-registry for the route.
+	// Default: the router's certificate.
+	SecretName string `json:"secretName,omitempty"`
+}
+
+// Proxy is the registry's proxy configuration.
+type Proxy struct {
+	// HTTP is the proxy for http URLs.
+	HTTP string `json:"http,omitempty"`
+	// HTTPS is the proxy for https URLs.
+	HTTPS string `json:"https,omitempty"`
+	// NoProxy lists hosts reached directly, comma separated.
+	NoProxy string `json:"noProxy,omitempty"`
+}
+
+// Requests limits the registry's concurrent requests.
+type Requests struct {
+	// Read limits pulls.
+	Read *RequestLimits `json:"read,omitempty"`
+	// Write limits pushes.
+	Write *RequestLimits `json:"write,omitempty"`
+}
+
+// RequestLimits limits one kind of request.
+type RequestLimits struct {
+	// MaxRunning is the most requests served at once. 0 or more; 0 means
+	// unlimited.
+	MaxRunning *int `json:"maxRunning,omitempty"`
+	// MaxInQueue is the most requests queued. 0 or more; 0 means unlimited.
+	MaxInQueue *int `json:"maxInQueue,omitempty"`
+	// MaxWaitInQueue is how long a request may wait in the queue, as a
+	// duration ("30s"). 0 means unlimited.
+	MaxWaitInQueue *metav1.Duration `json:"maxWaitInQueue,omitempty"`
+}
+
+// Storage is the registry's storage: exactly one backend.
+type Storage struct {
+	// ManagementState says whether the operator manages the storage
+	// (Managed: it may create, reconfigure and delete it) or not
+	// (Unmanaged). Default: Unmanaged for storage the profile provides, so
+	// that removing the registry never deletes a bucket or a volume.
+	ManagementState string `json:"managementState,omitempty"`
+
+	// EmptyDir stores images in the pod's emptyDir: lost on restart. Non-
+	// production only; at most 1 replica.
+	EmptyDir *EmptyDir `json:"emptyDir,omitempty"`
+	// S3 stores images in an S3 bucket (AWS, or ODF/Ceph RGW, NooBaa).
+	S3 *S3 `json:"s3,omitempty"`
+	// GCS stores images in a Google Cloud Storage bucket.
+	GCS *GCS `json:"gcs,omitempty"`
+	// Azure stores images in an Azure blob container.
+	Azure *Azure `json:"azure,omitempty"`
+	// Swift stores images in an OpenStack Swift container.
+	Swift *Swift `json:"swift,omitempty"`
+	// PVC stores images on a persistent volume claim.
+	PVC *PVCStorage `json:"pvc,omitempty"`
+}
+
+// EmptyDir selects emptyDir storage. It has no fields.
+type EmptyDir struct{}
+
+// S3 is S3 storage.
+type S3 struct {
+	// Bucket is the bucket name. Required on aws-upi; set from the bucket
+	// claim on baremetal-odf-rgw.
+	Bucket string `json:"bucket,omitempty"`
+	// Region is the bucket's region. Required: the registry's S3 driver
+	// refuses to start without one, even with a custom endpoint.
+	Region string `json:"region,omitempty"`
+	// RegionEndpoint is a custom S3 endpoint URL with a scheme
+	// (https://s3.example.com). Default: AWS's endpoint for the region.
+	RegionEndpoint string `json:"regionEndpoint,omitempty"`
+	// VirtualHostedStyle addresses the bucket as a host name instead of a
+	// path. OpenShift 4.5 and later. Default: unset (path style).
+	VirtualHostedStyle *bool `json:"virtualHostedStyle,omitempty"`
+	// Encrypt stores images encrypted. Default: unset (false).
+	Encrypt *bool `json:"encrypt,omitempty"`
+	// KeyID is the KMS key used to encrypt; requires encrypt: true.
+	KeyID string `json:"keyID,omitempty"`
+	// CloudFront serves blobs through Amazon CloudFront. Default: unset.
+	CloudFront *CloudFront `json:"cloudFront,omitempty"`
+	// TrustedCA names a ConfigMap in openshift-config whose key
+	// ca-bundle.crt holds the CA of a custom endpoint. OpenShift 4.11 and
+	// later.
+	TrustedCA *ConfigMapRef `json:"trustedCA,omitempty"`
+}
+
+// CloudFront is the S3 CloudFront configuration.
+type CloudFront struct {
+	// BaseURL is the CloudFront distribution's URL. Required.
+	BaseURL string `json:"baseURL"`
+	// PrivateKey selects the key of a secret in openshift-image-registry
+	// holding the CloudFront private key. Required.
+	PrivateKey corev1.SecretKeySelector `json:"privateKey"`
+	// KeypairID is the CloudFront key pair's ID. Required.
+	KeypairID string `json:"keypairID"`
+	// Duration is how long signed URLs stay valid ("20m").
+	Duration *metav1.Duration `json:"duration,omitempty"`
+}
+
+// ConfigMapRef names a ConfigMap.
+type ConfigMapRef struct {
+	// Name of the ConfigMap (a DNS subdomain, at most 253 characters).
+	Name string `json:"name"`
+}
+
+// GCS is Google Cloud Storage.
+type GCS struct {
+	// Bucket is the bucket name. Required on gcp-upi.
+	Bucket string `json:"bucket,omitempty"`
+	// Region is the bucket's location.
+	Region string `json:"region,omitempty"`
+	// ProjectID is the GCP project holding the bucket.
+	ProjectID string `json:"projectID,omitempty"`
+	// KeyID is the KMS key used to encrypt.
+	KeyID string `json:"keyID,omitempty"`
+}
+
+// Azure is Azure blob storage.
+type Azure struct {
+	// AccountName is the storage account. Required on azure-gov.
+	AccountName string `json:"accountName,omitempty"`
+	// Container is the blob container: 3 to 63 characters, lower-case
+	// letters, digits and single hyphens. Required on azure-gov.
+	Container string `json:"container,omitempty"`
+	// CloudName is the Azure environment: AzurePublicCloud,
+	// AzureUSGovernmentCloud, AzureChinaCloud, AzureGermanCloud or
+	// AzureStackCloud. OpenShift 4.6 and later. Default on azure-gov:
+	// AzureUSGovernmentCloud.
+	CloudName string `json:"cloudName,omitempty"`
+	// NetworkAccess says whether the storage account is reached over the
+	// internet (External) or a private endpoint (Internal). OpenShift 4.15
+	// and later. Default: unset (External).
+	NetworkAccess *AzureNetworkAccess `json:"networkAccess,omitempty"`
+}
+
+// AzureNetworkAccess is how the registry reaches its storage account.
+type AzureNetworkAccess struct {
+	// Type is Internal or External.
+	Type string `json:"type,omitempty"`
+	// Internal describes the private endpoint; only with type Internal.
+	Internal *AzureNetworkAccessInternal `json:"internal,omitempty"`
+}
+
+// AzureNetworkAccessInternal describes an Azure private endpoint.
+type AzureNetworkAccessInternal struct {
+	// NetworkResourceGroupName is the virtual network's resource group.
+	NetworkResourceGroupName string `json:"networkResourceGroupName,omitempty"`
+	// VNetName is the virtual network.
+	VNetName string `json:"vnetName,omitempty"`
+	// SubnetName is the subnet for the private endpoint.
+	SubnetName string `json:"subnetName,omitempty"`
+	// PrivateEndpointName is the private endpoint's name.
+	PrivateEndpointName string `json:"privateEndpointName,omitempty"`
+}
+
+// Swift is OpenStack Swift storage.
+type Swift struct {
+	// AuthURL is the Keystone URL.
+	AuthURL string `json:"authURL,omitempty"`
+	// AuthVersion is the Keystone API version.
+	AuthVersion string `json:"authVersion,omitempty"`
+	// Container is the Swift container.
+	Container string `json:"container,omitempty"`
+	// Domain is the Keystone domain name.
+	Domain string `json:"domain,omitempty"`
+	// DomainID is the Keystone domain ID.
+	DomainID string `json:"domainID,omitempty"`
+	// Tenant is the project name.
+	Tenant string `json:"tenant,omitempty"`
+	// TenantID is the project ID.
+	TenantID string `json:"tenantID,omitempty"`
+	// RegionName is the OpenStack region.
+	RegionName string `json:"regionName,omitempty"`
+}
+
+// PVCStorage is persistent volume claim storage.
+type PVCStorage struct {
+	// Claim names a claim in openshift-image-registry. Set from
+	// spec.platforms.<p>.pvc.name when the profile creates the volume.
+	// Never empty: an empty claim makes the operator create and own
+	// image-registry-storage.
+	Claim string `json:"claim,omitempty"`
+}
+
+// Credentials says where the storage credentials come from. Exactly one of
+// externalSecret and existingSecret.
+type Credentials struct {
+	// ExternalSecret renders an external-secrets.io/v1 ExternalSecret that
+	// writes image-registry-private-configuration-user from a secret store.
+	ExternalSecret *ExternalSecretSource `json:"externalSecret,omitempty"`
+	// ExistingSecret says the secret is managed out of band: nothing is
+	// rendered. The keys the backend expects are listed in the docs.
+	ExistingSecret bool `json:"existingSecret,omitempty"`
+}
+
+// ExternalSecretSource maps secret store entries to the registry's keys.
+type ExternalSecretSource struct {
+	// StoreRef is the SecretStore or ClusterSecretStore to read from.
+	StoreRef StoreRef `json:"storeRef"`
+	// Data maps each REGISTRY_STORAGE_* key the backend needs to an entry
+	// in the store. Every key the backend requires must be present.
+	Data map[string]RemoteRef `json:"data"`
+	// RefreshInterval is how often the secret is re-read. Default: 1h0m0s.
+	RefreshInterval *metav1.Duration `json:"refreshInterval,omitempty"`
+}
+
+// StoreRef names a secret store.
+type StoreRef struct {
+	// Name of the store. Required.
+	Name string `json:"name"`
+	// Kind is SecretStore (in openshift-image-registry) or
+	// ClusterSecretStore. Default: SecretStore.
+	Kind string `json:"kind,omitempty"`
+}
+
+// RemoteRef is one entry in a secret store.
+type RemoteRef struct {
+	// Key is the entry's name in the store. Required.
+	Key string `json:"key"`
+	// Property selects a field of a structured entry (a JSON key, or a key
+	// of a Kubernetes secret). Default: the whole entry.
+	Property string `json:"property,omitempty"`
+}
+
+// TrustedCA is one registry's certificate authority.
+type TrustedCA struct {
+	// Registry is the registry's host, with an optional port
+	// ("registry.example.com:5000"). Unique.
+	Registry string `json:"registry"`
+	// PEM holds one or more PEM-encoded CA certificates (public data; a
+	// private key is refused).
+	PEM string `json:"pem"`
+}
+
+// Access grants the registry's roles.
+type Access struct {
+	// Viewers may pull images (ClusterRole registry-viewer).
+	Viewers []Subject `json:"viewers,omitempty"`
+	// Editors may pull and push images (ClusterRole registry-editor).
+	Editors []Subject `json:"editors,omitempty"`
+	// MetricsScrapers may read the registry's metrics (ClusterRole
+	// prometheus-scraper, rendered too). Cluster-wide only.
+	MetricsScrapers []Subject `json:"metricsScrapers,omitempty"`
+}
+
+// Subject is an RBAC subject, optionally limited to one project.
+type Subject struct {
+	// Kind is User, Group or ServiceAccount.
+	Kind string `json:"kind"`
+	// Name of the user, group or service account.
+	Name string `json:"name"`
+	// Namespace of a ServiceAccount (required for it, refused otherwise).
+	Namespace string `json:"namespace,omitempty"`
+	// Project limits the grant to one project (a RoleBinding there).
+	// Default: cluster-wide (a ClusterRoleBinding).
+	Project string `json:"project,omitempty"`
+}
+
+// PrunerSpec mirrors the ImagePruner spec
+// (imagepruners.imageregistry.operator.openshift.io).
+type PrunerSpec struct {
+	// Schedule is a cron schedule ("0 0 * * *"). Default: unset (the
+	// operator runs daily at midnight).
+	Schedule string `json:"schedule,omitempty"`
+	// Suspend stops pruning. Default: unset (false).
+	Suspend *bool `json:"suspend,omitempty"`
+	// KeepTagRevisions is how many revisions of each tag to keep. 0 or
+	// more. Default: unset (3).
+	KeepTagRevisions *int `json:"keepTagRevisions,omitempty"`
+	// KeepYoungerThanDuration keeps images younger than this ("60m").
+	// OpenShift 4.5 and later. Default: unset (60m).
+	KeepYoungerThanDuration *metav1.Duration `json:"keepYoungerThanDuration,omitempty"`
+	// IgnoreInvalidImageReferences keeps pruning when an image reference is
+	// invalid. OpenShift 4.6 and later. Default: unset (the operator's
+	// bootstrap sets true).
+	IgnoreInvalidImageReferences *bool `json:"ignoreInvalidImageReferences,omitempty"`
+	// Resources are the pruner job's requests and limits.
+	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
+	// Affinity is the pruner job's affinity.
+	Affinity *corev1.Affinity `json:"affinity,omitempty"`
+	// NodeSelector places the pruner job on matching nodes.
+	NodeSelector map[string]string `json:"nodeSelector,omitempty"`
+	// Tolerations let the pruner job run on tainted nodes.
+	Tolerations []corev1.Toleration `json:"tolerations,omitempty"`
+	// SuccessfulJobsHistoryLimit is how many finished jobs to keep. 0 or
+	// more. Default: unset (3).
+	SuccessfulJobsHistoryLimit *int32 `json:"successfulJobsHistoryLimit,omitempty"`
+	// FailedJobsHistoryLimit is how many failed jobs to keep. 0 or more.
+	// Default: unset (3).
+	FailedJobsHistoryLimit *int32 `json:"failedJobsHistoryLimit,omitempty"`
+	// LogLevel is the pruner's log level: Normal, Debug, Trace or TraceAll.
+	// OpenShift 4.6 and later.
+	LogLevel string `json:"logLevel,omitempty"`
+}
+
+// PVCVolume is a volume the profile creates for the registry.
+type PVCVolume struct {
+	// Name of the claim in openshift-image-registry. Must not be
+	// image-registry-storage, the operator's own claim. Default:
+	// image-registry-pvc.
+	Name string `json:"name,omitempty"`
+	// Size of the volume. Below 100Gi warns. Default: 100Gi.
+	Size string `json:"size,omitempty"`
+	// AccessMode is ReadWriteOnce (one replica, Recreate) or ReadWriteMany.
+	// Default: ReadWriteOnce, except ReadWriteMany for CephFS.
+	AccessMode string `json:"accessMode,omitempty"`
+	// StorageClassName is the volume's class. Default per platform:
+	// rhosp-cinder the Cinder class, vsphere-block thin-csi, nutanix
+	// nutanix-volume, baremetal-odf-rgw ocs-storagecluster-cephfs.
+	StorageClassName string `json:"storageClassName,omitempty"`
+	// VolumeMode is Filesystem; the registry cannot use Block. Default:
+	// Filesystem.
+	VolumeMode string `json:"volumeMode,omitempty"`
+}
+
+// CinderClass is the StorageClass rhosp-cinder creates.
+type CinderClass struct {
+	// AvailabilityZone is the Cinder availability zone of the volume.
+	// Required. OpenShift does not check that it exists.
+	AvailabilityZone string `json:"availabilityZone,omitempty"`
+	// StorageClassName is the StorageClass's name. Default:
+	// image-registry-cinder.
+	StorageClassName string `json:"storageClassName,omitempty"`
+}
+
+// ObjectBucket is an OpenShift Data Foundation bucket claim.
+type ObjectBucket struct {
+	// StorageClassName is ocs-storagecluster-ceph-rgw (Ceph RGW) or
+	// openshift-storage.noobaa.io (NooBaa). Default:
+	// ocs-storagecluster-ceph-rgw.
+	StorageClassName string `json:"storageClassName,omitempty"`
+	// BucketName is the bucket's fixed name, so that the registry can name
+	// it before the claim exists. Default: image-registry-bucket.
+	BucketName string `json:"bucketName,omitempty"`
+	// Endpoint is the S3 endpoint URL: a scheme and no port. Default: the
+	// in-cluster service of the selected class
+	// (http://rook-ceph-rgw-ocs-storagecluster-cephobjectstore.openshift-storage.svc
+	// or https://s3.openshift-storage.svc).
+	Endpoint string `json:"endpoint,omitempty"`
+}

@@ -1,0 +1,114 @@
+// Package diag holds what every stage reports to the user: findings with a
+// severity, the profile field they are about and how to fix them.
+package diag
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Severity of a finding, as in the KRM functions specification.
+type Severity string
+
+const (
+	Error   Severity = "error"
+	Warning Severity = "warning"
+	Info    Severity = "info"
+)
+
+// Finding is one thing the user should know about their profile.
+type Finding struct {
+	Severity Severity
+	// Path is the profile field the finding is about, in dotted form
+	// ("spec.registry.storage.s3.region"); empty for the whole document.
+	Path string
+	// Message says what is wrong.
+	Message string
+	// Fix says what to do about it; empty when the message says it.
+	Fix string
+}
+
+// Errorf returns an error finding.
+func Errorf(path, fix, format string, args ...any) Finding {
+	return Finding{Severity: Error, Path: path, Message: fmt.Sprintf(format, args...), Fix: fix}
+}
+
+// Warnf returns a warning finding.
+func Warnf(path, fix, format string, args ...any) Finding {
+	return Finding{Severity: Warning, Path: path, Message: fmt.Sprintf(format, args...), Fix: fix}
+}
+
+// Text is the finding as one line, without the file: "path: message; fix".
+func (f Finding) Text() string {
+	var b strings.Builder
+	if f.Path != "" {
+		b.WriteString(f.Path)
+		b.WriteString(": ")
+	}
+	b.WriteString(f.Message)
+	if f.Fix != "" {
+		b.WriteString("; fix: ")
+		b.WriteString(f.Fix)
+	}
+	return b.String()
+}
+
+// Findings is a list of findings; as an error it reports the error ones.
+type Findings []Finding
+
+// HasErrors reports whether any finding is an error.
+func (fs Findings) HasErrors() bool {
+	for _, f := range fs {
+		if f.Severity == Error {
+			return true
+		}
+	}
+	return false
+}
+
+// Sorted returns the findings errors first, then by path and message, so
+// that output does not depend on the order rules ran in.
+func (fs Findings) Sorted() Findings {
+	out := append(Findings(nil), fs...)
+	rank := map[Severity]int{Error: 0, Warning: 1, Info: 2}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if rank[a.Severity] != rank[b.Severity] {
+			return rank[a.Severity] < rank[b.Severity]
+		}
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		return a.Message < b.Message
+	})
+	return out
+}
+
+// Error implements error.
+func (fs Findings) Error() string {
+	var lines []string
+	for _, f := range fs.Sorted() {
+		if f.Severity == Error {
+			lines = append(lines, f.Text())
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Path builds dotted field paths.
+type Path string
+
+// Child appends a field name.
+func (p Path) Child(name string) Path {
+	if p == "" {
+		return Path(name)
+	}
+	return Path(string(p) + "." + name)
+}
+
+// Index appends a list index.
+func (p Path) Index(i int) Path { return Path(fmt.Sprintf("%s[%d]", p, i)) }
+
+// String returns the path.
+func (p Path) String() string { return string(p) }

@@ -1,0 +1,168 @@
+// Package krm runs regprofile as a KRM function (kustomize, kpt): it finds
+// the RegistryProfile, renders it, and returns the rendered objects with
+// every other input item passed through untouched.
+package krm
+
+import (
+	"fmt"
+
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"regprofile.dev/regprofile/fn/api/v1alpha1"
+	"regprofile.dev/regprofile/fn/diag"
+	"regprofile.dev/regprofile/fn/profile"
+	"regprofile.dev/regprofile/fn/render"
+)
+
+// LocalConfigAnnotation keeps an object out of kustomize's and kpt's output
+// and off the cluster.
+const LocalConfigAnnotation = "config.kubernetes.io/local-config"
+
+// Processor is the function. As a generator its functionConfig is the
+// RegistryProfile; as a transformer its functionConfig is a
+// RegistryProfileTransformer (or absent) and the profile is an input item.
+type Processor struct {
+	// Options are passed to every render.
+	Options render.Options
+}
+
+// Process implements framework.ResourceListProcessor.
+func (p Processor) Process(rl *framework.ResourceList) error {
+	node, err := findProfile(rl)
+	if err != nil {
+		rl.Results = append(rl.Results, &framework.Result{Severity: framework.Error, Message: err.Error()})
+		return rl.Results
+	}
+	ref := &yaml.ResourceIdentifier{
+		TypeMeta: yaml.TypeMeta{APIVersion: node.GetApiVersion(), Kind: node.GetKind()},
+		NameMeta: yaml.NameMeta{Name: node.GetName(), Namespace: node.GetNamespace()},
+	}
+	file := sourceFile(node)
+
+	var rendered []*yaml.RNode
+	prof, fs := profile.Decode(node)
+	if !fs.HasErrors() {
+		objs, more := render.Render(prof, p.Options)
+		fs = append(fs, more...)
+		for _, o := range objs {
+			rn, err := o.RNode()
+			if err != nil {
+				return err
+			}
+			rendered = append(rendered, rn)
+		}
+	}
+	rl.Results = append(rl.Results, results(fs, ref, file)...)
+	if fs.HasErrors() {
+		return rl.Results
+	}
+	items, err := merge(rl.Items, rendered, node.GetName())
+	if err != nil {
+		rl.Results = append(rl.Results, &framework.Result{Severity: framework.Error, Message: err.Error(), ResourceRef: ref})
+		return rl.Results
+	}
+	if err := keepLocal(node); err != nil {
+		return err
+	}
+	rl.Items = items
+	return nil
+}
+
+// findProfile picks the profile: the functionConfig when it is one
+// (generator), else the one RegistryProfile among the items (transformer).
+func findProfile(rl *framework.ResourceList) (*yaml.RNode, error) {
+	fc := rl.FunctionConfig
+	if fc != nil && fc.GetKind() == v1alpha1.Kind {
+		return fc, nil
+	}
+	if fc != nil && fc.GetKind() != "" && fc.GetKind() != v1alpha1.TransformerKind {
+		return nil, fmt.Errorf("functionConfig is a %s; regprofile takes a %s (generator) or a %s (transformer)", fc.GetKind(), v1alpha1.Kind, v1alpha1.TransformerKind)
+	}
+	var found []*yaml.RNode
+	for _, it := range rl.Items {
+		if it.GetKind() == v1alpha1.Kind {
+			found = append(found, it)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, fmt.Errorf("no %s among the %d input items; add one (apiVersion %s) to the kustomization's resources", v1alpha1.Kind, len(rl.Items), v1alpha1.APIVersion)
+	case 1:
+		return found[0], nil
+	}
+	names := ""
+	for i, f := range found {
+		if i > 0 {
+			names += ", "
+		}
+		names += f.GetName()
+	}
+	return nil, fmt.Errorf("%d %ss among the input items (%s); one render takes exactly one", len(found), v1alpha1.Kind, names)
+}
+
+// merge returns the input items with this profile's earlier output replaced
+// by the new one. An input object that the new output would overwrite but
+// that this profile did not render is a conflict, never silently replaced.
+func merge(items, rendered []*yaml.RNode, owner string) ([]*yaml.RNode, error) {
+	ids := map[string]bool{}
+	for _, rn := range rendered {
+		ids[identity(rn)] = true
+	}
+	out := make([]*yaml.RNode, 0, len(items)+len(rendered))
+	for _, it := range items {
+		if it.GetAnnotations()[render.OwnerAnnotation] == owner && it.GetKind() != v1alpha1.Kind {
+			continue // our own earlier output
+		}
+		if ids[identity(it)] {
+			return nil, fmt.Errorf("the rendered %s would replace an input resource of the same name; remove it from the kustomization, or let the profile own it", identity(it))
+		}
+		out = append(out, it)
+	}
+	return append(out, rendered...), nil
+}
+
+func identity(rn *yaml.RNode) string {
+	id := rn.GetApiVersion() + " " + rn.GetKind() + " " + rn.GetName()
+	if ns := rn.GetNamespace(); ns != "" {
+		id = rn.GetApiVersion() + " " + rn.GetKind() + " " + ns + "/" + rn.GetName()
+	}
+	return id
+}
+
+// keepLocal marks the profile local-config, so that kustomize drops it from
+// its output while kpt keeps it in the package.
+func keepLocal(node *yaml.RNode) error {
+	if node.GetAnnotations()[LocalConfigAnnotation] == "true" {
+		return nil
+	}
+	return node.PipeE(yaml.SetAnnotation(LocalConfigAnnotation, "true"))
+}
+
+// sourceFile is the file the profile came from, when the orchestrator said.
+func sourceFile(node *yaml.RNode) string {
+	a := node.GetAnnotations()
+	if p := a[kioutil.PathAnnotation]; p != "" {
+		return p
+	}
+	return a[kioutil.LegacyPathAnnotation]
+}
+
+func results(fs diag.Findings, ref *yaml.ResourceIdentifier, file string) framework.Results {
+	var out framework.Results
+	for _, f := range fs.Sorted() {
+		res := &framework.Result{Severity: framework.Severity(f.Severity), Message: f.Message, ResourceRef: ref}
+		if f.Fix != "" {
+			res.Message += "; fix: " + f.Fix
+		}
+		if f.Path != "" {
+			res.Field = &framework.Field{Path: f.Path}
+		}
+		if file != "" {
+			res.File = &framework.File{Path: file}
+		}
+		out = append(out, res)
+	}
+	return out
+}

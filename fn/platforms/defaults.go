@@ -1,0 +1,106 @@
+package platforms
+
+import (
+	operatorv1 "github.com/openshift/api/operator/v1"
+
+	imageregistryv1 "github.com/openshift/api/imageregistry/v1"
+
+	"regprofile.dev/regprofile/fn/api/v1alpha1"
+	"regprofile.dev/regprofile/fn/profile"
+)
+
+// Defaults every platform shares, and the operator's own names.
+const (
+	DefaultPVCName    = "image-registry-pvc"
+	DefaultPVCSize    = "100Gi"
+	OperatorClaimName = "image-registry-storage" // created and owned by the operator
+	ReadWriteOnce     = "ReadWriteOnce"
+	ReadWriteMany     = "ReadWriteMany"
+	Filesystem        = "Filesystem"
+	Recreate          = "Recreate"
+	RollingUpdate     = "RollingUpdate"
+)
+
+// ApplyDefaults runs the platform's defaults, then the ones all platforms
+// share. It only fills what is unset; rules then judge the result.
+func ApplyDefaults(p Platform, r *profile.Resolved) {
+	p.Default(r)
+	storage := r.Storage()
+	backends := profile.Backends(storage)
+
+	if r.PVC != nil {
+		setString(r, &r.PVC.Name, "pvc.name", DefaultPVCName)
+		setString(r, &r.PVC.Size, "pvc.size", DefaultPVCSize)
+		setString(r, &r.PVC.AccessMode, "pvc.accessMode", ReadWriteOnce)
+		setString(r, &r.PVC.VolumeMode, "pvc.volumeMode", Filesystem)
+		if len(backends) == 0 {
+			storage.PVC = &v1alpha1.PVCStorage{}
+			backends = []string{profile.PVC}
+		}
+		if storage.PVC != nil && storage.PVC.Claim == "" {
+			storage.PVC.Claim = r.PVC.Name
+			r.SetDefault("registry.storage.pvc.claim")
+		}
+	}
+
+	single := len(backends) == 1
+	rwo := r.PVC != nil && r.PVC.AccessMode == ReadWriteOnce
+	if r.Registry.Replicas == nil {
+		// One pod when the storage cannot be shared, two for availability
+		// otherwise; a user-named claim of unknown access mode gets one,
+		// the safe choice.
+		n := int32(2)
+		if single && (backends[0] == profile.EmptyDir || (backends[0] == profile.PVC && (r.PVC == nil || rwo))) {
+			n = 1
+		}
+		r.Registry.Replicas = &n
+		r.SetDefault("registry.replicas")
+	}
+	if r.Registry.RolloutStrategy == "" && single && backends[0] == profile.PVC && *r.Registry.Replicas == 1 {
+		// The operator refuses a ReadWriteOnce claim unless pods are
+		// replaced rather than rolled.
+		r.Registry.RolloutStrategy = Recreate
+		r.SetDefault("registry.rolloutStrategy")
+	}
+	if storage.ManagementState == "" && single && backends[0] != profile.EmptyDir {
+		// Storage the profile provides must outlive the registry: with
+		// Managed, deleting the Config or setting Removed deletes it.
+		storage.ManagementState = imageregistryv1.StorageManagementStateUnmanaged
+		r.SetDefault("registry.storage.managementState")
+	}
+}
+
+// setManaged sets managementState: Managed on platforms where the operator
+// bootstraps the registry as Removed for want of storage.
+func setManaged(r *profile.Resolved) {
+	if r.Registry.ManagementState == "" {
+		r.Registry.ManagementState = string(operatorv1.Managed)
+		r.SetDefault("registry.managementState")
+	}
+}
+
+// defaultVolume gives a block-storage platform a volume when the profile
+// chose no storage at all, and fills the volume's class.
+func defaultVolume(r *profile.Resolved, storageClass string) {
+	if r.PVC == nil && len(profile.Backends(r.Registry.Storage)) == 0 {
+		r.PVC = &v1alpha1.PVCVolume{}
+		r.SetDefault("pvc")
+	}
+	if r.PVC != nil {
+		setString(r, &r.PVC.StorageClassName, "pvc.storageClassName", storageClass)
+	}
+}
+
+func setString(r *profile.Resolved, field *string, rel, value string) {
+	if *field == "" && value != "" {
+		*field = value
+		r.SetDefault(rel)
+	}
+}
+
+func setBool(r *profile.Resolved, field **bool, rel string, value bool) {
+	if *field == nil {
+		*field = &value
+		r.SetDefault(rel)
+	}
+}

@@ -1,0 +1,24 @@
+package platforms
+
+import (
+	"regprofile.dev/regprofile/fn/kobj"
+	"regprofile.dev/regprofile/fn/profile"
+)
+
+// volumeObjects renders the claim a PVC platform creates for the registry.
+// Class, access mode, volume mode and size are always written out: they are
+// immutable (size may only grow), and leaving one to the API server's
+// defaults makes the next apply fail or drift.
+func volumeObjects(r *profile.Resolved) []*kobj.Object {
+	if r.PVC == nil {
+		return nil
+	}
+	return []*kobj.Object{kobj.New("v1", "PersistentVolumeClaim", kobj.RegistryNamespace, r.PVC.Name, map[string]any{
+		"spec": map[string]any{
+			"accessModes":      []string{r.PVC.AccessMode},
+			"storageClassName": r.PVC.StorageClassName,
+			"volumeMode":       r.PVC.VolumeMode,
+			"resources":        map[string]any{"requests": map[string]any{"storage": r.PVC.Size}},
+		},
+	})}
+}

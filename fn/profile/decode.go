@@ -1,0 +1,302 @@
+// Package profile decodes a RegistryProfile strictly and resolves it for one
+// platform: the shared settings with the platform's own merged over them,
+// remembering which layer set what so that findings name the field the user
+// actually wrote.
+package profile
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"regprofile.dev/regprofile/fn/api/v1alpha1"
+	"regprofile.dev/regprofile/fn/diag"
+)
+
+// DecodeBytes decodes a file that must hold exactly one RegistryProfile.
+func DecodeBytes(data []byte) (*v1alpha1.RegistryProfile, diag.Findings) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var docs []*yaml.Node
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, diag.Findings{diag.Errorf("", "fix the YAML syntax", "not valid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))}
+		}
+		if n.Kind == yaml.DocumentNode && len(n.Content) == 1 && n.Content[0].Tag == "!!null" {
+			continue // an empty document between separators
+		}
+		docs = append(docs, &n)
+	}
+	switch len(docs) {
+	case 0:
+		return nil, diag.Findings{diag.Errorf("", "write a RegistryProfile (apiVersion "+v1alpha1.APIVersion+", kind "+v1alpha1.Kind+")", "the file is empty")}
+	case 1:
+	default:
+		return nil, diag.Findings{diag.Errorf("", "keep one RegistryProfile per file", "the file holds %d YAML documents; a profile file holds exactly one", len(docs))}
+	}
+	root := docs[0]
+	if root.Kind == yaml.DocumentNode {
+		root = root.Content[0]
+	}
+	return Decode(yaml.NewRNode(root))
+}
+
+// Decode decodes one RegistryProfile node. Unknown fields and values of the
+// wrong type are errors naming the field path; an unknown field gets a
+// "did you mean" suggestion when a known field is close.
+func Decode(node *yaml.RNode) (*v1alpha1.RegistryProfile, diag.Findings) {
+	if node.YNode().Kind != yaml.MappingNode {
+		return nil, diag.Findings{diag.Errorf("", "write a RegistryProfile object", "expected a YAML object, got %s", describeNode(node.YNode()))}
+	}
+	if fs := checkIdentity(node); fs != nil {
+		return nil, fs
+	}
+	var fs diag.Findings
+	checkNode(node.YNode(), reflect.TypeOf(v1alpha1.RegistryProfile{}), "", &fs)
+	if fs.HasErrors() {
+		return nil, fs.Sorted()
+	}
+	data, err := node.MarshalJSON()
+	if err != nil {
+		return nil, diag.Findings{diag.Errorf("", "", "cannot read the profile: %v", err)}
+	}
+	var p v1alpha1.RegistryProfile
+	if err := json.Unmarshal(data, &p); err != nil {
+		// checkNode catches type errors with their paths; this is a backstop.
+		return nil, diag.Findings{diag.Errorf("", "", "cannot decode the profile: %v", err)}
+	}
+	return &p, nil
+}
+
+func checkIdentity(node *yaml.RNode) diag.Findings {
+	var fs diag.Findings
+	if got := node.GetApiVersion(); got != v1alpha1.APIVersion {
+		fs = append(fs, diag.Errorf("apiVersion", "set apiVersion: "+v1alpha1.APIVersion, "expected %q, got %q", v1alpha1.APIVersion, got))
+	}
+	if got := node.GetKind(); got != v1alpha1.Kind {
+		fs = append(fs, diag.Errorf("kind", "set kind: "+v1alpha1.Kind, "expected %q, got %q", v1alpha1.Kind, got))
+	}
+	if node.GetName() == "" {
+		fs = append(fs, diag.Errorf("metadata.name", "name the profile, e.g. metadata.name: registry", "a profile needs a name"))
+	}
+	return fs
+}
+
+var unmarshalerType = reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()
+
+// checkNode walks a YAML node alongside the Go type it decodes into and
+// reports unknown fields and type mismatches with their paths. encoding/json
+// alone would stop at the first problem and could not suggest a field name.
+func checkNode(n *yaml.Node, t reflect.Type, path diag.Path, fs *diag.Findings) {
+	for n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n.Tag == "!!null" {
+		return // null means unset, for every field
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if reflect.PointerTo(t).Implements(unmarshalerType) {
+		checkCustom(n, t, path, fs)
+		return
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			*fs = append(*fs, typeMismatch(path, "an object", n))
+			return
+		}
+		fields := jsonFields(t)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			key, val := n.Content[i].Value, n.Content[i+1]
+			f, ok := fields[key]
+			if !ok {
+				*fs = append(*fs, unknownField(path, key, fields))
+				continue
+			}
+			checkNode(val, f.Type, path.Child(key), fs)
+		}
+	case reflect.Map:
+		if n.Kind != yaml.MappingNode {
+			*fs = append(*fs, typeMismatch(path, "an object", n))
+			return
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			checkNode(n.Content[i+1], t.Elem(), path.Child(n.Content[i].Value), fs)
+		}
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			*fs = append(*fs, typeMismatch(path, "a list", n))
+			return
+		}
+		for i, item := range n.Content {
+			checkNode(item, t.Elem(), path.Index(i), fs)
+		}
+	case reflect.String:
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
+			*fs = append(*fs, typeMismatch(path, "a string", n))
+		}
+	case reflect.Bool:
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+			*fs = append(*fs, typeMismatch(path, "true or false", n))
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+			*fs = append(*fs, typeMismatch(path, "a whole number", n))
+			return
+		}
+		if _, err := strconv.ParseInt(n.Value, 0, t.Bits()); err != nil {
+			*fs = append(*fs, diag.Errorf(path.String(), "", "%s is out of range for a %d-bit number", n.Value, t.Bits()))
+		}
+	case reflect.Interface:
+		// Any value is accepted.
+	default:
+		*fs = append(*fs, diag.Errorf(path.String(), "", "cannot check a value of Go type %s", t))
+	}
+}
+
+// checkCustom decodes a value whose type parses itself (durations,
+// quantities, int-or-string) so that a parse error carries the path.
+func checkCustom(n *yaml.Node, t reflect.Type, path diag.Path, fs *diag.Findings) {
+	var v any
+	err := n.Decode(&v)
+	if err == nil {
+		var data []byte
+		if data, err = json.Marshal(v); err == nil {
+			err = json.Unmarshal(data, reflect.New(t).Interface())
+		}
+	}
+	if err != nil {
+		what := strings.TrimPrefix(t.String(), "v1.")
+		*fs = append(*fs, diag.Errorf(path.String(), "", "not a valid %s: %v", what, err))
+	}
+}
+
+type jsonField struct {
+	Type reflect.Type
+}
+
+// jsonFields maps a struct's JSON field names to their types, following
+// inlined and embedded structs as encoding/json does.
+func jsonFields(t reflect.Type) map[string]jsonField {
+	out := map[string]jsonField{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if (f.Anonymous && name == "") || strings.Contains(opts, "inline") {
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			for k, v := range jsonFields(ft) {
+				out[k] = v
+			}
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = jsonField{Type: f.Type}
+	}
+	return out
+}
+
+func unknownField(path diag.Path, key string, fields map[string]jsonField) diag.Finding {
+	names := make([]string, 0, len(fields))
+	for k := range fields {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	if best := Closest(key, names); best != "" {
+		return diag.Errorf(path.Child(key).String(), "", "unknown field %q; did you mean %q?", key, best)
+	}
+	return diag.Errorf(path.Child(key).String(), "remove it; known fields here: "+strings.Join(names, ", "), "unknown field %q", key)
+}
+
+func typeMismatch(path diag.Path, want string, n *yaml.Node) diag.Finding {
+	fix := ""
+	if want == "a string" && n.Kind == yaml.ScalarNode {
+		fix = fmt.Sprintf("quote the value: %q", n.Value)
+	}
+	return diag.Errorf(path.String(), fix, "expected %s, got %s", want, describeNode(n))
+}
+
+func describeNode(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "an object"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	switch n.Tag {
+	case "!!str":
+		return fmt.Sprintf("the string %q", n.Value)
+	case "!!int":
+		return "the number " + n.Value
+	case "!!float":
+		return "the number " + n.Value
+	case "!!bool":
+		return n.Value
+	}
+	return strconv.Quote(n.Value)
+}
+
+// Closest returns the candidate nearest to s by edit distance, or "" when
+// none is near enough to be a likely typo.
+func Closest(s string, candidates []string) string {
+	best, bestDist := "", -1
+	for _, c := range candidates {
+		d := editDistance(strings.ToLower(s), strings.ToLower(c))
+		if bestDist < 0 || d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	limit := len(s) / 3
+	if limit < 2 {
+		limit = 2
+	}
+	if bestDist < 0 || bestDist > limit {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

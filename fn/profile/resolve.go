@@ -1,0 +1,164 @@
+package profile
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+
+	"regprofile.dev/regprofile/fn/api/v1alpha1"
+	"regprofile.dev/regprofile/fn/diag"
+)
+
+// Resolved is a profile as it applies to one platform: the shared settings
+// with the platform's merged over them. Later stages default, validate and
+// render it; none of them looks at the raw profile again.
+type Resolved struct {
+	// Name is the profile's metadata.name.
+	Name string
+	// Platform is the platform being rendered.
+	Platform string
+	// Version is the target OpenShift release.
+	Version Version
+
+	Registry     v1alpha1.RegistrySpec
+	Credentials  *v1alpha1.Credentials
+	PVC          *v1alpha1.PVCVolume
+	Cinder       *v1alpha1.CinderClass
+	ObjectBucket *v1alpha1.ObjectBucket
+	TrustedCAs   []v1alpha1.TrustedCA
+	Access       *v1alpha1.Access
+	Pruner       *v1alpha1.PrunerSpec
+
+	// fromPlatform holds the relative paths ("registry.replicas",
+	// "credentials") whose value came from spec.platforms.<p>.
+	fromPlatform map[string]bool
+	// defaulted holds the relative paths that a default filled in.
+	defaulted map[string]bool
+}
+
+// Resolve merges the platform's settings over the shared ones. It does not
+// validate: the platform name and version are checked by the caller.
+func Resolve(p *v1alpha1.RegistryProfile, platform string, version Version) *Resolved {
+	r := &Resolved{
+		Name:         p.Metadata.Name,
+		Platform:     platform,
+		Version:      version,
+		TrustedCAs:   clone(p.Spec.TrustedCAs),
+		Access:       clone(p.Spec.Access),
+		Pruner:       clone(p.Spec.Pruner),
+		Credentials:  clone(p.Spec.Credentials),
+		fromPlatform: map[string]bool{},
+		defaulted:    map[string]bool{},
+	}
+	if p.Spec.Registry != nil {
+		r.Registry = *clone(p.Spec.Registry)
+	}
+	ps, ok := p.Spec.Platforms[platform]
+	if !ok {
+		return r
+	}
+	ps = *clone(&ps)
+	if ps.Registry != nil {
+		// A backend chosen for the platform replaces the shared one rather
+		// than joining it: two backends is the operator's
+		// MultiStoragesError, and a platform's storage is the point of
+		// having platforms.
+		if ps.Registry.Storage != nil && len(Backends(ps.Registry.Storage)) > 0 && r.Registry.Storage != nil {
+			r.Registry.Storage = &v1alpha1.Storage{ManagementState: r.Registry.Storage.ManagementState}
+		}
+		mergeStruct(reflect.ValueOf(&r.Registry).Elem(), reflect.ValueOf(ps.Registry).Elem(), "registry", r.fromPlatform)
+	}
+	if ps.Credentials != nil {
+		r.Credentials = ps.Credentials
+		r.fromPlatform["credentials"] = true
+	}
+	r.PVC, r.Cinder, r.ObjectBucket = ps.PVC, ps.Cinder, ps.ObjectBucket
+	return r
+}
+
+// mergeStruct copies every set field of src over dst. Structs of this API
+// merge field by field; anything else (scalars, lists, maps, Kubernetes
+// types such as affinity) is replaced whole, which is what a reader of a
+// platform section expects.
+func mergeStruct(dst, src reflect.Value, path string, set map[string]bool) {
+	t := src.Type()
+	for i := 0; i < t.NumField(); i++ {
+		sf, df := src.Field(i), dst.Field(i)
+		if sf.IsZero() {
+			continue
+		}
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		child := path + "." + name
+		if sf.Kind() == reflect.Pointer && sf.Elem().Kind() == reflect.Struct && ownType(sf.Elem().Type()) && !df.IsNil() {
+			mergeStruct(df.Elem(), sf.Elem(), child, set)
+			continue
+		}
+		df.Set(sf)
+		set[child] = true
+	}
+}
+
+func ownType(t reflect.Type) bool {
+	return t.PkgPath() == reflect.TypeOf(v1alpha1.RegistrySpec{}).PkgPath()
+}
+
+// clone deep-copies an API value, so that defaulting never writes into the
+// decoded profile (which a caller may render for several platforms).
+func clone[T any](v T) T {
+	var out T
+	data, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // API types always marshal
+	}
+	if err := json.Unmarshal(data, &out); err != nil {
+		panic(err)
+	}
+	return out
+}
+
+// Path returns the profile field a relative path ("registry.replicas",
+// "pvc.size", "pruner.schedule") stands for, following the layer that set
+// it: a value from spec.platforms.<p> is reported there, anything else under
+// spec.
+func (r *Resolved) Path(rel string) diag.Path {
+	root, _, _ := strings.Cut(rel, ".")
+	root, _, _ = strings.Cut(root, "[")
+	switch root {
+	case "pvc", "cinder", "objectBucket":
+		return r.platformPath(rel)
+	case "registry", "credentials":
+		for p := rel; p != ""; p = parent(p) {
+			if r.fromPlatform[p] {
+				return r.platformPath(rel)
+			}
+		}
+	}
+	return diag.Path("spec").Child(rel)
+}
+
+func (r *Resolved) platformPath(rel string) diag.Path {
+	return diag.Path("spec.platforms").Child(r.Platform).Child(rel)
+}
+
+func parent(p string) string {
+	i := strings.LastIndexAny(p, ".[")
+	if i < 0 {
+		return ""
+	}
+	return p[:i]
+}
+
+// SetDefault records that a default filled the value at rel, so that a rule
+// can tell "the user set 2" from "2 was implied".
+func (r *Resolved) SetDefault(rel string) { r.defaulted[rel] = true }
+
+// IsDefaulted reports whether rel was filled by a default.
+func (r *Resolved) IsDefaulted(rel string) bool { return r.defaulted[rel] }
+
+// Storage returns the registry's storage, creating it when unset.
+func (r *Resolved) Storage() *v1alpha1.Storage {
+	if r.Registry.Storage == nil {
+		r.Registry.Storage = &v1alpha1.Storage{}
+	}
+	return r.Registry.Storage
+}

@@ -1,0 +1,48 @@
+package profile
+
+import "regprofile.dev/regprofile/fn/api/v1alpha1"
+
+// Backend names, as the keys under spec.storage.
+const (
+	EmptyDir = "emptyDir"
+	S3       = "s3"
+	GCS      = "gcs"
+	Azure    = "azure"
+	Swift    = "swift"
+	PVC      = "pvc"
+)
+
+// Backends returns the backends a storage stanza sets, in a fixed order.
+func Backends(s *v1alpha1.Storage) []string {
+	if s == nil {
+		return nil
+	}
+	var out []string
+	for _, b := range []struct {
+		name string
+		set  bool
+	}{
+		{EmptyDir, s.EmptyDir != nil}, {S3, s.S3 != nil}, {GCS, s.GCS != nil},
+		{Azure, s.Azure != nil}, {Swift, s.Swift != nil}, {PVC, s.PVC != nil},
+	} {
+		if b.set {
+			out = append(out, b.name)
+		}
+	}
+	return out
+}
+
+// CredentialKeys lists, per backend, the keys of
+// image-registry-private-configuration-user the operator reads. Required
+// keys must all be present when the secret exists; the operator refuses a
+// partial secret. Backends absent here take no credentials.
+var CredentialKeys = map[string]struct{ Required, Optional []string }{
+	S3:    {Required: []string{"REGISTRY_STORAGE_S3_ACCESSKEY", "REGISTRY_STORAGE_S3_SECRETKEY"}},
+	GCS:   {Required: []string{"REGISTRY_STORAGE_GCS_KEYFILE"}},
+	Azure: {Required: []string{"REGISTRY_STORAGE_AZURE_ACCOUNTKEY"}},
+	Swift: {Optional: []string{
+		"REGISTRY_STORAGE_SWIFT_USERNAME", "REGISTRY_STORAGE_SWIFT_PASSWORD",
+		"REGISTRY_STORAGE_SWIFT_APPLICATIONCREDENTIALID", "REGISTRY_STORAGE_SWIFT_APPLICATIONCREDENTIALNAME",
+		"REGISTRY_STORAGE_SWIFT_APPLICATIONCREDENTIALSECRET",
+	}},
+}

@@ -1,0 +1,213 @@
+// Package render turns a RegistryProfile into the registry's resources for
+// one platform. Data flows one way: select the platform, resolve the
+// platform's settings over the shared ones, default, validate, build the
+// objects, annotate. Nothing is built when validation finds an error.
+package render
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"regprofile.dev/regprofile/fn/api/v1alpha1"
+	"regprofile.dev/regprofile/fn/diag"
+	"regprofile.dev/regprofile/fn/kobj"
+	"regprofile.dev/regprofile/fn/platforms"
+	"regprofile.dev/regprofile/fn/profile"
+	"regprofile.dev/regprofile/fn/rules"
+)
+
+// Names of what regprofile renders.
+const (
+	// OwnerAnnotation marks every rendered object with the profile it came
+	// from, so that a re-run (kpt fn render) replaces its own earlier
+	// output instead of duplicating it, and never touches anything else.
+	OwnerAnnotation = "regprofile.dev/profile"
+
+	CredentialsSecret = "image-registry-private-configuration-user"
+	TrustedCAConfigMap = "registry-cas"
+	singleton          = "cluster"
+)
+
+// Options change how a profile renders.
+type Options struct {
+	// Platform overrides spec.platform when set.
+	Platform string
+}
+
+// Render renders a profile for one platform. It returns the objects in a
+// fixed order, or none and the findings that stopped it. Warnings come
+// back with objects.
+func Render(p *v1alpha1.RegistryProfile, opts Options) ([]*kobj.Object, diag.Findings) {
+	plat, version, fs := rules.CheckSelection(p, opts.Platform)
+	if fs.HasErrors() {
+		return nil, fs.Sorted()
+	}
+	r := profile.Resolve(p, plat.Name(), version)
+	platforms.ApplyDefaults(plat, r)
+	fs = append(fs, rules.Check(r, plat)...)
+	if fs.HasErrors() {
+		return nil, fs.Sorted()
+	}
+	objs := build(r, plat)
+	for _, o := range objs {
+		o.Annotate(OwnerAnnotation, r.Name)
+	}
+	kobj.Sort(objs)
+	return objs, fs.Sorted()
+}
+
+// build renders what every platform shares, then the platform's own.
+func build(r *profile.Resolved, plat platforms.Platform) []*kobj.Object {
+	objs := []*kobj.Object{
+		// Cluster-scoped singleton: never give it a namespace.
+		kobj.New("imageregistry.operator.openshift.io/v1", "Config", "", singleton, map[string]any{"spec": r.Registry}),
+	}
+	if r.Pruner != nil {
+		objs = append(objs, kobj.New("imageregistry.operator.openshift.io/v1", "ImagePruner", "", singleton, map[string]any{"spec": r.Pruner}))
+	}
+	objs = append(objs, trustedCAObjects(r.TrustedCAs)...)
+	objs = append(objs, accessObjects(r.Access)...)
+	objs = append(objs, credentialObjects(r.Credentials)...)
+	return append(objs, plat.Objects(r)...)
+}
+
+// trustedCAObjects renders the CA ConfigMap and points the cluster's image
+// configuration at it. Keys follow the registry's rule: host:port is
+// written host..port, since ':' cannot appear in a ConfigMap key.
+func trustedCAObjects(cas []v1alpha1.TrustedCA) []*kobj.Object {
+	if len(cas) == 0 {
+		return nil
+	}
+	data := map[string]string{}
+	for _, ca := range cas {
+		data[strings.Replace(ca.Registry, ":", "..", 1)] = ca.PEM
+	}
+	return []*kobj.Object{
+		kobj.New("v1", "ConfigMap", kobj.ConfigNamespace, TrustedCAConfigMap, map[string]any{"data": data}),
+		kobj.New("config.openshift.io/v1", "Image", "", singleton, map[string]any{
+			"spec": map[string]any{"additionalTrustedCA": map[string]any{"name": TrustedCAConfigMap}},
+		}),
+	}
+}
+
+// Roles the registry defines, and the one for its metrics that OpenShift
+// does not ship.
+const (
+	viewerRole  = "registry-viewer"
+	editorRole  = "registry-editor"
+	metricsRole = "prometheus-scraper"
+)
+
+// accessObjects renders one binding per role and scope: a
+// ClusterRoleBinding for cluster-wide subjects and a RoleBinding in each
+// project that limits a grant.
+func accessObjects(a *v1alpha1.Access) []*kobj.Object {
+	if a == nil {
+		return nil
+	}
+	var objs []*kobj.Object
+	objs = append(objs, bindings(viewerRole, "registry-viewers", a.Viewers)...)
+	objs = append(objs, bindings(editorRole, "registry-editors", a.Editors)...)
+	if len(a.MetricsScrapers) > 0 {
+		objs = append(objs, kobj.New("rbac.authorization.k8s.io/v1", "ClusterRole", "", metricsRole, map[string]any{
+			"rules": []map[string]any{{"apiGroups": []string{"image.openshift.io"}, "resources": []string{"registry/metrics"}, "verbs": []string{"get"}}},
+		}))
+		objs = append(objs, bindings(metricsRole, metricsRole, a.MetricsScrapers)...)
+	}
+	return objs
+}
+
+func bindings(role, name string, subjects []v1alpha1.Subject) []*kobj.Object {
+	byProject := map[string][]map[string]any{}
+	seen := map[v1alpha1.Subject]bool{}
+	for _, s := range subjects {
+		if seen[s] {
+			continue
+		}
+		seen[s] = true
+		subject := map[string]any{"kind": s.Kind, "name": s.Name}
+		if s.Kind == "ServiceAccount" {
+			subject["namespace"] = s.Namespace
+		} else {
+			subject["apiGroup"] = "rbac.authorization.k8s.io"
+		}
+		byProject[s.Project] = append(byProject[s.Project], subject)
+	}
+	projects := make([]string, 0, len(byProject))
+	for p := range byProject {
+		projects = append(projects, p)
+	}
+	sort.Strings(projects)
+	var objs []*kobj.Object
+	for _, project := range projects {
+		subs := byProject[project]
+		sort.Slice(subs, func(i, j int) bool { return subjectKey(subs[i]) < subjectKey(subs[j]) })
+		fields := map[string]any{
+			"roleRef":  map[string]any{"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role},
+			"subjects": subs,
+		}
+		if project == "" {
+			objs = append(objs, kobj.New("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "", name, fields))
+		} else {
+			objs = append(objs, kobj.New("rbac.authorization.k8s.io/v1", "RoleBinding", project, name, fields))
+		}
+	}
+	return objs
+}
+
+func subjectKey(s map[string]any) string {
+	ns, _ := s["namespace"].(string)
+	return s["kind"].(string) + "/" + ns + "/" + s["name"].(string)
+}
+
+// defaultRefresh is External Secrets' own default, written out so that the
+// live object does not differ from Git.
+var defaultRefresh = metav1.Duration{Duration: time.Hour}
+
+// credentialObjects renders the ExternalSecret that writes the registry's
+// credentials secret. The secret's values never pass through regprofile.
+func credentialObjects(c *v1alpha1.Credentials) []*kobj.Object {
+	if c == nil || c.ExternalSecret == nil {
+		return nil // none, or managed out of band
+	}
+	es := c.ExternalSecret
+	keys := make([]string, 0, len(es.Data))
+	for k := range es.Data {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	data := make([]map[string]any, 0, len(keys))
+	for _, k := range keys {
+		ref := map[string]any{
+			"key": es.Data[k].Key,
+			// Older operators defaulted these server-side, newer do not:
+			// writing them keeps every version in sync with Git.
+			"conversionStrategy": "Default", "decodingStrategy": "None", "metadataPolicy": "None",
+		}
+		if p := es.Data[k].Property; p != "" {
+			ref["property"] = p
+		}
+		data = append(data, map[string]any{"secretKey": k, "remoteRef": ref})
+	}
+	kind := es.StoreRef.Kind
+	if kind == "" {
+		kind = "SecretStore"
+	}
+	refresh := defaultRefresh
+	if es.RefreshInterval != nil {
+		refresh = *es.RefreshInterval
+	}
+	return []*kobj.Object{kobj.New("external-secrets.io/v1", "ExternalSecret", kobj.RegistryNamespace, CredentialsSecret, map[string]any{
+		"spec": map[string]any{
+			"refreshInterval": refresh.Duration.String(),
+			"secretStoreRef":  map[string]any{"kind": kind, "name": es.StoreRef.Name},
+			// Retain: deleting the ExternalSecret must not pull the keys
+			// from under a running registry.
+			"target": map[string]any{"name": CredentialsSecret, "creationPolicy": "Owner", "deletionPolicy": "Retain"},
+			"data":   data,
+		},
+	})}
+}

@@ -1,0 +1,629 @@
+// Package rules holds every check regprofile makes, in one list. Each rule
+// knows the operator behaviour it guards against; its findings name the
+// profile field to change and how.
+package rules
+
+import (
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/robfig/cron/v3"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"regprofile.dev/regprofile/fn/api/v1alpha1"
+	"regprofile.dev/regprofile/fn/diag"
+	"regprofile.dev/regprofile/fn/platforms"
+	"regprofile.dev/regprofile/fn/profile"
+)
+
+// Rule is one check on a resolved, defaulted profile.
+type Rule struct {
+	// ID names the rule in the docs.
+	ID string
+	// Doc says what the rule enforces and why.
+	Doc string
+	// Check returns the rule's findings.
+	Check func(c *Context) []diag.Finding
+}
+
+// Context is what a rule looks at.
+type Context struct {
+	R        *profile.Resolved
+	Platform platforms.Platform
+}
+
+func (c *Context) path(rel string) string { return c.R.Path(rel).String() }
+
+// All is every rule, in the order the docs list them.
+var All = []Rule{
+	{"one-backend", "Exactly one storage backend. The operator fails with MultiStoragesError on two, and leaves a Removed-bootstrapped registry down with none.", oneBackend},
+	{"platform-backend", "The backend belongs to the platform (emptyDir is accepted everywhere, for non-production clusters).", platformBackend},
+	{"emptydir", "emptyDir holds images in the pod: at most 1 replica, and a warning that it is not for production.", emptyDir},
+	{"replicas", "Replicas are 0 or more; 2 or more on a volume need accessMode ReadWriteMany.", replicas},
+	{"rwo-recreate", "A ReadWriteOnce volume needs rolloutStrategy Recreate: a rolling update would start a second pod that cannot mount it.", rwoRecreate},
+	{"volume", "A volume the profile creates: a valid size (below 100Gi warns), ReadWriteOnce or ReadWriteMany, Filesystem, not the operator's own claim name, and the claim the registry uses.", volume},
+	{"cinder", "rhosp-cinder's StorageClass needs an availability zone.", cinderClass},
+	{"s3", "S3 needs a bucket and a region (the driver refuses to start without one, even with a custom endpoint); a regionEndpoint has a scheme; keyID needs encrypt.", s3Storage},
+	{"object-bucket", "An ODF bucket claim: a known class, a valid fixed bucket name, and an endpoint with a scheme and no port.", objectBucket},
+	{"gcs", "GCS needs a bucket.", gcsStorage},
+	{"azure", "Azure needs an account and a container named by Azure's rules; cloudName and networkAccess take known values.", azureStorage},
+	{"storage-state", "storage.managementState is Managed or Unmanaged; Managed on storage the profile provides warns, as removing the registry then deletes it.", storageState},
+	{"enums", "managementState, logLevel, operatorLogLevel and rolloutStrategy take the operator's values.", enums},
+	{"routes", "Route names are set, unique and not default-route (the operator's own route).", routes},
+	{"requests", "Request limits are 0 or more.", requests},
+	{"credentials", "Credentials: one source, only for object storage, with every key the backend needs and no others.", credentials},
+	{"trusted-cas", "Trusted CAs: a host[:port], each once, with PEM certificates and no private key.", trustedCAs},
+	{"access", "Access subjects: User, Group or ServiceAccount, a namespace only (and always) for service accounts, a valid project, no project for metrics scrapers.", access},
+	{"pruner", "The pruner's schedule is a cron expression; counts are 0 or more.", pruner},
+}
+
+// Check runs every rule and returns their findings.
+func Check(r *profile.Resolved, p platforms.Platform) diag.Findings {
+	c := &Context{R: r, Platform: p}
+	var fs diag.Findings
+	for _, rule := range All {
+		fs = append(fs, rule.Check(c)...)
+	}
+	return fs
+}
+
+// CheckSelection checks what must hold before a profile can be resolved:
+// the platform to render, the platform sections' names and the release.
+// override is the --platform flag, if any.
+func CheckSelection(p *v1alpha1.RegistryProfile, override string) (platforms.Platform, profile.Version, diag.Findings) {
+	var fs diag.Findings
+	names := platforms.Names()
+	for _, key := range sortedKeys(p.Spec.Platforms) {
+		if _, ok := platforms.Lookup(key); !ok {
+			fs = append(fs, unknownName("spec.platforms."+key, key, "platform", names))
+		}
+	}
+	version, err := profile.ParseVersion(p.Spec.OpenShiftVersion)
+	if err != nil {
+		fs = append(fs, diag.Errorf("spec.openshiftVersion", "", "%v", err))
+	}
+	name, path := p.Spec.Platform, "spec.platform"
+	if override != "" {
+		name, path = override, "--platform"
+	}
+	var plat platforms.Platform
+	switch {
+	case name == "":
+		fs = append(fs, diag.Errorf("spec.platform", "set spec.platform or pass --platform; one of: "+strings.Join(names, ", "), "no platform selected"))
+	default:
+		var ok bool
+		if plat, ok = platforms.Lookup(name); !ok {
+			fs = append(fs, unknownName(path, name, "platform", names))
+		}
+	}
+	return plat, version, fs
+}
+
+func unknownName(path, got, what string, known []string) diag.Finding {
+	if best := profile.Closest(got, known); best != "" {
+		return diag.Errorf(path, "", "unknown %s %q; did you mean %q?", what, got, best)
+	}
+	return diag.Errorf(path, "use one of: "+strings.Join(known, ", "), "unknown %s %q", what, got)
+}
+
+func oneBackend(c *Context) []diag.Finding {
+	backends := profile.Backends(c.R.Registry.Storage)
+	switch len(backends) {
+	case 0:
+		return []diag.Finding{diag.Errorf(c.path("registry.storage"),
+			fmt.Sprintf("set one of %s under registry.storage, or a platform helper (pvc, objectBucket)", strings.Join(c.Platform.Backends(), ", ")),
+			"no storage backend: the registry would have nowhere to store images")}
+	case 1:
+		return nil
+	}
+	return []diag.Finding{diag.Errorf(c.path("registry.storage"),
+		"keep exactly one; a platform's backend replaces the shared one, but one section may not set two",
+		"%d storage backends (%s): the operator accepts exactly one", len(backends), strings.Join(backends, ", "))}
+}
+
+func platformBackend(c *Context) []diag.Finding {
+	var fs []diag.Finding
+	for _, b := range profile.Backends(c.R.Registry.Storage) {
+		if !platforms.Accepts(c.Platform, b) {
+			fs = append(fs, diag.Errorf(c.path("registry.storage."+b),
+				fmt.Sprintf("use %s on %s, or move this backend under the platform it belongs to", strings.Join(c.Platform.Backends(), " or "), c.Platform.Name()),
+				"storage backend %s does not belong to platform %s", b, c.Platform.Name()))
+		}
+	}
+	return fs
+}
+
+func emptyDir(c *Context) []diag.Finding {
+	s := c.R.Registry.Storage
+	if s == nil || s.EmptyDir == nil {
+		return nil
+	}
+	fs := []diag.Finding{diag.Warnf(c.path("registry.storage.emptyDir"), "use object storage or a volume for production",
+		"emptyDir storage loses every image when the registry pod restarts; not for production")}
+	if n := *c.R.Registry.Replicas; n > 1 {
+		fs = append(fs, diag.Errorf(c.path("registry.replicas"), "set replicas: 1, or use object storage or a ReadWriteMany volume",
+			"emptyDir storage allows at most 1 replica, got %d: each pod would hold different images", n))
+	}
+	return fs
+}
+
+func replicas(c *Context) []diag.Finding {
+	n := *c.R.Registry.Replicas
+	if n < 0 {
+		return []diag.Finding{diag.Errorf(c.path("registry.replicas"), "set 0 or more", "replicas must not be negative, got %d", n)}
+	}
+	s := c.R.Registry.Storage
+	if n < 2 || s == nil || s.PVC == nil {
+		return nil
+	}
+	if c.R.PVC == nil {
+		return []diag.Finding{diag.Warnf(c.path("registry.replicas"), "make sure claim "+s.PVC.Claim+" is ReadWriteMany, or set replicas: 1",
+			"%d replicas share claim %s, which must be ReadWriteMany", n, s.PVC.Claim)}
+	}
+	if c.R.PVC.AccessMode != platforms.ReadWriteMany {
+		return []diag.Finding{diag.Errorf(c.path("registry.replicas"), "set replicas: 1, or pvc.accessMode: ReadWriteMany on storage that supports it",
+			"%d replicas on a %s volume: 2 or more replicas need accessMode ReadWriteMany", n, c.R.PVC.AccessMode)}
+	}
+	return nil
+}
+
+func rwoRecreate(c *Context) []diag.Finding {
+	if c.R.PVC == nil || c.R.PVC.AccessMode != platforms.ReadWriteOnce {
+		return nil
+	}
+	if got := c.R.Registry.RolloutStrategy; got != platforms.Recreate {
+		return []diag.Finding{diag.Errorf(c.path("registry.rolloutStrategy"), "set rolloutStrategy: Recreate, or remove it to get the default",
+			"a ReadWriteOnce volume needs rolloutStrategy Recreate, got %s", got)}
+	}
+	return nil
+}
+
+func volume(c *Context) []diag.Finding {
+	v := c.R.PVC
+	if v == nil {
+		return nil
+	}
+	var fs []diag.Finding
+	if errs := validation.IsDNS1123Subdomain(v.Name); len(errs) > 0 {
+		fs = append(fs, diag.Errorf(c.path("pvc.name"), "use lower-case letters, digits, '-' and '.'", "invalid claim name %q: %s", v.Name, errs[0]))
+	}
+	if v.Name == platforms.OperatorClaimName {
+		fs = append(fs, diag.Errorf(c.path("pvc.name"), "choose another name, e.g. "+platforms.DefaultPVCName,
+			"%s is the claim the operator creates and owns; a claim of that name is adopted, not ours", v.Name))
+	}
+	if q, err := resource.ParseQuantity(v.Size); err != nil {
+		fs = append(fs, diag.Errorf(c.path("pvc.size"), "write a size such as 100Gi", "invalid size %q: %v", v.Size, err))
+	} else if q.Cmp(resource.MustParse(platforms.DefaultPVCSize)) < 0 {
+		fs = append(fs, diag.Warnf(c.path("pvc.size"), "use at least 100Gi", "%s is below the 100Gi the registry documentation asks for", v.Size))
+	}
+	fs = append(fs, oneOf(c.path("pvc.accessMode"), v.AccessMode, platforms.ReadWriteOnce, platforms.ReadWriteMany)...)
+	if v.VolumeMode != platforms.Filesystem {
+		fs = append(fs, diag.Errorf(c.path("pvc.volumeMode"), "set volumeMode: Filesystem", "the registry needs a Filesystem volume, got %q", v.VolumeMode))
+	}
+	if s := c.R.Registry.Storage; s != nil && s.PVC != nil && s.PVC.Claim != v.Name {
+		fs = append(fs, diag.Errorf(c.path("registry.storage.pvc.claim"), "remove claim (it is set from pvc.name) or make the two equal",
+			"claim %q differs from the volume the profile creates, %q", s.PVC.Claim, v.Name))
+	}
+	return fs
+}
+
+func cinderClass(c *Context) []diag.Finding {
+	cc := c.R.Cinder
+	if cc == nil {
+		return nil
+	}
+	var fs []diag.Finding
+	if cc.AvailabilityZone == "" {
+		fs = append(fs, diag.Errorf(c.path("cinder.availabilityZone"), "set the Cinder availability zone for the registry volume (OpenShift does not check that it exists)",
+			"the Cinder storage class needs an availability zone"))
+	}
+	if errs := validation.IsDNS1123Subdomain(cc.StorageClassName); len(errs) > 0 {
+		fs = append(fs, diag.Errorf(c.path("cinder.storageClassName"), "use lower-case letters, digits, '-' and '.'", "invalid storage class name %q: %s", cc.StorageClassName, errs[0]))
+	}
+	return fs
+}
+
+func s3Storage(c *Context) []diag.Finding {
+	s := c.R.Registry.Storage
+	if s == nil || s.S3 == nil {
+		return nil
+	}
+	s3 := s.S3
+	var fs []diag.Finding
+	if s3.Bucket == "" {
+		fs = append(fs, diag.Errorf(c.path("registry.storage.s3.bucket"), "name the bucket you created",
+			"S3 storage needs a bucket: without one the operator creates and owns a bucket of its own"))
+	}
+	if s3.Region == "" {
+		fs = append(fs, diag.Errorf(c.path("registry.storage.s3.region"), "set the bucket's region (us-east-1 for S3-compatible stores)",
+			"S3 storage needs a region: the registry's S3 driver does not start without one, even with a regionEndpoint"))
+	}
+	if s3.RegionEndpoint != "" {
+		if u, err := url.Parse(s3.RegionEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			fs = append(fs, diag.Errorf(c.path("registry.storage.s3.regionEndpoint"), "write a URL such as https://s3.example.com",
+				"regionEndpoint %q is not an http or https URL", s3.RegionEndpoint))
+		}
+	}
+	if s3.KeyID != "" && (s3.Encrypt == nil || !*s3.Encrypt) {
+		fs = append(fs, diag.Errorf(c.path("registry.storage.s3.keyID"), "set encrypt: true, or remove keyID",
+			"keyID is only used when encrypt is true"))
+	}
+	if s3.TrustedCA != nil {
+		if errs := validation.IsDNS1123Subdomain(s3.TrustedCA.Name); len(errs) > 0 {
+			fs = append(fs, diag.Errorf(c.path("registry.storage.s3.trustedCA.name"), "name a ConfigMap in openshift-config", "invalid ConfigMap name %q: %s", s3.TrustedCA.Name, errs[0]))
+		}
+	}
+	if cf := s3.CloudFront; cf != nil {
+		for field, v := range map[string]string{"baseURL": cf.BaseURL, "keypairID": cf.KeypairID, "privateKey.name": cf.PrivateKey.Name, "privateKey.key": cf.PrivateKey.Key} {
+			if v == "" {
+				fs = append(fs, diag.Errorf(c.path("registry.storage.s3.cloudFront."+field), "set it", "CloudFront needs %s", field))
+			}
+		}
+	}
+	return fs
+}
+
+func objectBucket(c *Context) []diag.Finding {
+	ob := c.R.ObjectBucket
+	if ob == nil {
+		return nil
+	}
+	fs := oneOf(c.path("objectBucket.storageClassName"), ob.StorageClassName, platforms.CephRGWClass, platforms.NooBaaClass)
+	if !bucketName.MatchString(ob.BucketName) {
+		fs = append(fs, diag.Errorf(c.path("objectBucket.bucketName"), "use 3 to 63 lower-case letters, digits, '-' and '.'", "invalid bucket name %q", ob.BucketName))
+	}
+	u, err := url.Parse(ob.Endpoint)
+	switch {
+	case err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https"):
+		fs = append(fs, diag.Errorf(c.path("objectBucket.endpoint"), "write the endpoint with its scheme, e.g. https://s3-openshift-storage.apps.example.com",
+			"endpoint %q needs an http:// or https:// scheme", ob.Endpoint))
+	case u.Port() != "":
+		fs = append(fs, diag.Errorf(c.path("objectBucket.endpoint"), "remove :"+u.Port()+" and use the route or service's default port",
+			"endpoint %q has a port: ODF's S3 endpoints are reached without one", ob.Endpoint))
+	}
+	if s := c.R.Registry.Storage; s != nil && s.S3 != nil && s.S3.Bucket != ob.BucketName {
+		fs = append(fs, diag.Errorf(c.path("registry.storage.s3.bucket"), "remove s3.bucket (it is set from objectBucket.bucketName) or make the two equal",
+			"bucket %q differs from the bucket claim's %q", s.S3.Bucket, ob.BucketName))
+	}
+	return fs
+}
+
+var bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+
+func gcsStorage(c *Context) []diag.Finding {
+	s := c.R.Registry.Storage
+	if s == nil || s.GCS == nil || s.GCS.Bucket != "" {
+		return nil
+	}
+	return []diag.Finding{diag.Errorf(c.path("registry.storage.gcs.bucket"), "name the bucket you created",
+		"GCS storage needs a bucket: without one the operator creates and owns a bucket of its own")}
+}
+
+// azureContainer is the CRD's pattern for container names.
+var azureContainer = regexp.MustCompile(`^[0-9a-z]+(-[0-9a-z]+)*$`)
+
+func azureStorage(c *Context) []diag.Finding {
+	s := c.R.Registry.Storage
+	if s == nil || s.Azure == nil {
+		return nil
+	}
+	az := s.Azure
+	var fs []diag.Finding
+	if az.AccountName == "" {
+		fs = append(fs, diag.Errorf(c.path("registry.storage.azure.accountName"), "name the storage account you created", "Azure storage needs an accountName"))
+	}
+	switch {
+	case az.Container == "":
+		fs = append(fs, diag.Errorf(c.path("registry.storage.azure.container"), "name the blob container you created", "Azure storage needs a container"))
+	case len(az.Container) < 3 || len(az.Container) > 63 || !azureContainer.MatchString(az.Container):
+		fs = append(fs, diag.Errorf(c.path("registry.storage.azure.container"), "use 3 to 63 lower-case letters and digits, with single hyphens between them",
+			"invalid container name %q", az.Container))
+	}
+	if az.CloudName != "" {
+		fs = append(fs, oneOf(c.path("registry.storage.azure.cloudName"), az.CloudName,
+			"AzurePublicCloud", platforms.AzureUSGovernmentCloud, "AzureChinaCloud", "AzureGermanCloud", "AzureStackCloud")...)
+	}
+	if na := az.NetworkAccess; na != nil {
+		if na.Type != "" {
+			fs = append(fs, oneOf(c.path("registry.storage.azure.networkAccess.type"), na.Type, "Internal", "External")...)
+		}
+		if na.Internal != nil && na.Type != "Internal" {
+			fs = append(fs, diag.Errorf(c.path("registry.storage.azure.networkAccess.internal"), "set type: Internal, or remove internal",
+				"internal is only allowed when type is Internal"))
+		}
+	}
+	return fs
+}
+
+func storageState(c *Context) []diag.Finding {
+	s := c.R.Registry.Storage
+	if s == nil || s.ManagementState == "" {
+		return nil
+	}
+	fs := oneOf(c.path("registry.storage.managementState"), s.ManagementState, "Managed", "Unmanaged")
+	if s.ManagementState == "Managed" && s.EmptyDir == nil {
+		fs = append(fs, diag.Warnf(c.path("registry.storage.managementState"), "remove it to get Unmanaged, unless the operator should own this storage",
+			"with Managed, deleting the registry Config or setting managementState: Removed deletes this storage and every image in it"))
+	}
+	return fs
+}
+
+var logLevels = []string{"Normal", "Debug", "Trace", "TraceAll"}
+
+func enums(c *Context) []diag.Finding {
+	reg := c.R.Registry
+	var fs []diag.Finding
+	for _, e := range []struct {
+		rel, value string
+		allowed    []string
+	}{
+		{"registry.managementState", reg.ManagementState, []string{"Managed", "Unmanaged", "Removed"}},
+		{"registry.logLevel", reg.LogLevel, logLevels},
+		{"registry.operatorLogLevel", reg.OperatorLogLevel, logLevels},
+		{"registry.rolloutStrategy", reg.RolloutStrategy, []string{platforms.RollingUpdate, platforms.Recreate}},
+	} {
+		if e.value != "" {
+			fs = append(fs, oneOf(c.path(e.rel), e.value, e.allowed...)...)
+		}
+	}
+	return fs
+}
+
+func routes(c *Context) []diag.Finding {
+	var fs []diag.Finding
+	seen := map[string]int{}
+	for i, rt := range c.R.Registry.Routes {
+		p := c.path(fmt.Sprintf("registry.routes[%d].name", i))
+		switch {
+		case rt.Name == "":
+			fs = append(fs, diag.Errorf(p, "name the route", "a route needs a name"))
+		case rt.Name == "default-route":
+			fs = append(fs, diag.Errorf(p, "set defaultRoute: true for that route, or choose another name",
+				"default-route is the operator's own route"))
+		default:
+			if j, dup := seen[rt.Name]; dup {
+				fs = append(fs, diag.Errorf(p, "give each route its own name", "route name %q is already used by routes[%d]", rt.Name, j))
+			}
+			seen[rt.Name] = i
+		}
+		if rt.Hostname != "" {
+			if errs := validation.IsDNS1123Subdomain(rt.Hostname); len(errs) > 0 {
+				fs = append(fs, diag.Errorf(c.path(fmt.Sprintf("registry.routes[%d].hostname", i)), "write a host name such as registry.apps.example.com", "invalid hostname %q", rt.Hostname))
+			}
+		}
+	}
+	return fs
+}
+
+func requests(c *Context) []diag.Finding {
+	rq := c.R.Registry.Requests
+	if rq == nil {
+		return nil
+	}
+	var fs []diag.Finding
+	for name, l := range map[string]*v1alpha1.RequestLimits{"read": rq.Read, "write": rq.Write} {
+		if l == nil {
+			continue
+		}
+		for field, v := range map[string]*int{"maxRunning": l.MaxRunning, "maxInQueue": l.MaxInQueue} {
+			if v != nil && *v < 0 {
+				fs = append(fs, diag.Errorf(c.path("registry.requests."+name+"."+field), "set 0 (unlimited) or more", "must not be negative, got %d", *v))
+			}
+		}
+		if l.MaxWaitInQueue != nil && l.MaxWaitInQueue.Duration < 0 {
+			fs = append(fs, diag.Errorf(c.path("registry.requests."+name+".maxWaitInQueue"), "set 0s (unlimited) or more", "must not be negative"))
+		}
+	}
+	return fs
+}
+
+func credentials(c *Context) []diag.Finding {
+	cr := c.R.Credentials
+	if cr == nil {
+		return nil
+	}
+	p := func(rel string) string { return c.path("credentials" + rel) }
+	switch {
+	case cr.ExternalSecret != nil && cr.ExistingSecret:
+		return []diag.Finding{diag.Errorf(p(""), "keep externalSecret or existingSecret, not both", "two credential sources")}
+	case cr.ExternalSecret == nil && !cr.ExistingSecret:
+		return []diag.Finding{diag.Errorf(p(""), "set externalSecret, or existingSecret: true", "credentials name no source")}
+	}
+	backends := profile.Backends(c.R.Registry.Storage)
+	if len(backends) != 1 {
+		return nil // one-backend reports it
+	}
+	keys, takes := profile.CredentialKeys[backends[0]]
+	if !takes {
+		return []diag.Finding{diag.Errorf(p(""), "remove credentials", "%s storage takes no credentials", backends[0])}
+	}
+	es := cr.ExternalSecret
+	if es == nil {
+		return nil
+	}
+	var fs []diag.Finding
+	if es.StoreRef.Name == "" {
+		fs = append(fs, diag.Errorf(p(".externalSecret.storeRef.name"), "name the SecretStore or ClusterSecretStore", "a store name is required"))
+	}
+	if es.StoreRef.Kind != "" {
+		fs = append(fs, oneOf(p(".externalSecret.storeRef.kind"), es.StoreRef.Kind, "SecretStore", "ClusterSecretStore")...)
+	}
+	known := append(append([]string(nil), keys.Required...), keys.Optional...)
+	for _, key := range sortedKeys(es.Data) {
+		if !contains(known, key) {
+			fs = append(fs, unknownName(p(".externalSecret.data."+key), key, backends[0]+" credential key", known))
+			continue
+		}
+		if es.Data[key].Key == "" {
+			fs = append(fs, diag.Errorf(p(".externalSecret.data."+key+".key"), "name the entry in the secret store", "the store entry's key is required"))
+		}
+	}
+	for _, key := range keys.Required {
+		if _, ok := es.Data[key]; !ok {
+			fs = append(fs, diag.Errorf(p(".externalSecret.data"), "map "+key+" to an entry in the store",
+				"%s storage needs %s: the operator refuses a secret without it", backends[0], key))
+		}
+	}
+	if len(keys.Required) == 0 && len(es.Data) == 0 {
+		fs = append(fs, diag.Errorf(p(".externalSecret.data"), "map the keys: "+strings.Join(keys.Optional, ", "), "no keys mapped"))
+	}
+	if es.RefreshInterval != nil && es.RefreshInterval.Duration < 0 {
+		fs = append(fs, diag.Errorf(p(".externalSecret.refreshInterval"), "set 0s (never) or more", "must not be negative"))
+	}
+	return fs
+}
+
+func trustedCAs(c *Context) []diag.Finding {
+	var fs []diag.Finding
+	seen := map[string]int{}
+	for i, ca := range c.R.TrustedCAs {
+		base := diag.Path("spec.trustedCAs").Index(i)
+		if err := hostPort(ca.Registry); err != nil {
+			fs = append(fs, diag.Errorf(base.Child("registry").String(), "write host or host:port, e.g. registry.example.com:5000", "%v", err))
+		} else if j, dup := seen[ca.Registry]; dup {
+			fs = append(fs, diag.Errorf(base.Child("registry").String(), "put every certificate for one registry in one pem", "registry %q is already listed at trustedCAs[%d]", ca.Registry, j))
+		}
+		seen[ca.Registry] = i
+		fs = append(fs, checkPEM(base.Child("pem").String(), ca.PEM)...)
+	}
+	return fs
+}
+
+func hostPort(s string) error {
+	host, port := s, ""
+	if h, p, err := net.SplitHostPort(s); err == nil {
+		host, port = h, p
+	}
+	if port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("invalid port in %q", s)
+		}
+	}
+	if net.ParseIP(host) == nil && len(validation.IsDNS1123Subdomain(host)) > 0 {
+		return fmt.Errorf("%q is not a host name or IP address with an optional port", s)
+	}
+	return nil
+}
+
+func checkPEM(path, data string) []diag.Finding {
+	rest := []byte(data)
+	certs := 0
+	for {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		if strings.Contains(block.Type, "PRIVATE KEY") {
+			// Never echo the block: it is a secret.
+			return []diag.Finding{diag.Errorf(path, "remove the private key; a CA bundle holds certificates only", "contains a private key")}
+		}
+		if block.Type != "CERTIFICATE" {
+			return []diag.Finding{diag.Errorf(path, "keep only CERTIFICATE blocks", "unexpected PEM block %q", block.Type)}
+		}
+		if _, err := x509.ParseCertificate(block.Bytes); err != nil {
+			return []diag.Finding{diag.Errorf(path, "paste the CA certificate again, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----", "certificate %d does not parse: %v", certs+1, err)}
+		}
+		certs++
+	}
+	if certs == 0 {
+		return []diag.Finding{diag.Errorf(path, "paste the CA certificate, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----", "no PEM certificate found")}
+	}
+	return nil
+}
+
+func access(c *Context) []diag.Finding {
+	a := c.R.Access
+	if a == nil {
+		return nil
+	}
+	var fs []diag.Finding
+	for _, group := range []struct {
+		name     string
+		subjects []v1alpha1.Subject
+	}{{"viewers", a.Viewers}, {"editors", a.Editors}, {"metricsScrapers", a.MetricsScrapers}} {
+		for i, s := range group.subjects {
+			base := diag.Path("spec.access").Child(group.name).Index(i)
+			fs = append(fs, oneOf(base.Child("kind").String(), s.Kind, "User", "Group", "ServiceAccount")...)
+			if s.Name == "" {
+				fs = append(fs, diag.Errorf(base.Child("name").String(), "name the user, group or service account", "a subject needs a name"))
+			}
+			switch {
+			case s.Kind == "ServiceAccount" && s.Namespace == "":
+				fs = append(fs, diag.Errorf(base.Child("namespace").String(), "set the service account's namespace", "a ServiceAccount subject needs a namespace"))
+			case s.Kind != "ServiceAccount" && s.Namespace != "":
+				fs = append(fs, diag.Errorf(base.Child("namespace").String(), "remove namespace; use project to limit the grant to one project", "only ServiceAccount subjects have a namespace"))
+			}
+			if s.Project == "" {
+				continue
+			}
+			if group.name == "metricsScrapers" {
+				fs = append(fs, diag.Errorf(base.Child("project").String(), "remove project", "metrics are cluster-wide: a metrics scraper cannot be limited to a project"))
+			} else if errs := validation.IsDNS1123Label(s.Project); len(errs) > 0 {
+				fs = append(fs, diag.Errorf(base.Child("project").String(), "name an existing project", "invalid project name %q: %s", s.Project, errs[0]))
+			}
+		}
+	}
+	return fs
+}
+
+func pruner(c *Context) []diag.Finding {
+	pr := c.R.Pruner
+	if pr == nil {
+		return nil
+	}
+	var fs []diag.Finding
+	if pr.Schedule != "" {
+		if _, err := cron.ParseStandard(pr.Schedule); err != nil {
+			fs = append(fs, diag.Errorf("spec.pruner.schedule", "write five cron fields, e.g. \"0 0 * * *\" (daily at midnight)", "invalid cron schedule %q: %v", pr.Schedule, err))
+		}
+	}
+	if pr.KeepTagRevisions != nil && *pr.KeepTagRevisions < 0 {
+		fs = append(fs, diag.Errorf("spec.pruner.keepTagRevisions", "set 0 or more", "must not be negative, got %d", *pr.KeepTagRevisions))
+	}
+	for field, v := range map[string]*int32{"successfulJobsHistoryLimit": pr.SuccessfulJobsHistoryLimit, "failedJobsHistoryLimit": pr.FailedJobsHistoryLimit} {
+		if v != nil && *v < 0 {
+			fs = append(fs, diag.Errorf("spec.pruner."+field, "set 0 or more", "must not be negative, got %d", *v))
+		}
+	}
+	if pr.KeepYoungerThanDuration != nil && pr.KeepYoungerThanDuration.Duration < 0 {
+		fs = append(fs, diag.Errorf("spec.pruner.keepYoungerThanDuration", "set a positive duration such as 60m", "must not be negative"))
+	}
+	if pr.LogLevel != "" {
+		fs = append(fs, oneOf("spec.pruner.logLevel", pr.LogLevel, logLevels...)...)
+	}
+	return fs
+}
+
+func oneOf(path, value string, allowed ...string) []diag.Finding {
+	if contains(allowed, value) {
+		return nil
+	}
+	return []diag.Finding{unknownName(path, value, "value", allowed)}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
