@@ -27,6 +27,8 @@ type Finding struct {
 	Message string
 	// Fix says what to do about it; empty when the message says it.
 	Fix string
+	// Rule is the ID of the rule that found it; empty for decoding.
+	Rule string
 }
 
 // Errorf returns an error finding.

@@ -77,7 +77,7 @@ func findProfile(rl *framework.ResourceList) (*yaml.RNode, error) {
 	if fc != nil && fc.GetKind() == v1alpha1.Kind {
 		return fc, nil
 	}
-	if fc != nil && fc.GetKind() != "" && fc.GetKind() != v1alpha1.TransformerKind {
+	if fc != nil && !transformerConfig(fc) {
 		return nil, fmt.Errorf("functionConfig is a %s; regprofile takes a %s (generator) or a %s (transformer)", fc.GetKind(), v1alpha1.Kind, v1alpha1.TransformerKind)
 	}
 	var found []*yaml.RNode
@@ -100,6 +100,20 @@ func findProfile(rl *framework.ResourceList) (*yaml.RNode, error) {
 		names += f.GetName()
 	}
 	return nil, fmt.Errorf("%d %ss among the input items (%s); one render takes exactly one", len(found), v1alpha1.Kind, names)
+}
+
+// transformerConfig reports whether a functionConfig asks for transformer
+// mode: a RegistryProfileTransformer, or none at all (kustomize sends
+// nothing, kpt's "fn eval" without --fn-config an empty ConfigMap).
+func transformerConfig(fc *yaml.RNode) bool {
+	switch fc.GetKind() {
+	case "", v1alpha1.TransformerKind:
+		return true
+	case "ConfigMap":
+		data, _ := fc.Pipe(yaml.Lookup("data"))
+		return data.IsNilOrEmpty()
+	}
+	return false
 }
 
 // merge returns the input items with this profile's earlier output replaced

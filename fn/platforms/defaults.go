@@ -56,10 +56,17 @@ func ApplyDefaults(p Platform, r *profile.Resolved) {
 		r.Registry.Replicas = &n
 		r.SetDefault("registry.replicas")
 	}
-	if r.Registry.RolloutStrategy == "" && single && backends[0] == profile.PVC && *r.Registry.Replicas == 1 {
-		// The operator refuses a ReadWriteOnce claim unless pods are
-		// replaced rather than rolled.
-		r.Registry.RolloutStrategy = Recreate
+	if r.Registry.RolloutStrategy == "" && single && backends[0] == profile.PVC {
+		switch {
+		case rwo || (r.PVC == nil && *r.Registry.Replicas == 1):
+			// The operator refuses a ReadWriteOnce claim unless pods are
+			// replaced rather than rolled.
+			r.Registry.RolloutStrategy = Recreate
+		case r.PVC != nil:
+			// Written out so that a volume changed from ReadWriteOnce does
+			// not keep the Recreate the cluster already has.
+			r.Registry.RolloutStrategy = RollingUpdate
+		}
 		r.SetDefault("registry.rolloutStrategy")
 	}
 	if storage.ManagementState == "" && single && backends[0] != profile.EmptyDir {

@@ -120,6 +120,7 @@ func checkNode(n *yaml.Node, t reflect.Type, path diag.Path, fs *diag.Findings) 
 			return
 		}
 		fields := jsonFields(t)
+		checkDuplicateKeys(n, path, fs)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			key, val := n.Content[i].Value, n.Content[i+1]
 			f, ok := fields[key]
@@ -134,6 +135,7 @@ func checkNode(n *yaml.Node, t reflect.Type, path diag.Path, fs *diag.Findings) 
 			*fs = append(*fs, typeMismatch(path, "an object", n))
 			return
 		}
+		checkDuplicateKeys(n, path, fs)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			checkNode(n.Content[i+1], t.Elem(), path.Child(n.Content[i].Value), fs)
 		}
@@ -165,6 +167,20 @@ func checkNode(n *yaml.Node, t reflect.Type, path diag.Path, fs *diag.Findings) 
 		// Any value is accepted.
 	default:
 		*fs = append(*fs, diag.Errorf(path.String(), "", "cannot check a value of Go type %s", t))
+	}
+}
+
+// checkDuplicateKeys reports a key written twice in one object: YAML
+// forbids it, and which value would win is anyone's guess.
+func checkDuplicateKeys(n *yaml.Node, path diag.Path, fs *diag.Findings) {
+	first := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if line, dup := first[k.Value]; dup {
+			*fs = append(*fs, diag.Errorf(path.Child(k.Value).String(), "keep one of the two", "written twice, at lines %d and %d", line, k.Line))
+			continue
+		}
+		first[k.Value] = k.Line
 	}
 }
 

@@ -58,14 +58,16 @@ func Resolve(p *v1alpha1.RegistryProfile, platform string, version Version) *Res
 		return r
 	}
 	ps = *clone(&ps)
+	// Storage chosen for the platform, directly or through a helper that
+	// creates it, replaces the shared backend rather than joining it: two
+	// backends is the operator's MultiStoragesError, and per-platform
+	// storage is the point of having platforms.
+	choosesStorage := ps.PVC != nil || ps.Cinder != nil || ps.ObjectBucket != nil ||
+		(ps.Registry != nil && len(Backends(ps.Registry.Storage)) > 0)
+	if choosesStorage && r.Registry.Storage != nil {
+		r.Registry.Storage = &v1alpha1.Storage{ManagementState: r.Registry.Storage.ManagementState}
+	}
 	if ps.Registry != nil {
-		// A backend chosen for the platform replaces the shared one rather
-		// than joining it: two backends is the operator's
-		// MultiStoragesError, and a platform's storage is the point of
-		// having platforms.
-		if ps.Registry.Storage != nil && len(Backends(ps.Registry.Storage)) > 0 && r.Registry.Storage != nil {
-			r.Registry.Storage = &v1alpha1.Storage{ManagementState: r.Registry.Storage.ManagementState}
-		}
 		mergeStruct(reflect.ValueOf(&r.Registry).Elem(), reflect.ValueOf(ps.Registry).Elem(), "registry", r.fromPlatform)
 	}
 	if ps.Credentials != nil {

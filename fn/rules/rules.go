@@ -70,7 +70,10 @@ func Check(r *profile.Resolved, p platforms.Platform) diag.Findings {
 	c := &Context{R: r, Platform: p}
 	var fs diag.Findings
 	for _, rule := range All {
-		fs = append(fs, rule.Check(c)...)
+		for _, f := range rule.Check(c) {
+			f.Rule = rule.ID
+			fs = append(fs, f)
+		}
 	}
 	return fs
 }
@@ -148,7 +151,9 @@ func emptyDir(c *Context) []diag.Finding {
 	}
 	fs := []diag.Finding{diag.Warnf(c.path("registry.storage.emptyDir"), "use object storage or a volume for production",
 		"emptyDir storage loses every image when the registry pod restarts; not for production")}
-	if n := *c.R.Registry.Replicas; n > 1 {
+	// A defaulted count follows the storage and is never the user's
+	// mistake; with two backends it is already reported.
+	if n := *c.R.Registry.Replicas; n > 1 && !c.R.IsDefaulted("registry.replicas") {
 		fs = append(fs, diag.Errorf(c.path("registry.replicas"), "set replicas: 1, or use object storage or a ReadWriteMany volume",
 			"emptyDir storage allows at most 1 replica, got %d: each pod would hold different images", n))
 	}
@@ -161,7 +166,7 @@ func replicas(c *Context) []diag.Finding {
 		return []diag.Finding{diag.Errorf(c.path("registry.replicas"), "set 0 or more", "replicas must not be negative, got %d", n)}
 	}
 	s := c.R.Registry.Storage
-	if n < 2 || s == nil || s.PVC == nil {
+	if n < 2 || s == nil || s.PVC == nil || c.R.IsDefaulted("registry.replicas") {
 		return nil
 	}
 	if c.R.PVC == nil {
@@ -176,8 +181,9 @@ func replicas(c *Context) []diag.Finding {
 }
 
 func rwoRecreate(c *Context) []diag.Finding {
-	if c.R.PVC == nil || c.R.PVC.AccessMode != platforms.ReadWriteOnce {
-		return nil
+	s := c.R.Registry.Storage
+	if c.R.PVC == nil || c.R.PVC.AccessMode != platforms.ReadWriteOnce || s == nil || s.PVC == nil {
+		return nil // no volume in use; the volume rule reports a conflict
 	}
 	if got := c.R.Registry.RolloutStrategy; got != platforms.Recreate {
 		return []diag.Finding{diag.Errorf(c.path("registry.rolloutStrategy"), "set rolloutStrategy: Recreate, or remove it to get the default",
@@ -207,6 +213,10 @@ func volume(c *Context) []diag.Finding {
 	fs = append(fs, oneOf(c.path("pvc.accessMode"), v.AccessMode, platforms.ReadWriteOnce, platforms.ReadWriteMany)...)
 	if v.VolumeMode != platforms.Filesystem {
 		fs = append(fs, diag.Errorf(c.path("pvc.volumeMode"), "set volumeMode: Filesystem", "the registry needs a Filesystem volume, got %q", v.VolumeMode))
+	}
+	if other := otherBackends(c.R.Registry.Storage, profile.PVC); len(other) > 0 {
+		fs = append(fs, diag.Errorf(c.path("pvc"), "remove the pvc section, or the "+other[0]+" backend",
+			"the pvc section creates a volume for the registry, but its storage is %s", strings.Join(other, ", ")))
 	}
 	if s := c.R.Registry.Storage; s != nil && s.PVC != nil && s.PVC.Claim != v.Name {
 		fs = append(fs, diag.Errorf(c.path("registry.storage.pvc.claim"), "remove claim (it is set from pvc.name) or make the two equal",
@@ -246,7 +256,7 @@ func s3Storage(c *Context) []diag.Finding {
 		fs = append(fs, diag.Errorf(c.path("registry.storage.s3.region"), "set the bucket's region (us-east-1 for S3-compatible stores)",
 			"S3 storage needs a region: the registry's S3 driver does not start without one, even with a regionEndpoint"))
 	}
-	if s3.RegionEndpoint != "" {
+	if s3.RegionEndpoint != "" && !c.R.IsDefaulted("registry.storage.s3.regionEndpoint") { // else object-bucket reports it
 		if u, err := url.Parse(s3.RegionEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			fs = append(fs, diag.Errorf(c.path("registry.storage.s3.regionEndpoint"), "write a URL such as https://s3.example.com",
 				"regionEndpoint %q is not an http or https URL", s3.RegionEndpoint))
@@ -282,6 +292,9 @@ func objectBucket(c *Context) []diag.Finding {
 	}
 	u, err := url.Parse(ob.Endpoint)
 	switch {
+	case c.R.IsDefaulted("objectBucket.endpoint") || ob.Endpoint == "":
+		// The class's own service, valid; or none because the class is
+		// unknown, which is reported above.
 	case err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https"):
 		fs = append(fs, diag.Errorf(c.path("objectBucket.endpoint"), "write the endpoint with its scheme, e.g. https://s3-openshift-storage.apps.example.com",
 			"endpoint %q needs an http:// or https:// scheme", ob.Endpoint))
@@ -289,11 +302,26 @@ func objectBucket(c *Context) []diag.Finding {
 		fs = append(fs, diag.Errorf(c.path("objectBucket.endpoint"), "remove :"+u.Port()+" and use the route or service's default port",
 			"endpoint %q has a port: ODF's S3 endpoints are reached without one", ob.Endpoint))
 	}
+	if other := otherBackends(c.R.Registry.Storage, profile.S3); len(other) > 0 {
+		fs = append(fs, diag.Errorf(c.path("objectBucket"), "remove the objectBucket section, or the "+other[0]+" backend",
+			"the objectBucket section creates a bucket for the registry, but its storage is %s", strings.Join(other, ", ")))
+	}
 	if s := c.R.Registry.Storage; s != nil && s.S3 != nil && s.S3.Bucket != ob.BucketName {
 		fs = append(fs, diag.Errorf(c.path("registry.storage.s3.bucket"), "remove s3.bucket (it is set from objectBucket.bucketName) or make the two equal",
 			"bucket %q differs from the bucket claim's %q", s.S3.Bucket, ob.BucketName))
 	}
 	return fs
+}
+
+// otherBackends lists the backends set besides the one a helper provides.
+func otherBackends(s *v1alpha1.Storage, provided string) []string {
+	var out []string
+	for _, b := range profile.Backends(s) {
+		if b != provided {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 var bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)

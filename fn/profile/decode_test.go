@@ -1,0 +1,104 @@
+package profile
+
+import (
+	"strings"
+	"testing"
+
+	"regprofile.dev/regprofile/fn/diag"
+)
+
+func TestDecodeErrors(t *testing.T) {
+	const head = "apiVersion: regprofile.dev/v1alpha1\nkind: RegistryProfile\nmetadata: {name: p}\n"
+	cases := []struct {
+		name, doc string
+		want      []string // Finding.Text() of each error, in sorted order
+	}{
+		{"unknown field with a suggestion", head + "spec:\n  registry:\n    replcas: 2\n",
+			[]string{`spec.registry.replcas: unknown field "replcas"; did you mean "replicas"?`}},
+		{"unknown field deep under a platform", head + "spec:\n  platforms:\n    aws-upi:\n      registry:\n        storage:\n          s3: {bucket: b, regoin: r}\n",
+			[]string{`spec.platforms.aws-upi.registry.storage.s3.regoin: unknown field "regoin"; did you mean "region"?`}},
+		{"unknown field without a close match", head + "spec:\n  pruner:\n    frequency: daily\n",
+			[]string{`spec.pruner.frequency: unknown field "frequency"; fix: remove it; known fields here: affinity, failedJobsHistoryLimit, ignoreInvalidImageReferences, keepTagRevisions, keepYoungerThanDuration, logLevel, nodeSelector, resources, schedule, successfulJobsHistoryLimit, suspend, tolerations`}},
+		{"unknown field in a Kubernetes type", head + "spec:\n  registry:\n    tolerations:\n    - {key: a, effects: NoSchedule}\n",
+			[]string{`spec.registry.tolerations[0].effects: unknown field "effects"; did you mean "effect"?`}},
+		{"string for a number", head + "spec:\n  registry:\n    replicas: two\n",
+			[]string{`spec.registry.replicas: expected a whole number, got the string "two"`}},
+		{"number for a string", head + "spec:\n  openshiftVersion: 4.14\n",
+			[]string{`spec.openshiftVersion: expected a string, got the number 4.14; fix: quote the value: "4.14"`}},
+		{"list for an object", head + "spec:\n  registry: [a]\n",
+			[]string{`spec.registry: expected an object, got a list`}},
+		{"bad duration", head + "spec:\n  pruner:\n    keepYoungerThanDuration: 60 minutes\n",
+			[]string{`spec.pruner.keepYoungerThanDuration: not a valid Duration: time: unknown unit " minutes" in duration "60 minutes"`}},
+		{"bad quantity", head + "spec:\n  registry:\n    resources: {requests: {memory: lots}}\n",
+			[]string{`spec.registry.resources.requests.memory: not a valid resource.Quantity: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`}},
+		{"out of range", head + "spec:\n  registry:\n    replicas: 99999999999\n",
+			[]string{`spec.registry.replicas: 99999999999 is out of range for a 32-bit number`}},
+		{"wrong apiVersion and kind", "apiVersion: regprofile.dev/v1\nkind: RegistryProfiel\nmetadata: {name: p}\n",
+			[]string{`apiVersion: expected "regprofile.dev/v1alpha1", got "regprofile.dev/v1"; fix: set apiVersion: regprofile.dev/v1alpha1`,
+				`kind: expected "RegistryProfile", got "RegistryProfiel"; fix: set kind: RegistryProfile`}},
+		{"no name", "apiVersion: regprofile.dev/v1alpha1\nkind: RegistryProfile\nspec: {}\n",
+			[]string{`metadata.name: a profile needs a name; fix: name the profile, e.g. metadata.name: registry`}},
+		{"empty file", "\n# nothing\n",
+			[]string{`the file is empty; fix: write a RegistryProfile (apiVersion regprofile.dev/v1alpha1, kind RegistryProfile)`}},
+		{"two documents", head + "---\n" + head,
+			[]string{`the file holds 2 YAML documents; a profile file holds exactly one; fix: keep one RegistryProfile per file`}},
+		{"syntax error", head + "spec:\n  registry: {replicas: 1\n",
+			// go-yaml's own report, line and all.
+			[]string{`not valid YAML: line 4: did not find expected ',' or '}'; fix: fix the YAML syntax`}},
+		{"duplicate key", head + "spec:\n  platform: aws-upi\n  platform: gcp-upi\n",
+			[]string{`spec.platform: written twice, at lines 5 and 6; fix: keep one of the two`}},
+		{"not an object", "- a\n- b\n",
+			[]string{`expected a YAML object, got a list; fix: write a RegistryProfile object`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p, fs := DecodeBytes([]byte(tc.doc))
+			if p != nil {
+				t.Errorf("decoded a profile from bad input")
+			}
+			var got []string
+			for _, f := range fs {
+				if f.Severity != diag.Error {
+					t.Errorf("non-error finding %s", f.Text())
+				}
+				got = append(got, f.Text())
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}
+
+func TestDecodeAcceptsNullAndAnchors(t *testing.T) {
+	doc := `apiVersion: regprofile.dev/v1alpha1
+kind: RegistryProfile
+metadata: {name: p}
+spec:
+  registry:
+    nodeSelector: &infra {node-role.kubernetes.io/infra: ""}
+    proxy: null
+  pruner:
+    nodeSelector: *infra
+`
+	p, fs := DecodeBytes([]byte(doc))
+	if fs.HasErrors() {
+		t.Fatal(fs)
+	}
+	if got := p.Spec.Pruner.NodeSelector["node-role.kubernetes.io/infra"]; got != "" || len(p.Spec.Pruner.NodeSelector) != 1 {
+		t.Errorf("alias not resolved: %v", p.Spec.Pruner.NodeSelector)
+	}
+	if p.Spec.Registry.Proxy != nil {
+		t.Errorf("null proxy decoded as %v", p.Spec.Registry.Proxy)
+	}
+}
+
+func TestClosest(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"replcas", "replicas"}, {"Replicas", "replicas"}, {"x", ""}, {"storag", "storage"}, {"frequency", ""},
+	} {
+		if got := Closest(tc.in, []string{"replicas", "storage", "routes"}); got != tc.want {
+			t.Errorf("Closest(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

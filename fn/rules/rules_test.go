@@ -1,0 +1,358 @@
+package rules_test
+
+import (
+	"strings"
+	"testing"
+
+	"regprofile.dev/regprofile/fn/diag"
+	"regprofile.dev/regprofile/fn/kobj"
+	"regprofile.dev/regprofile/fn/profile"
+	"regprofile.dev/regprofile/fn/render"
+	"regprofile.dev/regprofile/fn/rules"
+)
+
+// renderSpec renders a profile whose spec is given as YAML.
+func renderSpec(t *testing.T, spec string) ([]*kobj.Object, diag.Findings) {
+	t.Helper()
+	doc := "apiVersion: regprofile.dev/v1alpha1\nkind: RegistryProfile\nmetadata: {name: test}\nspec:\n  " +
+		strings.ReplaceAll(strings.TrimSpace(spec), "\n", "\n  ") + "\n"
+	p, fs := profile.DecodeBytes([]byte(doc))
+	if fs.HasErrors() {
+		return nil, fs
+	}
+	return render.Render(p, render.Options{})
+}
+
+const testCA = `-----BEGIN CERTIFICATE-----
+MIIBkTCCATegAwIBAgIUXlE2TcrSMwdQr8RwuOKsN7NddQowCgYIKoZIzj0EAwIw
+HjEcMBoGA1UEAwwTRXhhbXBsZSBSZWdpc3RyeSBDQTAeFw0yNjExMjEwNTA5NDRa
+Fw0zNjExMTgwNTA5NDRaMB4xHDAaBgNVBAMME0V4YW1wbGUgUmVnaXN0cnkgQ0Ew
+WTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATgi7VkHAU17PQTgnjnqAQBHAMHoEmz
+7n1JIqCIHCFzCsbAVOdnf8xkdCG1CvzXb/fAL2ESnsctH/zpqI0qA9yuo1MwUTAd
+BgNVHQ4EFgQU1KDsSZtGzNk7NuWNMXxmqATsVwwwHwYDVR0jBBgwFoAU1KDsSZtG
+zNk7NuWNMXxmqATsVwwwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNIADBF
+AiEAkKGB720wGzpoBwEh/vBKxsuMqxQraGjmcJbXP/2eXfwCIAI0ko0Pzgra7K0g
+eqZTGP0Tby3eVHwkBVGaDNSZiLvO
+-----END CERTIFICATE-----`
+
+// s3 is a valid aws-upi storage section to build broken cases on.
+const s3 = `
+platform: aws-upi
+registry:
+  storage:
+    s3: {bucket: b, region: us-east-1}
+`
+
+func TestRules(t *testing.T) {
+	cases := []struct {
+		name string
+		spec string
+		want []expect // each must be present, and no other error
+	}{
+		{"two backends in one section", `
+platform: aws-upi
+registry:
+  storage:
+    emptyDir: {}
+    s3: {bucket: b, region: us-east-1}`,
+			[]expect{{diag.Error, "spec.registry.storage", "2 storage backends (emptyDir, s3): the operator accepts exactly one",
+				"keep exactly one; a platform's backend replaces the shared one, but one section may not set two"}}},
+		{"no backend", `platform: aws-upi`,
+			[]expect{{diag.Error, "spec.registry.storage", "no storage backend: the registry would have nowhere to store images",
+				"set one of s3 under registry.storage, or a platform helper (pvc, objectBucket)"}}},
+		{"backend of another platform", `
+platform: aws-upi
+platforms:
+  aws-upi:
+    registry:
+      storage:
+        gcs: {bucket: b}`,
+			[]expect{{diag.Error, "spec.platforms.aws-upi.registry.storage.gcs", "storage backend gcs does not belong to platform aws-upi",
+				"use s3 on aws-upi, or move this backend under the platform it belongs to"}}},
+		{"emptyDir with two replicas", `
+platform: aws-upi
+registry:
+  replicas: 2
+  storage: {emptyDir: {}}`,
+			[]expect{
+				{diag.Error, "spec.registry.replicas", "emptyDir storage allows at most 1 replica, got 2: each pod would hold different images", "set replicas: 1, or use object storage or a ReadWriteMany volume"},
+				{diag.Warning, "spec.registry.storage.emptyDir", "emptyDir storage loses every image when the registry pod restarts; not for production", "use object storage or a volume for production"},
+			}},
+		{"ReadWriteOnce with two replicas", `
+platform: vsphere-block
+platforms:
+  vsphere-block:
+    registry: {replicas: 2}`,
+			[]expect{{diag.Error, "spec.platforms.vsphere-block.registry.replicas", "2 replicas on a ReadWriteOnce volume: 2 or more replicas need accessMode ReadWriteMany",
+				"set replicas: 1, or pvc.accessMode: ReadWriteMany on storage that supports it"}}},
+		{"ReadWriteOnce with RollingUpdate", `
+platform: vsphere-block
+registry: {rolloutStrategy: RollingUpdate}`,
+			[]expect{{diag.Error, "spec.registry.rolloutStrategy", "a ReadWriteOnce volume needs rolloutStrategy Recreate, got RollingUpdate",
+				"set rolloutStrategy: Recreate, or remove it to get the default"}}},
+		{"negative replicas", `
+platform: nutanix
+platforms:
+  nutanix:
+    pvc: {accessMode: ReadWriteMany}
+    registry: {replicas: -1}`,
+			[]expect{{diag.Error, "spec.platforms.nutanix.registry.replicas", "replicas must not be negative, got -1", "set 0 or more"}}},
+		{"user claim with two replicas warns", `
+platform: vsphere-block
+registry:
+  replicas: 2
+  rolloutStrategy: RollingUpdate
+  storage: {pvc: {claim: my-claim}}`,
+			[]expect{{diag.Warning, "spec.registry.replicas", "2 replicas share claim my-claim, which must be ReadWriteMany", "make sure claim my-claim is ReadWriteMany, or set replicas: 1"}}},
+		{"small volume warns", `
+platform: vsphere-block
+platforms:
+  vsphere-block:
+    pvc: {size: 50Gi}`,
+			[]expect{{diag.Warning, "spec.platforms.vsphere-block.pvc.size", "50Gi is below the 100Gi the registry documentation asks for", "use at least 100Gi"}}},
+		{"bad volume", `
+platform: vsphere-block
+platforms:
+  vsphere-block:
+    pvc: {name: image-registry-storage, size: lots, accessMode: ReadWriteSometimes, volumeMode: Block}`,
+			[]expect{
+				{diag.Error, "spec.platforms.vsphere-block.pvc.name", "image-registry-storage is the claim the operator creates and owns; a claim of that name is adopted, not ours", "choose another name, e.g. image-registry-pvc"},
+				{diag.Error, "spec.platforms.vsphere-block.pvc.size", `invalid size "lots": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`, "write a size such as 100Gi"},
+				{diag.Error, "spec.platforms.vsphere-block.pvc.accessMode", `unknown value "ReadWriteSometimes"`, "use one of: ReadWriteOnce, ReadWriteMany"},
+				{diag.Error, "spec.platforms.vsphere-block.pvc.volumeMode", `the registry needs a Filesystem volume, got "Block"`, "set volumeMode: Filesystem"},
+			}},
+		{"claim differs from the volume", `
+platform: nutanix
+platforms:
+  nutanix:
+    registry:
+      storage: {pvc: {claim: other}}
+    pvc: {name: mine}`,
+			[]expect{{diag.Error, "spec.platforms.nutanix.registry.storage.pvc.claim", `claim "other" differs from the volume the profile creates, "mine"`, "remove claim (it is set from pvc.name) or make the two equal"}}},
+		{"volume and another backend in one platform", `
+platform: nutanix
+platforms:
+  nutanix:
+    pvc: {}
+    registry:
+      storage:
+        emptyDir: {}`,
+			[]expect{{diag.Error, "spec.platforms.nutanix.pvc", "the pvc section creates a volume for the registry, but its storage is emptyDir", "remove the pvc section, or the emptyDir backend"}}},
+		{"bucket claim and another backend", `
+platform: baremetal-odf-rgw
+platforms:
+  baremetal-odf-rgw:
+    objectBucket: {}
+    registry:
+      storage:
+        emptyDir: {}`,
+			[]expect{{diag.Error, "spec.platforms.baremetal-odf-rgw.objectBucket", "the objectBucket section creates a bucket for the registry, but its storage is emptyDir", "remove the objectBucket section, or the emptyDir backend"}}},
+		{"cinder without a zone", `platform: rhosp-cinder`,
+			[]expect{{diag.Error, "spec.platforms.rhosp-cinder.cinder.availabilityZone", "the Cinder storage class needs an availability zone",
+				"set the Cinder availability zone for the registry volume (OpenShift does not check that it exists)"}}},
+		{"keyID without encrypt", `
+platform: aws-upi
+registry:
+  storage:
+    s3: {bucket: b, region: us-east-1, keyID: k}`,
+			[]expect{{diag.Error, "spec.registry.storage.s3.keyID", "keyID is only used when encrypt is true", "set encrypt: true, or remove keyID"}}},
+		{"S3 without region or bucket", `
+platform: aws-upi
+platforms:
+  aws-upi:
+    registry:
+      storage:
+        s3: {regionEndpoint: s3.example.com}`,
+			[]expect{
+				{diag.Error, "spec.platforms.aws-upi.registry.storage.s3.region", "S3 storage needs a region: the registry's S3 driver does not start without one, even with a regionEndpoint", "set the bucket's region (us-east-1 for S3-compatible stores)"},
+				{diag.Error, "spec.platforms.aws-upi.registry.storage.s3.bucket", "S3 storage needs a bucket: without one the operator creates and owns a bucket of its own", "name the bucket you created"},
+				{diag.Error, "spec.platforms.aws-upi.registry.storage.s3.regionEndpoint", `regionEndpoint "s3.example.com" is not an http or https URL`, "write a URL such as https://s3.example.com"},
+			}},
+		{"ODF endpoint without scheme", `
+platform: baremetal-odf-rgw
+platforms:
+  baremetal-odf-rgw:
+    objectBucket: {endpoint: s3.openshift-storage.svc}`,
+			[]expect{{diag.Error, "spec.platforms.baremetal-odf-rgw.objectBucket.endpoint", `endpoint "s3.openshift-storage.svc" needs an http:// or https:// scheme`,
+				"write the endpoint with its scheme, e.g. https://s3-openshift-storage.apps.example.com"}}},
+		{"ODF endpoint with port", `
+platform: baremetal-odf-rgw
+platforms:
+  baremetal-odf-rgw:
+    objectBucket: {endpoint: "https://s3.apps.example.com:443"}`,
+			[]expect{{diag.Error, "spec.platforms.baremetal-odf-rgw.objectBucket.endpoint", `endpoint "https://s3.apps.example.com:443" has a port: ODF's S3 endpoints are reached without one`,
+				"remove :443 and use the route or service's default port"}}},
+		{"ODF class and bucket", `
+platform: baremetal-odf-rgw
+platforms:
+  baremetal-odf-rgw:
+    objectBucket: {storageClassName: ocs-storagecluster-ceph-rbd, bucketName: Bad_Bucket}`,
+			[]expect{
+				{diag.Error, "spec.platforms.baremetal-odf-rgw.objectBucket.storageClassName", `unknown value "ocs-storagecluster-ceph-rbd"; did you mean "ocs-storagecluster-ceph-rgw"?`, ""},
+				{diag.Error, "spec.platforms.baremetal-odf-rgw.objectBucket.bucketName", `invalid bucket name "Bad_Bucket"`, "use 3 to 63 lower-case letters, digits, '-' and '.'"},
+			}},
+		{"GCS without a bucket", `
+platform: gcp-upi
+registry:
+  storage:
+    gcs: {projectID: p}`,
+			[]expect{{diag.Error, "spec.registry.storage.gcs.bucket", "GCS storage needs a bucket: without one the operator creates and owns a bucket of its own", "name the bucket you created"}}},
+		{"negative request limits", s3 + `  requests:
+    read: {maxRunning: -1}
+    write: {maxWaitInQueue: -5s}`,
+			[]expect{
+				{diag.Error, "spec.registry.requests.read.maxRunning", "must not be negative, got -1", "set 0 (unlimited) or more"},
+				{diag.Error, "spec.registry.requests.write.maxWaitInQueue", "must not be negative", "set 0s (unlimited) or more"},
+			}},
+		{"Azure container name", `
+platform: azure-gov
+registry:
+  storage:
+    azure: {accountName: a, container: Registry_Images}`,
+			[]expect{{diag.Error, "spec.registry.storage.azure.container", `invalid container name "Registry_Images"`,
+				"use 3 to 63 lower-case letters and digits, with single hyphens between them"}}},
+		{"Azure cloud name", `
+platform: azure-gov
+registry:
+  storage:
+    azure: {accountName: a, container: images, cloudName: AzureGovCloud}`,
+			[]expect{{diag.Error, "spec.registry.storage.azure.cloudName", `unknown value "AzureGovCloud"`,
+				"use one of: AzurePublicCloud, AzureUSGovernmentCloud, AzureChinaCloud, AzureGermanCloud, AzureStackCloud"}}},
+		{"enums", s3 + `  managementState: Deleted
+  logLevel: Debugging
+  operatorLogLevel: trace
+  rolloutStrategy: Sideways`,
+			[]expect{
+				{diag.Error, "spec.registry.managementState", `unknown value "Deleted"`, "use one of: Managed, Unmanaged, Removed"},
+				{diag.Error, "spec.registry.logLevel", `unknown value "Debugging"`, "use one of: Normal, Debug, Trace, TraceAll"},
+				{diag.Error, "spec.registry.operatorLogLevel", `unknown value "trace"; did you mean "Trace"?`, ""},
+				{diag.Error, "spec.registry.rolloutStrategy", `unknown value "Sideways"`, "use one of: RollingUpdate, Recreate"},
+			}},
+		{"storage managed warns", s3 + `    managementState: Managed`,
+			[]expect{{diag.Warning, "spec.registry.storage.managementState", "with Managed, deleting the registry Config or setting managementState: Removed deletes this storage and every image in it",
+				"remove it to get Unmanaged, unless the operator should own this storage"}}},
+		{"routes", s3 + `  routes:
+  - {name: public}
+  - {name: public}
+  - {name: default-route}
+  - {hostname: x.example.com}`,
+			[]expect{
+				{diag.Error, "spec.registry.routes[1].name", `route name "public" is already used by routes[0]`, "give each route its own name"},
+				{diag.Error, "spec.registry.routes[2].name", "default-route is the operator's own route", "set defaultRoute: true for that route, or choose another name"},
+				{diag.Error, "spec.registry.routes[3].name", "a route needs a name", "name the route"},
+			}},
+		{"credentials missing a key", s3 + `credentials:
+  externalSecret:
+    storeRef: {name: vault}
+    data:
+      REGISTRY_STORAGE_S3_ACCESKEY: {key: k}`,
+			[]expect{
+				{diag.Error, "spec.credentials.externalSecret.data.REGISTRY_STORAGE_S3_ACCESKEY", `unknown s3 credential key "REGISTRY_STORAGE_S3_ACCESKEY"; did you mean "REGISTRY_STORAGE_S3_ACCESSKEY"?`, ""},
+				{diag.Error, "spec.credentials.externalSecret.data", "s3 storage needs REGISTRY_STORAGE_S3_ACCESSKEY: the operator refuses a secret without it", "map REGISTRY_STORAGE_S3_ACCESSKEY to an entry in the store"},
+				{diag.Error, "spec.credentials.externalSecret.data", "s3 storage needs REGISTRY_STORAGE_S3_SECRETKEY: the operator refuses a secret without it", "map REGISTRY_STORAGE_S3_SECRETKEY to an entry in the store"},
+			}},
+		{"credentials for a volume", `
+platform: vsphere-block
+platforms:
+  vsphere-block:
+    credentials: {existingSecret: true}`,
+			[]expect{{diag.Error, "spec.platforms.vsphere-block.credentials", "pvc storage takes no credentials", "remove credentials"}}},
+		{"trusted CA with a private key", s3 + `trustedCAs:
+- registry: "registry.example.com:70000"
+  pem: |
+    -----BEGIN PRIVATE KEY-----
+    c2VjcmV0
+    -----END PRIVATE KEY-----`,
+			[]expect{
+				{diag.Error, "spec.trustedCAs[0].registry", `invalid port in "registry.example.com:70000"`, "write host or host:port, e.g. registry.example.com:5000"},
+				{diag.Error, "spec.trustedCAs[0].pem", "contains a private key", "remove the private key; a CA bundle holds certificates only"},
+			}},
+		{"access subjects", s3 + `access:
+  viewers:
+  - {kind: ServiceAccount, name: puller}
+  - {kind: Usr, name: alice, namespace: x}
+  metricsScrapers:
+  - {kind: User, name: bob, project: monitoring}`,
+			[]expect{
+				{diag.Error, "spec.access.viewers[0].namespace", "a ServiceAccount subject needs a namespace", "set the service account's namespace"},
+				{diag.Error, "spec.access.viewers[1].kind", `unknown value "Usr"; did you mean "User"?`, ""},
+				{diag.Error, "spec.access.viewers[1].namespace", "only ServiceAccount subjects have a namespace", "remove namespace; use project to limit the grant to one project"},
+				{diag.Error, "spec.access.metricsScrapers[0].project", "metrics are cluster-wide: a metrics scraper cannot be limited to a project", "remove project"},
+			}},
+		{"pruner", s3 + `pruner:
+  schedule: "every day"
+  keepTagRevisions: -1`,
+			[]expect{
+				{diag.Error, "spec.pruner.schedule", `invalid cron schedule "every day": expected exactly 5 fields, found 2: [every day]`, `write five cron fields, e.g. "0 0 * * *" (daily at midnight)`},
+				{diag.Error, "spec.pruner.keepTagRevisions", "must not be negative, got -1", "set 0 or more"},
+			}},
+		{"unknown platform", `platform: aws-upl`,
+			[]expect{{diag.Error, "spec.platform", `unknown platform "aws-upl"; did you mean "aws-upi"?`, ""}}},
+		{"no platform", `registry: {replicas: 1}`,
+			[]expect{{diag.Error, "spec.platform", "no platform selected", "set spec.platform or pass --platform; one of: aws-upi, azure-gov, baremetal-odf-rgw, gcp-upi, nutanix, rhosp-cinder, vsphere-block"}}},
+		{"unknown platform section", s3 + `platforms:
+  vsphere: {}`,
+			[]expect{{diag.Error, "spec.platforms.vsphere", `unknown platform "vsphere"`, "use one of: aws-upi, azure-gov, baremetal-odf-rgw, gcp-upi, nutanix, rhosp-cinder, vsphere-block"}}},
+		{"version format", s3 + `openshiftVersion: "4.x"`,
+			[]expect{{diag.Error, "spec.openshiftVersion", `"4.x" is not a release of the form 4.N (write it quoted, e.g. "4.14")`, ""}}},
+		{"version range", s3 + `openshiftVersion: "4.1"`,
+			[]expect{{diag.Error, "spec.openshiftVersion", "4.1 is not supported: regprofile supports 4.2 to 4.22", ""}}},
+	}
+	fired := map[string]bool{}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			objs, fs := renderSpec(t, tc.spec)
+			for _, f := range fs {
+				fired[f.Rule] = true
+			}
+			for _, want := range tc.want {
+				found := false
+				for _, f := range fs {
+					found = found || contains([]expect{want}, f)
+				}
+				if !found {
+					t.Errorf("missing finding:\n  %s: %s: %s; fix: %s\ngot:\n%s", want.Severity, want.Path, want.Message, want.Fix, dump(fs))
+				}
+			}
+			for _, f := range fs {
+				if f.Severity == diag.Error && !contains(tc.want, f) {
+					t.Errorf("unexpected error: %s", f.Text())
+				}
+			}
+			if fs.HasErrors() && len(objs) > 0 {
+				t.Errorf("objects rendered despite errors")
+			}
+		})
+	}
+	// A rule no case triggers is an untested rule.
+	for _, r := range rules.All {
+		if !fired[r.ID] {
+			t.Errorf("rule %s has no test case", r.ID)
+		}
+	}
+}
+
+// expect is a finding as a test expects it: everything but the rule ID.
+type expect struct {
+	Severity           diag.Severity
+	Path, Message, Fix string
+}
+
+func contains(fs []expect, f diag.Finding) bool {
+	for _, g := range fs {
+		if g == (expect{f.Severity, f.Path, f.Message, f.Fix}) {
+			return true
+		}
+	}
+	return false
+}
+
+func dump(fs diag.Findings) string {
+	var b strings.Builder
+	for _, f := range fs {
+		b.WriteString("  " + string(f.Severity) + ": " + f.Text() + "\n")
+	}
+	return b.String()
+}
+
+var _ = testCA
