@@ -26,7 +26,7 @@ const (
 	// output instead of duplicating it, and never touches anything else.
 	OwnerAnnotation = "regprofile.dev/profile"
 
-	CredentialsSecret = "image-registry-private-configuration-user"
+	CredentialsSecret  = "image-registry-private-configuration-user"
 	TrustedCAConfigMap = "registry-cas"
 	singleton          = "cluster"
 )
