@@ -36,7 +36,7 @@ unit:
 	go test $(shell go list ./... | grep -v /e2e)
 
 e2e: build tools
-	go test ./e2e/...
+	go test -count=1 ./e2e/...
 
 fmt:
 	gofmt -w fn e2e

@@ -1,10 +1,6 @@
 package platforms
 
 import (
-	operatorv1 "github.com/openshift/api/operator/v1"
-
-	imageregistryv1 "github.com/openshift/api/imageregistry/v1"
-
 	"regprofile.dev/regprofile/fn/api/v1alpha1"
 	"regprofile.dev/regprofile/fn/profile"
 )
@@ -19,6 +15,12 @@ const (
 	Filesystem        = "Filesystem"
 	Recreate          = "Recreate"
 	RollingUpdate     = "RollingUpdate"
+	// Managed and Unmanaged are the operator's management states. The
+	// values are openshift/api's; importing it only for them would add its
+	// scheme registration to every start-up (the e2e tests decode the
+	// output into openshift/api's real types instead).
+	Managed   = "Managed"
+	Unmanaged = "Unmanaged"
 )
 
 // ApplyDefaults runs the platform's defaults, then the ones all platforms
@@ -72,7 +74,7 @@ func ApplyDefaults(p Platform, r *profile.Resolved) {
 	if storage.ManagementState == "" && single && backends[0] != profile.EmptyDir {
 		// Storage the profile provides must outlive the registry: with
 		// Managed, deleting the Config or setting Removed deletes it.
-		storage.ManagementState = imageregistryv1.StorageManagementStateUnmanaged
+		storage.ManagementState = Unmanaged
 		r.SetDefault("registry.storage.managementState")
 	}
 }
@@ -81,7 +83,7 @@ func ApplyDefaults(p Platform, r *profile.Resolved) {
 // bootstraps the registry as Removed for want of storage.
 func setManaged(r *profile.Resolved) {
 	if r.Registry.ManagementState == "" {
-		r.Registry.ManagementState = string(operatorv1.Managed)
+		r.Registry.ManagementState = Managed
 		r.SetDefault("registry.managementState")
 	}
 }
