@@ -131,7 +131,9 @@ type RegistrySpec struct {
 
 	// RolloutStrategy is the Deployment's strategy: RollingUpdate or
 	// Recreate. Default: Recreate on ReadWriteOnce volumes (the operator
-	// requires it), unset (RollingUpdate) otherwise.
+	// requires it) and on a one-replica claim of unknown access mode,
+	// RollingUpdate on a ReadWriteMany volume the profile creates, unset
+	// (RollingUpdate) otherwise.
 	RolloutStrategy string `json:"rolloutStrategy,omitempty"`
 
 	// LogLevel is the registry's log level: Normal, Debug, Trace or
