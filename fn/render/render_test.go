@@ -48,6 +48,13 @@ func kinds(objs []*kobj.Object) string {
 	return strings.Join(out, " ")
 }
 
+// head starts a profile; tests append its spec.
+const head = `apiVersion: regprofile.dev/v1alpha1
+kind: RegistryProfile
+metadata: {name: p}
+spec:
+`
+
 const multi = `apiVersion: regprofile.dev/v1alpha1
 kind: RegistryProfile
 metadata: {name: fleet}
@@ -108,11 +115,7 @@ tolerations:
 }
 
 func TestReadWriteOnceDefaultsToOneReplicaAndRecreate(t *testing.T) {
-	doc := `apiVersion: regprofile.dev/v1alpha1
-kind: RegistryProfile
-metadata: {name: p}
-spec:
-  platform: vsphere-block
+	doc := head + `  platform: vsphere-block
 `
 	objs := mustRender(t, doc, render.Options{})
 	want := `managementState: Managed
@@ -149,11 +152,7 @@ func TestReadWriteManyDefaultsToTwoReplicasAndRollingUpdate(t *testing.T) {
 }
 
 func TestODFCephFSVariant(t *testing.T) {
-	doc := `apiVersion: regprofile.dev/v1alpha1
-kind: RegistryProfile
-metadata: {name: p}
-spec:
-  platform: baremetal-odf-rgw
+	doc := head + `  platform: baremetal-odf-rgw
   platforms:
     baremetal-odf-rgw:
       pvc: {}
@@ -171,11 +170,7 @@ spec:
 }
 
 func TestODFNooBaaRouteEndpointGetsTrustedCA(t *testing.T) {
-	doc := `apiVersion: regprofile.dev/v1alpha1
-kind: RegistryProfile
-metadata: {name: p}
-spec:
-  platform: baremetal-odf-rgw
+	doc := head + `  platform: baremetal-odf-rgw
   platforms:
     baremetal-odf-rgw:
       objectBucket:
@@ -214,11 +209,7 @@ storage:
 }
 
 func TestUserCredentialsReplaceTheBucketStore(t *testing.T) {
-	doc := `apiVersion: regprofile.dev/v1alpha1
-kind: RegistryProfile
-metadata: {name: p}
-spec:
-  platform: baremetal-odf-rgw
+	doc := head + `  platform: baremetal-odf-rgw
   credentials: {existingSecret: true}
 `
 	objs := mustRender(t, doc, render.Options{})

@@ -198,9 +198,7 @@ func volume(c *Context) []diag.Finding {
 		return nil
 	}
 	var fs []diag.Finding
-	if errs := validation.IsDNS1123Subdomain(v.Name); len(errs) > 0 {
-		fs = append(fs, diag.Errorf(c.path("pvc.name"), "use lower-case letters, digits, '-' and '.'", "invalid claim name %q: %s", v.Name, errs[0]))
-	}
+	fs = append(fs, dnsName(c.path("pvc.name"), "claim", v.Name)...)
 	if v.Name == platforms.OperatorClaimName {
 		fs = append(fs, diag.Errorf(c.path("pvc.name"), "choose another name, e.g. "+platforms.DefaultPVCName,
 			"%s is the claim the operator creates and owns; a claim of that name is adopted, not ours", v.Name))
@@ -235,9 +233,7 @@ func cinderClass(c *Context) []diag.Finding {
 		fs = append(fs, diag.Errorf(c.path("cinder.availabilityZone"), "set the Cinder availability zone for the registry volume (OpenShift does not check that it exists)",
 			"the Cinder storage class needs an availability zone"))
 	}
-	if errs := validation.IsDNS1123Subdomain(cc.StorageClassName); len(errs) > 0 {
-		fs = append(fs, diag.Errorf(c.path("cinder.storageClassName"), "use lower-case letters, digits, '-' and '.'", "invalid storage class name %q: %s", cc.StorageClassName, errs[0]))
-	}
+	fs = append(fs, dnsName(c.path("cinder.storageClassName"), "storage class", cc.StorageClassName)...)
 	return fs
 }
 
@@ -267,9 +263,7 @@ func s3Storage(c *Context) []diag.Finding {
 			"keyID is only used when encrypt is true"))
 	}
 	if s3.TrustedCA != nil {
-		if errs := validation.IsDNS1123Subdomain(s3.TrustedCA.Name); len(errs) > 0 {
-			fs = append(fs, diag.Errorf(c.path("registry.storage.s3.trustedCA.name"), "name a ConfigMap in openshift-config", "invalid ConfigMap name %q: %s", s3.TrustedCA.Name, errs[0]))
-		}
+		fs = append(fs, dnsName(c.path("registry.storage.s3.trustedCA.name"), "ConfigMap", s3.TrustedCA.Name)...)
 	}
 	if cf := s3.CloudFront; cf != nil {
 		for field, v := range map[string]string{"baseURL": cf.BaseURL, "keypairID": cf.KeypairID, "privateKey.name": cf.PrivateKey.Name, "privateKey.key": cf.PrivateKey.Key} {
@@ -423,9 +417,7 @@ func routes(c *Context) []diag.Finding {
 			seen[rt.Name] = i
 		}
 		if rt.Hostname != "" {
-			if errs := validation.IsDNS1123Subdomain(rt.Hostname); len(errs) > 0 {
-				fs = append(fs, diag.Errorf(c.path(fmt.Sprintf("registry.routes[%d].hostname", i)), "write a host name such as registry.apps.example.com", "invalid hostname %q", rt.Hostname))
-			}
+			fs = append(fs, dnsName(c.path(fmt.Sprintf("registry.routes[%d].hostname", i)), "host", rt.Hostname)...)
 		}
 	}
 	return fs
@@ -629,6 +621,15 @@ func pruner(c *Context) []diag.Finding {
 		fs = append(fs, oneOf("spec.pruner.logLevel", pr.LogLevel, logLevels...)...)
 	}
 	return fs
+}
+
+// dnsName checks a Kubernetes object or host name (a DNS subdomain).
+func dnsName(path, what, value string) []diag.Finding {
+	if errs := validation.IsDNS1123Subdomain(value); len(errs) > 0 {
+		return []diag.Finding{diag.Errorf(path, "use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit",
+			"invalid %s name %q: %s", what, value, errs[0])}
+	}
+	return nil
 }
 
 func oneOf(path, value string, allowed ...string) []diag.Finding {
