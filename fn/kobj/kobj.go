@@ -25,6 +25,10 @@ type Object struct {
 	Name        string
 	Labels      map[string]string
 	Annotations map[string]string
+	// WaitsForConsumer marks a claim whose class binds it only once a pod
+	// uses it (WaitForFirstConsumer): it must not be ordered before the
+	// registry that consumes it. Not serialized.
+	WaitsForConsumer bool
 	// Fields are the top-level fields besides apiVersion, kind and metadata
 	// (spec, data, rules, roleRef, subjects, ...). Values may be maps, lists,
 	// scalars or API structs with omitempty tags.

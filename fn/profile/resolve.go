@@ -28,6 +28,7 @@ type Resolved struct {
 	TrustedCAs   []v1alpha1.TrustedCA
 	Access       *v1alpha1.Access
 	Pruner       *v1alpha1.PrunerSpec
+	ArgoCD       *v1alpha1.ArgoCDOptions
 
 	// fromPlatform holds the relative paths ("registry.replicas",
 	// "credentials") whose value came from spec.platforms.<p>.
@@ -47,6 +48,7 @@ func Resolve(p *v1alpha1.RegistryProfile, platform string, version Version) *Res
 		Access:       clone(p.Spec.Access),
 		Pruner:       clone(p.Spec.Pruner),
 		Credentials:  clone(p.Spec.Credentials),
+		ArgoCD:       clone(p.Spec.ArgoCD),
 		fromPlatform: map[string]bool{},
 		defaulted:    map[string]bool{},
 	}

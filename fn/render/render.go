@@ -52,9 +52,7 @@ func Render(p *v1alpha1.RegistryProfile, opts Options) ([]*kobj.Object, diag.Fin
 		return nil, fs.Sorted()
 	}
 	objs := build(r, plat)
-	for _, o := range objs {
-		o.Annotate(OwnerAnnotation, r.Name)
-	}
+	annotate(r, objs)
 	kobj.Sort(objs)
 	return objs, fs.Sorted()
 }

@@ -241,3 +241,66 @@ func TestEveryObjectCarriesTheOwner(t *testing.T) {
 		}
 	}
 }
+
+func annotations(objs []*kobj.Object, key string) string {
+	var out []string
+	for _, o := range objs {
+		out = append(out, o.Kind+"="+o.Annotations[key])
+	}
+	return strings.Join(out, " ")
+}
+
+func TestSyncWavesFollowDependencies(t *testing.T) {
+	cinder := head + `  platform: rhosp-cinder
+  platforms:
+    rhosp-cinder:
+      cinder: {availabilityZone: nova}
+  pruner: {}
+`
+	// The Cinder class is WaitForFirstConsumer: its claim shares the
+	// Config's wave.
+	if got, want := annotations(mustRender(t, cinder, render.Options{}), render.SyncWaveAnnotation),
+		"StorageClass=0 PersistentVolumeClaim=4 Config=4 ImagePruner=5"; got != want {
+		t.Errorf("waves %q, want %q", got, want)
+	}
+	odf := head + `  platform: baremetal-odf-rgw
+  trustedCAs: []
+`
+	if got, want := annotations(mustRender(t, odf, render.Options{}), render.SyncWaveAnnotation),
+		"ServiceAccount=1 Role=1 RoleBinding=1 SecretStore=1 ObjectBucketClaim=2 ExternalSecret=3 Config=4"; got != want {
+		t.Errorf("waves %q, want %q", got, want)
+	}
+	cephfs := head + `  platform: baremetal-odf-rgw
+  platforms:
+    baremetal-odf-rgw:
+      pvc: {}
+`
+	// CephFS binds at once, so its claim is ready before the registry.
+	if got, want := annotations(mustRender(t, cephfs, render.Options{}), render.SyncWaveAnnotation),
+		"PersistentVolumeClaim=2 Config=4"; got != want {
+		t.Errorf("waves %q, want %q", got, want)
+	}
+}
+
+func TestSyncOptionsProtectWhatHoldsData(t *testing.T) {
+	odf := head + `  platform: baremetal-odf-rgw
+  pruner: {}
+`
+	got := annotations(mustRender(t, odf, render.Options{}), render.SyncOptionsAnnotation)
+	want := "ServiceAccount= Role= RoleBinding= SecretStore=Prune=false,Delete=false ObjectBucketClaim=Prune=false,Delete=false " +
+		"ExternalSecret=Prune=false,Delete=false Config=ServerSideApply=true,Prune=false,Delete=false ImagePruner=ServerSideApply=true,Prune=false,Delete=false"
+	if got != want {
+		t.Errorf("sync options:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestSyncSafetyCanBeTurnedOff(t *testing.T) {
+	doc := head + `  platform: vsphere-block
+  argocd: {syncSafety: false}
+`
+	for _, o := range mustRender(t, doc, render.Options{}) {
+		if len(o.Annotations) != 1 || o.Annotations[render.OwnerAnnotation] != "p" {
+			t.Errorf("%s annotations %v, want only the owner", o.ID(), o.Annotations)
+		}
+	}
+}

@@ -88,6 +88,21 @@ type RegistryProfileSpec struct {
 	// Pruner configures imagepruner.imageregistry.operator.openshift.io/cluster.
 	// Default: not rendered (the operator keeps its own defaults).
 	Pruner *PrunerSpec `json:"pruner,omitempty"`
+
+	// ArgoCD controls the Argo CD annotations on rendered resources.
+	// Default: sync safety on.
+	ArgoCD *ArgoCDOptions `json:"argocd,omitempty"`
+}
+
+// ArgoCDOptions controls what regprofile adds for Argo CD.
+type ArgoCDOptions struct {
+	// SyncSafety annotates resources with sync waves in dependency order and
+	// sync options that keep Argo CD from pruning or deleting the registry's
+	// singletons, volumes, bucket claims, storage classes and credentials
+	// (Prune=false,Delete=false), and applies the singletons server-side.
+	// Turn it off for plain kustomize or kpt use without Argo CD. Default:
+	// true.
+	SyncSafety *bool `json:"syncSafety,omitempty"`
 }
 
 // PlatformSpec is what differs on one platform.

@@ -1,0 +1,82 @@
+package render
+
+import (
+	"strconv"
+
+	"regprofile.dev/regprofile/fn/kobj"
+	"regprofile.dev/regprofile/fn/profile"
+)
+
+// Argo CD annotations.
+const (
+	SyncWaveAnnotation    = "argocd.argoproj.io/sync-wave"
+	SyncOptionsAnnotation = "argocd.argoproj.io/sync-options"
+)
+
+// Sync waves, in dependency order: what a resource needs is applied (and
+// healthy) in an earlier wave. A claim that binds only when the registry's
+// pod starts shares the Config's wave: in an earlier wave it would stay
+// Pending, never healthy, and hold the sync forever.
+const (
+	waveStorageClass = iota
+	waveSupport      // CA ConfigMaps, SecretStores, service accounts, RBAC
+	waveStorage      // bucket claims, immediately bound claims, the image config
+	waveCredentials  // ExternalSecrets, once their store exists
+	waveRegistry     // the Config, and the claims it alone binds
+	wavePruner       // pruning only once the registry runs
+)
+
+func syncWave(o *kobj.Object) int {
+	switch o.Kind {
+	case "StorageClass":
+		return waveStorageClass
+	case "ObjectBucketClaim", "Image":
+		return waveStorage
+	case "PersistentVolumeClaim":
+		if o.WaitsForConsumer {
+			return waveRegistry
+		}
+		return waveStorage
+	case "ExternalSecret":
+		return waveCredentials
+	case "Config":
+		return waveRegistry
+	case "ImagePruner":
+		return wavePruner
+	}
+	return waveSupport
+}
+
+// Sync options. Prune=false,Delete=false keep Argo CD from deleting what
+// would take data or the registry with it: deleting the Config or pruner
+// makes the operator tear the registry down (and delete storage it
+// manages); deleting a claim, bucket claim or class loses images; deleting
+// the credentials leaves the registry without access to its storage. The
+// cluster singletons are applied server-side, owning only the fields the
+// profile sets, never the ones the operator writes back.
+var syncOptions = map[string]string{
+	"Config":                "ServerSideApply=true,Prune=false,Delete=false",
+	"ImagePruner":           "ServerSideApply=true,Prune=false,Delete=false",
+	"Image":                 "ServerSideApply=true,Prune=false,Delete=false",
+	"PersistentVolumeClaim": "Prune=false,Delete=false",
+	"ObjectBucketClaim":     "Prune=false,Delete=false",
+	"StorageClass":          "Prune=false,Delete=false",
+	"ExternalSecret":        "Prune=false,Delete=false",
+	"SecretStore":           "Prune=false,Delete=false",
+}
+
+// annotate marks every object with its owner and, unless the profile
+// turned sync safety off, with its Argo CD sync wave and sync options.
+func annotate(r *profile.Resolved, objs []*kobj.Object) {
+	safety := r.ArgoCD == nil || r.ArgoCD.SyncSafety == nil || *r.ArgoCD.SyncSafety
+	for _, o := range objs {
+		o.Annotate(OwnerAnnotation, r.Name)
+		if !safety {
+			continue
+		}
+		o.Annotate(SyncWaveAnnotation, strconv.Itoa(syncWave(o)))
+		if opts, ok := syncOptions[o.Kind]; ok {
+			o.Annotate(SyncOptionsAnnotation, opts)
+		}
+	}
+}
