@@ -13,10 +13,15 @@ GO_PACKAGES := ./...
 
 all: build
 
-## build: compile the function into bin/regprofile
+## build: compile the function into bin/regprofile, and the heavier
+## subcommands (fn/cmd/regprofile-*) beside it
 build:
 	@mkdir -p $(BIN)
 	go build -trimpath -ldflags='-s -w' -o $(BIN)/regprofile ./fn
+	@for d in $(wildcard fn/cmd/regprofile-*); do \
+		echo go build -o $(BIN)/$$(basename $$d) ./$$d; \
+		go build -trimpath -ldflags='-s -w' -o $(BIN)/$$(basename $$d) ./$$d || exit 1; \
+	done
 
 ## tools: install the pinned kustomize into bin/
 tools: $(BIN)/kustomize

@@ -52,7 +52,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		case "render":
 			return renderCmd(args[1:], stdin, stdout, stderr)
 		}
-		fmt.Fprintf(stderr, "regprofile: unknown command %q\n\n", args[0])
+		if code, found := dispatch(args[0], args[1:], stdin, stdout, stderr); found {
+			return code
+		}
+		fmt.Fprintf(stderr, "regprofile: unknown command %q (no regprofile-%s beside regprofile or on PATH)\n\n", args[0], args[0])
 		printUsage(stderr)
 		return 2
 	}

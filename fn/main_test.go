@@ -204,3 +204,18 @@ func TestUsage(t *testing.T) {
 		}
 	}
 }
+
+func TestSubcommandDispatch(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "regprofile-hello")
+	os.WriteFile(script, []byte("#!/bin/sh\necho \"hello $*\"\nexit 3\n"), 0o755)
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	code, out, _ := runFn(t, "", "hello", "a", "b")
+	if code != 3 || out != "hello a b\n" {
+		t.Errorf("dispatch: exit %d, out %q; want 3 and \"hello a b\"", code, out)
+	}
+	code, _, stderr := runFn(t, "", "nosuch")
+	if code != 2 || !strings.Contains(stderr, `unknown command "nosuch"`) {
+		t.Errorf("unknown command: exit %d, stderr %q", code, stderr)
+	}
+}
