@@ -16,8 +16,12 @@ func (azureGov) Name() string       { return "azure-gov" }
 func (azureGov) Backends() []string { return []string{profile.Azure} }
 
 func (azureGov) Default(r *profile.Resolved) {
-	if az := r.Storage().Azure; az != nil {
-		setString(r, &az.CloudName, "registry.storage.azure.cloudName", AzureUSGovernmentCloud)
+	// Assigned even where the release lacks the field: without it the
+	// registry would talk to the public cloud's endpoints, so the version
+	// rule must stop the render instead.
+	if az := r.Storage().Azure; az != nil && az.CloudName == "" {
+		az.CloudName = AzureUSGovernmentCloud
+		r.SetDefault("registry.storage.azure.cloudName")
 	}
 }
 

@@ -1,6 +1,8 @@
 package platforms
 
 import (
+	"strings"
+
 	"regprofile.dev/regprofile/fn/api/v1alpha1"
 	"regprofile.dev/regprofile/fn/profile"
 )
@@ -58,7 +60,7 @@ func ApplyDefaults(p Platform, r *profile.Resolved) {
 		r.Registry.Replicas = &n
 		r.SetDefault("registry.replicas")
 	}
-	if r.Registry.RolloutStrategy == "" && single && backends[0] == profile.PVC {
+	if r.Registry.RolloutStrategy == "" && single && backends[0] == profile.PVC && releaseHas(r, "registry.rolloutStrategy") {
 		switch {
 		case rwo || (r.PVC == nil && *r.Registry.Replicas == 1):
 			// The operator refuses a ReadWriteOnce claim unless pods are
@@ -71,12 +73,30 @@ func ApplyDefaults(p Platform, r *profile.Resolved) {
 		}
 		r.SetDefault("registry.rolloutStrategy")
 	}
-	if storage.ManagementState == "" && single && backends[0] != profile.EmptyDir {
+	if single && backends[0] != profile.EmptyDir {
 		// Storage the profile provides must outlive the registry: with
 		// Managed, deleting the Config or setting Removed deletes it.
-		storage.ManagementState = Unmanaged
-		r.SetDefault("registry.storage.managementState")
+		setString(r, &storage.ManagementState, "registry.storage.managementState", Unmanaged)
 	}
+
+	// Fields older releases' CRDs require.
+	if !profile.LoggingRequiredUntil.Less(r.Version) && r.Registry.Logging == nil {
+		two := int64(2) // the operator's own default: info
+		r.Registry.Logging = &two
+		r.SetDefault("registry.logging")
+	}
+	if !profile.ManagementStateRequiredUntil.Less(r.Version) {
+		setString(r, &r.Registry.ManagementState, "registry.managementState", Managed)
+	}
+}
+
+// releaseHas reports whether the target release has the field at rel, a
+// path under "registry.". Defaults never write a field the release lacks;
+// a platform that cannot work without one assigns it directly, and the
+// openshift-version rule then explains which release it needs.
+func releaseHas(r *profile.Resolved, rel string) bool {
+	field, ok := strings.CutPrefix(rel, "registry.")
+	return !ok || r.Version.Has(profile.ConfigFieldSince, field)
 }
 
 // setManaged sets managementState: Managed on platforms where the operator
@@ -101,14 +121,14 @@ func defaultVolume(r *profile.Resolved, storageClass string) {
 }
 
 func setString(r *profile.Resolved, field *string, rel, value string) {
-	if *field == "" && value != "" {
+	if *field == "" && value != "" && releaseHas(r, rel) {
 		*field = value
 		r.SetDefault(rel)
 	}
 }
 
 func setBool(r *profile.Resolved, field **bool, rel string, value bool) {
-	if *field == nil {
+	if *field == nil && releaseHas(r, rel) {
 		*field = &value
 		r.SetDefault(rel)
 	}

@@ -304,3 +304,36 @@ func TestSyncSafetyCanBeTurnedOff(t *testing.T) {
 		}
 	}
 }
+
+func TestOldReleasesGetTheFieldsTheirCRDsRequire(t *testing.T) {
+	for _, tc := range []struct{ version, want string }{
+		// 4.3: integer logging and managementState are required; no
+		// rolloutStrategy and no storage.managementState exist yet.
+		{"4.3", `logging: 2
+managementState: Managed
+replicas: 1
+storage:
+  pvc:
+    claim: image-registry-pvc
+`},
+		// 4.10: managementState still required; logging no longer.
+		{"4.10", `managementState: Managed
+replicas: 1
+rolloutStrategy: Recreate
+storage:
+  managementState: Unmanaged
+  pvc:
+    claim: image-registry-pvc
+`},
+	} {
+		doc := head + "  platform: vsphere-block\n  openshiftVersion: \"" + tc.version + "\"\n"
+		if got := spec(t, mustRender(t, doc, render.Options{}), "Config"); got != tc.want {
+			t.Errorf("%s Config spec:\n%s\nwant:\n%s", tc.version, got, tc.want)
+		}
+	}
+	// aws-upi leaves managementState alone once the CRD stops requiring it.
+	doc := head + "  platform: aws-upi\n  registry:\n    storage:\n      s3: {bucket: b, region: r}\n"
+	if got := spec(t, mustRender(t, doc, render.Options{}), "Config"); strings.Contains(got, "managementState: Managed") {
+		t.Errorf("4.22 aws-upi Config sets managementState:\n%s", got)
+	}
+}

@@ -5,6 +5,7 @@ package rules
 
 import (
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"net"
@@ -63,6 +64,7 @@ var All = []Rule{
 	{"trusted-cas", "Trusted CAs: a host[:port], each once, with PEM certificates and no private key.", trustedCAs},
 	{"access", "Access subjects: User, Group or ServiceAccount, a namespace only (and always) for service accounts, a valid project, no project for metrics scrapers.", access},
 	{"pruner", "The pruner's schedule is a cron expression; counts are 0 or more.", pruner},
+	{"openshift-version", "Every rendered field is one the target release accepts: a field the release lacks is an error naming the first release that has it. 4.2 to 4.5 use the integer logging (logLevel is 4.6); 4.2 and 4.3 have no ImagePruner.", openshiftVersion},
 }
 
 // Check runs every rule and returns their findings.
@@ -184,6 +186,9 @@ func rwoRecreate(c *Context) []diag.Finding {
 	s := c.R.Registry.Storage
 	if c.R.PVC == nil || c.R.PVC.AccessMode != platforms.ReadWriteOnce || s == nil || s.PVC == nil {
 		return nil // no volume in use; the volume rule reports a conflict
+	}
+	if !c.R.Version.Has(profile.ConfigFieldSince, "rolloutStrategy") {
+		return nil // before 4.4 there is no strategy to choose
 	}
 	if got := c.R.Registry.RolloutStrategy; got != platforms.Recreate {
 		return []diag.Finding{diag.Errorf(c.path("registry.rolloutStrategy"), "set rolloutStrategy: Recreate, or remove it to get the default",
@@ -630,6 +635,65 @@ func dnsName(path, what, value string) []diag.Finding {
 			"invalid %s name %q: %s", what, value, errs[0])}
 	}
 	return nil
+}
+
+func openshiftVersion(c *Context) []diag.Finding {
+	v := c.R.Version
+	var fs []diag.Finding
+	gate := func(table map[string]profile.Version, prefix string, value any) {
+		for _, field := range setFields(value) {
+			gated, since := profile.Since(table, field)
+			if gated != field || !v.Less(since) {
+				continue // not gated, or reported at the gated parent
+			}
+			rel := prefix + field
+			f := diag.Errorf(c.path(rel), fmt.Sprintf("remove it, or set spec.openshiftVersion to %s or later", since),
+				"%s needs OpenShift %s or later; spec.openshiftVersion is %s", field, since, v)
+			if c.R.IsDefaulted(rel) {
+				f = diag.Errorf(c.path(rel), fmt.Sprintf("set spec.openshiftVersion to %s or later, or choose other storage", since),
+					"%s, which %s needs here, is only in OpenShift %s and later; spec.openshiftVersion is %s", field, c.Platform.Name(), since, v)
+			}
+			fs = append(fs, f)
+		}
+	}
+	gate(profile.ConfigFieldSince, "registry.", c.R.Registry)
+	if c.R.Pruner != nil {
+		if v.Less(profile.PrunerSince) {
+			fs = append(fs, diag.Errorf("spec.pruner", fmt.Sprintf("remove pruner, or set spec.openshiftVersion to %s or later", profile.PrunerSince),
+				"the ImagePruner needs OpenShift %s or later; spec.openshiftVersion is %s", profile.PrunerSince, v))
+		} else {
+			gate(profile.PrunerFieldSince, "pruner.", c.R.Pruner)
+		}
+	}
+	if c.R.Registry.Logging != nil && !c.R.IsDefaulted("registry.logging") && profile.LoggingRequiredUntil.Less(v) {
+		fs = append(fs, diag.Warnf(c.path("registry.logging"), "use logLevel (Normal, Debug, Trace or TraceAll)", "logging is deprecated since OpenShift 4.6"))
+	}
+	return fs
+}
+
+// setFields lists the dotted paths of every object field set in an API
+// value (lists and their items count as one field), parents first.
+func setFields(value any) []string {
+	data, err := json.Marshal(value)
+	if err != nil {
+		return nil
+	}
+	var m map[string]any
+	if json.Unmarshal(data, &m) != nil {
+		return nil
+	}
+	var out []string
+	var walk func(prefix string, m map[string]any)
+	walk = func(prefix string, m map[string]any) {
+		for _, k := range sortedKeys(m) {
+			out = append(out, prefix+k)
+			if child, ok := m[k].(map[string]any); ok {
+				walk(prefix+k+".", child)
+			}
+		}
+	}
+	walk("", m)
+	return out
 }
 
 func oneOf(path, value string, allowed ...string) []diag.Finding {

@@ -286,6 +286,42 @@ platforms:
 				{diag.Error, "spec.pruner.schedule", `invalid cron schedule "every day": expected exactly 5 fields, found 2: [every day]`, `write five cron fields, e.g. "0 0 * * *" (daily at midnight)`},
 				{diag.Error, "spec.pruner.keepTagRevisions", "must not be negative, got -1", "set 0 or more"},
 			}},
+		{"fields newer than the release", `
+platform: azure-gov
+openshiftVersion: "4.10"
+registry:
+  logLevel: Debug
+  topologySpreadConstraints:
+  - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule}
+  storage:
+    azure:
+      accountName: a
+      container: images
+      networkAccess: {type: Internal}
+pruner:
+  ignoreInvalidImageReferences: true`,
+			[]expect{
+				{diag.Error, "spec.registry.topologySpreadConstraints", "topologySpreadConstraints needs OpenShift 4.11 or later; spec.openshiftVersion is 4.10", "remove it, or set spec.openshiftVersion to 4.11 or later"},
+				{diag.Error, "spec.registry.storage.azure.networkAccess", "storage.azure.networkAccess needs OpenShift 4.15 or later; spec.openshiftVersion is 4.10", "remove it, or set spec.openshiftVersion to 4.15 or later"},
+			}},
+		{"logLevel and the pruner on 4.3", `
+platform: vsphere-block
+openshiftVersion: "4.3"
+registry: {logLevel: Debug}
+pruner: {keepTagRevisions: 3}`,
+			[]expect{
+				{diag.Error, "spec.registry.logLevel", "logLevel needs OpenShift 4.6 or later; spec.openshiftVersion is 4.3", "remove it, or set spec.openshiftVersion to 4.6 or later"},
+				{diag.Error, "spec.pruner", "the ImagePruner needs OpenShift 4.4 or later; spec.openshiftVersion is 4.3", "remove pruner, or set spec.openshiftVersion to 4.4 or later"},
+			}},
+		{"a platform that needs a newer release", `
+platform: azure-gov
+openshiftVersion: "4.5"
+registry:
+  storage:
+    azure: {accountName: a, container: images}`,
+			[]expect{{diag.Error, "spec.registry.storage.azure.cloudName", "storage.azure.cloudName, which azure-gov needs here, is only in OpenShift 4.6 and later; spec.openshiftVersion is 4.5", "set spec.openshiftVersion to 4.6 or later, or choose other storage"}}},
+		{"deprecated logging", s3 + `  logging: 4`,
+			[]expect{{diag.Warning, "spec.registry.logging", "logging is deprecated since OpenShift 4.6", "use logLevel (Normal, Debug, Trace or TraceAll)"}}},
 		{"unknown platform", `platform: aws-upl`,
 			[]expect{{diag.Error, "spec.platform", `unknown platform "aws-upl"; did you mean "aws-upi"?`, ""}}},
 		{"no platform", `registry: {replicas: 1}`,

@@ -155,6 +155,12 @@ type RegistrySpec struct {
 	// TraceAll. OpenShift 4.6 and later. Default: unset (Normal).
 	LogLevel string `json:"logLevel,omitempty"`
 
+	// Logging is the registry's integer log level (1 warn, 0, 2 and 3
+	// info, above 3 debug), which OpenShift 4.2 to 4.5 use instead of
+	// logLevel and require. Deprecated since 4.6: use logLevel. Default: 2 on
+	// 4.2 to 4.5, unset on later releases.
+	Logging *int64 `json:"logging,omitempty"`
+
 	// OperatorLogLevel is the operator's log level: Normal, Debug, Trace or
 	// TraceAll. OpenShift 4.6 and later. Default: unset (Normal).
 	OperatorLogLevel string `json:"operatorLogLevel,omitempty"`
