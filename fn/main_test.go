@@ -219,3 +219,28 @@ func TestSubcommandDispatch(t *testing.T) {
 		t.Errorf("unknown command: exit %d, stderr %q", code, stderr)
 	}
 }
+
+func TestCredentialsInClearAreRefused(t *testing.T) {
+	secret := `apiVersion: v1
+kind: Secret
+metadata:
+  name: image-registry-private-configuration-user
+  namespace: openshift-image-registry
+stringData:
+  REGISTRY_STORAGE_S3_ACCESSKEY: AKIAEXAMPLEEXAMPLE12
+`
+	code, _, stderr := runFn(t, resourceList("", secret, profileDoc))
+	want := "regprofile: error: profiles/registry.yaml: input Secret openshift-image-registry/image-registry-private-configuration-user carries registry credentials in clear (stringData.REGISTRY_STORAGE_S3_ACCESSKEY); fix: remove the Secret from the kustomization, rotate the credentials, and use spec.credentials (an ExternalSecret, or existingSecret: true)\n"
+	if code != 1 || stderr != want {
+		t.Errorf("exit %d, stderr:\n%s\nwant:\n%s", code, stderr, want)
+	}
+	inProfile := strings.Replace(profileDoc, "spec:", "spec:\n  credentials:\n    externalSecret:\n      data:\n        REGISTRY_STORAGE_S3_SECRETKEY: wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY", 1)
+	code, _, stderr = runFn(t, resourceList("", inProfile))
+	want = "regprofile: error: profiles/registry.yaml: spec.credentials.externalSecret.data.REGISTRY_STORAGE_S3_SECRETKEY: a credential in clear: REGISTRY_STORAGE_S3_SECRETKEY holds a value, and credentials never go in a profile; fix: remove the value and rotate the credential; map the key to a secret store entry under spec.credentials.externalSecret.data, or manage the secret out of band with spec.credentials.existingSecret: true\n"
+	if code != 1 || stderr != want {
+		t.Errorf("exit %d, stderr:\n%s\nwant:\n%s", code, stderr, want)
+	}
+	if strings.Contains(stderr, "wJalr") || strings.Contains(stderr, "AKIA") {
+		t.Error("an error message repeats the secret")
+	}
+}

@@ -5,6 +5,7 @@ package krm
 
 import (
 	"fmt"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
@@ -42,6 +43,11 @@ func (p Processor) Process(rl *framework.ResourceList) error {
 	file := sourceFile(node)
 
 	var rendered []*yaml.RNode
+	fs := clearSecrets(rl.Items)
+	if fs.HasErrors() {
+		rl.Results = append(rl.Results, results(fs, ref, file)...)
+		return rl.Results
+	}
 	prof, fs := profile.Decode(node)
 	if !fs.HasErrors() {
 		objs, more := render.Render(prof, p.Options)
@@ -100,6 +106,36 @@ func findProfile(rl *framework.ResourceList) (*yaml.RNode, error) {
 		names += f.GetName()
 	}
 	return nil, fmt.Errorf("%d %ss among the input items (%s); one render takes exactly one", len(found), v1alpha1.Kind, names)
+}
+
+// clearSecrets finds input Secrets that carry the registry's storage
+// credentials in clear. They would be applied from Git, which is exactly
+// what spec.credentials exists to avoid. Values are never repeated.
+func clearSecrets(items []*yaml.RNode) diag.Findings {
+	var fs diag.Findings
+	for _, it := range items {
+		if it.GetKind() != "Secret" {
+			continue
+		}
+		var keys []string
+		for _, field := range []string{"data", "stringData"} {
+			m, _ := it.Pipe(yaml.Lookup(field))
+			if m == nil {
+				continue
+			}
+			fieldKeys, _ := m.Fields()
+			for _, k := range fieldKeys {
+				if profile.IsCredentialKey(k) || it.GetName() == render.CredentialsSecret {
+					keys = append(keys, field+"."+k)
+				}
+			}
+		}
+		if len(keys) > 0 {
+			fs = append(fs, diag.Errorf("", "remove the Secret from the kustomization, rotate the credentials, and use spec.credentials (an ExternalSecret, or existingSecret: true)",
+				"input Secret %s/%s carries registry credentials in clear (%s)", it.GetNamespace(), it.GetName(), strings.Join(keys, ", ")))
+		}
+	}
+	return fs
 }
 
 // transformerConfig reports whether a functionConfig asks for transformer

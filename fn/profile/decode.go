@@ -21,8 +21,16 @@ import (
 	"regprofile.dev/regprofile/fn/diag"
 )
 
+// MaxProfileBytes bounds a profile file. A profile holds settings, not
+// data; the bound keeps a mistaken or hostile input from costing gigabytes.
+const MaxProfileBytes = 4 << 20
+
 // DecodeBytes decodes a file that must hold exactly one RegistryProfile.
 func DecodeBytes(data []byte) (*v1alpha1.RegistryProfile, diag.Findings) {
+	if len(data) > MaxProfileBytes {
+		return nil, diag.Findings{diag.Errorf("", "keep large data (such as CA bundles) out of the profile, or split them",
+			"the file is %.1f MiB; a profile is at most %d MiB", float64(len(data))/(1<<20), MaxProfileBytes>>20)}
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var docs []*yaml.Node
 	for {
@@ -60,10 +68,23 @@ func Decode(node *yaml.RNode) (*v1alpha1.RegistryProfile, diag.Findings) {
 	if node.YNode().Kind != yaml.MappingNode {
 		return nil, diag.Findings{diag.Errorf("", "write a RegistryProfile object", "expected a YAML object, got %s", describeNode(node.YNode()))}
 	}
+	var dups diag.Findings
+	if checkDuplicateKeys(node.YNode(), "", &dups); dups.HasErrors() {
+		return nil, dups
+	}
+	// Decoding into a generic value first applies go-yaml's guard against
+	// alias bombs before anything below expands an alias.
+	var probe any
+	if err := node.YNode().Decode(&probe); err != nil {
+		return nil, diag.Findings{diag.Errorf("", "fix the YAML", "not valid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))}
+	}
+	var fs diag.Findings
+	if clearCredentials(node.YNode(), "", &fs); fs.HasErrors() {
+		return nil, fs.Sorted()
+	}
 	if fs := checkIdentity(node); fs != nil {
 		return nil, fs
 	}
-	var fs diag.Findings
 	checkNode(node.YNode(), reflect.TypeOf(v1alpha1.RegistryProfile{}), "", &fs)
 	if fs.HasErrors() {
 		return nil, fs.Sorted()
@@ -120,7 +141,6 @@ func checkNode(n *yaml.Node, t reflect.Type, path diag.Path, fs *diag.Findings) 
 			return
 		}
 		fields := jsonFields(t)
-		checkDuplicateKeys(n, path, fs)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			key, val := n.Content[i].Value, n.Content[i+1]
 			f, ok := fields[key]
@@ -135,7 +155,6 @@ func checkNode(n *yaml.Node, t reflect.Type, path diag.Path, fs *diag.Findings) 
 			*fs = append(*fs, typeMismatch(path, "an object", n))
 			return
 		}
-		checkDuplicateKeys(n, path, fs)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			checkNode(n.Content[i+1], t.Elem(), path.Child(n.Content[i].Value), fs)
 		}
@@ -171,16 +190,25 @@ func checkNode(n *yaml.Node, t reflect.Type, path diag.Path, fs *diag.Findings) 
 }
 
 // checkDuplicateKeys reports a key written twice in one object: YAML
-// forbids it, and which value would win is anyone's guess.
+// forbids it, and which value would win is anyone's guess. It does not
+// follow aliases, so it costs one pass over the text however many there are.
 func checkDuplicateKeys(n *yaml.Node, path diag.Path, fs *diag.Findings) {
-	first := map[string]int{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := n.Content[i]
-		if line, dup := first[k.Value]; dup {
-			*fs = append(*fs, diag.Errorf(path.Child(k.Value).String(), "keep one of the two", "written twice, at lines %d and %d", line, k.Line))
-			continue
+	switch n.Kind {
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			checkDuplicateKeys(c, path.Index(i), fs)
 		}
-		first[k.Value] = k.Line
+	case yaml.MappingNode:
+		first := map[string]int{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if line, dup := first[k.Value]; dup {
+				*fs = append(*fs, diag.Errorf(path.Child(k.Value).String(), "keep one of the two", "written twice, at lines %d and %d", line, k.Line))
+				continue
+			}
+			first[k.Value] = k.Line
+			checkDuplicateKeys(n.Content[i+1], path.Child(k.Value), fs)
+		}
 	}
 }
 
@@ -249,11 +277,26 @@ func unknownField(path diag.Path, key string, fields map[string]jsonField) diag.
 }
 
 func typeMismatch(path diag.Path, want string, n *yaml.Node) diag.Finding {
+	if strings.Contains(string(path), "credentials") {
+		// Whatever was written there may be a secret: never repeat it.
+		return diag.Errorf(path.String(), "", "expected %s, got %s", want, kindOf(n))
+	}
 	fix := ""
 	if want == "a string" && n.Kind == yaml.ScalarNode {
 		fix = fmt.Sprintf("quote the value: %q", n.Value)
 	}
 	return diag.Errorf(path.String(), fix, "expected %s, got %s", want, describeNode(n))
+}
+
+// kindOf names what a node is without its value.
+func kindOf(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "an object"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	return "a value"
 }
 
 func describeNode(n *yaml.Node) string {
