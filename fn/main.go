@@ -29,6 +29,7 @@ Usage:
   regprofile                               KRM function: reads a ResourceList on stdin,
                                            writes one on stdout (kustomize, kpt)
   regprofile render [--platform P] FILE    render a profile file to stdout ("-" reads stdin)
+  regprofile emit --out DIR FILE           write every platform's render as plain kustomize
   regprofile --help                        this help
 
 As a KRM function, the profile is the functionConfig (a kustomize generator)
@@ -51,6 +52,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		switch args[0] {
 		case "render":
 			return renderCmd(args[1:], stdin, stdout, stderr)
+		case "emit":
+			return emitCmd(args[1:], stdin, stdout, stderr)
 		}
 		if code, found := dispatch(args[0], args[1:], stdin, stdout, stderr); found {
 			return code

@@ -13,6 +13,8 @@ import (
 
 	"regprofile.dev/regprofile/fn/api/v1alpha1"
 	"regprofile.dev/regprofile/fn/diag"
+	"regprofile.dev/regprofile/fn/emit"
+	"regprofile.dev/regprofile/fn/kobj"
 	"regprofile.dev/regprofile/fn/profile"
 	"regprofile.dev/regprofile/fn/render"
 )
@@ -52,9 +54,16 @@ func (p Processor) Process(rl *framework.ResourceList) error {
 	if !fs.HasErrors() {
 		objs, more := render.Render(prof, p.Options)
 		fs = append(fs, more...)
-		for _, o := range objs {
+		paths, err := filePaths(prof, p.Options, objs)
+		if err != nil {
+			return err
+		}
+		for i, o := range objs {
 			rn, err := o.RNode()
 			if err != nil {
+				return err
+			}
+			if err := rn.PipeE(yaml.SetAnnotation(kioutil.PathAnnotation, paths[i])); err != nil {
 				return err
 			}
 			rendered = append(rendered, rn)
@@ -74,6 +83,21 @@ func (p Processor) Process(rl *framework.ResourceList) error {
 	}
 	rl.Items = items
 	return nil
+}
+
+// filePaths says where kpt writes each rendered object: the file that
+// "regprofile emit" writes it to (bases/... when every platform the profile
+// names renders it the same, else overlays/<platform>/...). kustomize drops
+// the annotation from its output.
+func filePaths(prof *v1alpha1.RegistryProfile, opts render.Options, objs []*kobj.Object) ([]string, error) {
+	if len(objs) == 0 {
+		return nil, nil
+	}
+	platform := opts.Platform
+	if platform == "" {
+		platform = prof.Spec.Platform
+	}
+	return emit.PathsFor(prof, platform, objs)
 }
 
 // findProfile picks the profile: the functionConfig when it is one

@@ -76,7 +76,11 @@ func Decode(node *yaml.RNode) (*v1alpha1.RegistryProfile, diag.Findings) {
 	// alias bombs before anything below expands an alias.
 	var probe any
 	if err := node.YNode().Decode(&probe); err != nil {
-		return nil, diag.Findings{diag.Errorf("", "fix the YAML", "not valid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))}
+		fix := "fix the YAML"
+		if strings.Contains(err.Error(), "aliasing") {
+			fix = "write the values out instead of through anchors and aliases (&name, *name)"
+		}
+		return nil, diag.Findings{diag.Errorf("", fix, "not valid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))}
 	}
 	var fs diag.Findings
 	if clearCredentials(node.YNode(), "", &fs); fs.HasErrors() {

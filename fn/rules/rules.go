@@ -523,6 +523,9 @@ func trustedCAs(c *Context) []diag.Finding {
 }
 
 func hostPort(s string) error {
+	if strings.Contains(s, "://") || strings.Contains(s, "/") {
+		return fmt.Errorf("%q is not a host: write the registry's host (and port) without a scheme or path", s)
+	}
 	host, port := s, ""
 	if h, p, err := net.SplitHostPort(s); err == nil {
 		host, port = h, p
@@ -631,8 +634,10 @@ func pruner(c *Context) []diag.Finding {
 // dnsName checks a Kubernetes object or host name (a DNS subdomain).
 func dnsName(path, what, value string) []diag.Finding {
 	if errs := validation.IsDNS1123Subdomain(value); len(errs) > 0 {
+		// apimachinery's message repeats the fix and its regular
+		// expression; the fix below says it plainly.
 		return []diag.Finding{diag.Errorf(path, "use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit",
-			"invalid %s name %q: %s", what, value, errs[0])}
+			"invalid %s name %q", what, value)}
 	}
 	return nil
 }

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestInvalidCatalog runs every bad input in testdata/invalid and checks
+// the exact error lines, a non-zero exit and that nothing was rendered.
+// <case>.yaml is a profile file for "regprofile render"; <case>.rl.yaml is a
+// ResourceList for the KRM function. <case>.stderr is the expected stderr;
+// UPDATE_GOLDEN=1 rewrites it (review the diff).
+func TestInvalidCatalog(t *testing.T) {
+	dir, err := filepath.Abs(filepath.Join("testdata", "invalid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if len(inputs) < 50 {
+		t.Fatalf("the catalog has %d cases; it should cover at least 50", len(inputs))
+	}
+	t.Chdir(dir) // messages name the file as the user passed it
+	for _, input := range inputs {
+		name := filepath.Base(input)
+		t.Run(strings.TrimSuffix(name, ".yaml"), func(t *testing.T) {
+			var code int
+			var stdout, stderr string
+			if strings.HasSuffix(name, ".rl.yaml") {
+				data, err := os.ReadFile(name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				code, stdout, stderr = runFn(t, string(data))
+				// The function returns the ResourceList with its results;
+				// none of the registry's kinds may have been rendered.
+				for _, kind := range []string{"kind: Config\n", "kind: PersistentVolumeClaim\n", "kind: ImagePruner\n"} {
+					if strings.Contains(stdout, kind) && !strings.Contains(string(mustRead(t, name)), kind) {
+						t.Errorf("rendered %s despite the error", strings.TrimSpace(kind))
+					}
+				}
+			} else {
+				code, stdout, stderr = runFn(t, "", "render", name)
+				if stdout != "" {
+					t.Errorf("wrote %d bytes to stdout despite the error", len(stdout))
+				}
+			}
+			if code != 1 {
+				t.Errorf("exit %d, want 1", code)
+			}
+			if !strings.Contains(stderr, ": error: ") {
+				t.Errorf("no error line:\n%s", stderr)
+			}
+			want := strings.TrimSuffix(name, ".yaml") + ".stderr"
+			if os.Getenv("UPDATE_GOLDEN") != "" {
+				if err := os.WriteFile(want, []byte(stderr), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if got, want := stderr, string(mustRead(t, want)); got != want {
+				t.Errorf("stderr:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}
+
+// Generated cases too large or too deep to keep in the repository.
+func TestHostileInputs(t *testing.T) {
+	dir := t.TempDir()
+	head := "apiVersion: regprofile.dev/v1alpha1\nkind: RegistryProfile\nmetadata:\n  name: registry\nspec:\n"
+	for _, tc := range []struct{ name, doc, want string }{
+		{"huge", head + "  platform: aws-upi\n  x: '" + strings.Repeat("a", 5<<20) + "'\n",
+			"the file is 5.0 MiB; a profile is at most 4 MiB; fix: keep large data (such as CA bundles) out of the profile, or split them"},
+		{"deep", head + "  registry:\n    tolerations: " + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + "\n",
+			"not valid YAML: line 7: exceeded max depth of 10000; fix: fix the YAML syntax"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			file := filepath.Join(dir, tc.name+".yaml")
+			if err := os.WriteFile(file, []byte(tc.doc), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, stdout, stderr := runFn(t, "", "render", file)
+			want := "regprofile: error: " + file + ": " + tc.want + "\n"
+			if code != 1 || stdout != "" || stderr != want {
+				t.Errorf("exit %d, %d bytes out, stderr:\n%s\nwant:\n%s", code, len(stdout), stderr, want)
+			}
+		})
+	}
+}
+
+func mustRead(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatalf("%v (run UPDATE_GOLDEN=1 go test ./fn/ and review the new file)", err)
+	}
+	return data
+}
