@@ -9,7 +9,7 @@ export GOTOOLCHAIN := local
 
 GO_PACKAGES := ./...
 
-.PHONY: all build tools example test unit e2e fmt vet bench clean
+.PHONY: all build tools example test unit e2e fuzz fmt vet bench clean
 
 all: build
 
@@ -42,6 +42,12 @@ unit:
 
 e2e: build tools
 	go test -count=1 ./e2e/...
+
+## fuzz: run each fuzz target for FUZZTIME (CI runs this after the tests)
+FUZZTIME ?= 20s
+fuzz:
+	go test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./fn/profile/
+	go test -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) ./fn/render/
 
 fmt:
 	gofmt -w fn e2e

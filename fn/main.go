@@ -96,7 +96,10 @@ func krmCmd(stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		if !errors.As(err, new(framework.Results)) {
-			fmt.Fprintf(stderr, "regprofile: %v\n", err)
+			// kyaml refused the input before the function saw it; its
+			// message runs on with the node's contents, which may be large.
+			first, _, _ := strings.Cut(err.Error(), "\n")
+			fmt.Fprintf(stderr, "regprofile: error: reading the ResourceList: %s; fix: make every item a Kubernetes object whose metadata is a map\n", strings.TrimSuffix(first, ": node contents:"))
 		}
 		return 1
 	}

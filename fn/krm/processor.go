@@ -31,16 +31,30 @@ type Processor struct {
 	Options render.Options
 }
 
-// Process implements framework.ResourceListProcessor.
-func (p Processor) Process(rl *framework.ResourceList) error {
+// Process implements framework.ResourceListProcessor. A bug must not
+// crash the function with a stack trace in the user's build: it becomes an
+// error result like any other.
+func (p Processor) Process(rl *framework.ResourceList) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			rl.Results = append(rl.Results, &framework.Result{Severity: framework.Error,
+				Message: fmt.Sprintf("internal error: %v; please report it with the input that caused it", r)})
+			err = rl.Results
+		}
+	}()
+	return p.process(rl)
+}
+
+func (p Processor) process(rl *framework.ResourceList) error {
 	node, err := findProfile(rl)
 	if err != nil {
 		rl.Results = append(rl.Results, &framework.Result{Severity: framework.Error, Message: err.Error()})
 		return rl.Results
 	}
+	apiVersion, kind, name := profile.Identity(node)
 	ref := &yaml.ResourceIdentifier{
-		TypeMeta: yaml.TypeMeta{APIVersion: node.GetApiVersion(), Kind: node.GetKind()},
-		NameMeta: yaml.NameMeta{Name: node.GetName(), Namespace: node.GetNamespace()},
+		TypeMeta: yaml.TypeMeta{APIVersion: apiVersion, Kind: kind},
+		NameMeta: yaml.NameMeta{Name: name},
 	}
 	file := sourceFile(node)
 
@@ -73,7 +87,7 @@ func (p Processor) Process(rl *framework.ResourceList) error {
 	if fs.HasErrors() {
 		return rl.Results
 	}
-	items, err := merge(rl.Items, rendered, node.GetName())
+	items, err := merge(rl.Items, rendered, name)
 	if err != nil {
 		rl.Results = append(rl.Results, &framework.Result{Severity: framework.Error, Message: err.Error(), ResourceRef: ref})
 		return rl.Results
@@ -215,12 +229,19 @@ func keepLocal(node *yaml.RNode) error {
 }
 
 // sourceFile is the file the profile came from, when the orchestrator said.
+// It runs before the profile is known to be well formed, so it reads the
+// annotations only if metadata.annotations is really a map.
 func sourceFile(node *yaml.RNode) string {
-	a := node.GetAnnotations()
-	if p := a[kioutil.PathAnnotation]; p != "" {
-		return p
+	annotations, err := node.Pipe(yaml.Lookup("metadata", "annotations"))
+	if err != nil || annotations == nil || annotations.YNode().Kind != yaml.MappingNode {
+		return ""
 	}
-	return a[kioutil.LegacyPathAnnotation]
+	for _, key := range []string{kioutil.PathAnnotation, kioutil.LegacyPathAnnotation} {
+		if v := annotations.Field(key); v != nil && v.Value.YNode().Kind == yaml.ScalarNode && v.Value.YNode().Value != "" {
+			return v.Value.YNode().Value
+		}
+	}
+	return ""
 }
 
 func results(fs diag.Findings, ref *yaml.ResourceIdentifier, file string) framework.Results {

@@ -105,15 +105,44 @@ func Decode(node *yaml.RNode) (*v1alpha1.RegistryProfile, diag.Findings) {
 	return &p, nil
 }
 
+// Identity reads an object's apiVersion, kind and metadata name without
+// trusting its shape: kyaml's getters panic when, say, metadata is a list.
+func Identity(node *yaml.RNode) (apiVersion, kind, name string) {
+	scalar := func(n *yaml.Node, path ...string) string {
+		for _, key := range path {
+			if n == nil || n.Kind != yaml.MappingNode {
+				return ""
+			}
+			var next *yaml.Node
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == key {
+					next = n.Content[i+1]
+				}
+			}
+			n = next
+		}
+		if n == nil || n.Kind != yaml.ScalarNode {
+			return ""
+		}
+		return n.Value
+	}
+	root := node.YNode()
+	return scalar(root, "apiVersion"), scalar(root, "kind"), scalar(root, "metadata", "name")
+}
+
 func checkIdentity(node *yaml.RNode) diag.Findings {
 	var fs diag.Findings
-	if got := node.GetApiVersion(); got != v1alpha1.APIVersion {
-		fs = append(fs, diag.Errorf("apiVersion", "set apiVersion: "+v1alpha1.APIVersion, "expected %q, got %q", v1alpha1.APIVersion, got))
+	apiVersion, kind, name := Identity(node)
+	if apiVersion != v1alpha1.APIVersion {
+		fs = append(fs, diag.Errorf("apiVersion", "set apiVersion: "+v1alpha1.APIVersion, "expected %q, got %q", v1alpha1.APIVersion, apiVersion))
 	}
-	if got := node.GetKind(); got != v1alpha1.Kind {
-		fs = append(fs, diag.Errorf("kind", "set kind: "+v1alpha1.Kind, "expected %q, got %q", v1alpha1.Kind, got))
+	if kind != v1alpha1.Kind {
+		fs = append(fs, diag.Errorf("kind", "set kind: "+v1alpha1.Kind, "expected %q, got %q", v1alpha1.Kind, kind))
 	}
-	if node.GetName() == "" {
+	if meta, _ := node.Pipe(yaml.Lookup("metadata")); meta != nil && meta.YNode().Kind != yaml.MappingNode {
+		return append(fs, typeMismatch("metadata", "an object", meta.YNode()))
+	}
+	if name == "" {
 		fs = append(fs, diag.Errorf("metadata.name", "name the profile, e.g. metadata.name: registry", "a profile needs a name"))
 	}
 	return fs

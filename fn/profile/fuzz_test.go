@@ -1,0 +1,35 @@
+package profile
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// FuzzDecode feeds arbitrary bytes to the decoder. It must never panic or
+// hang; it either returns a profile and no error, or no profile and at
+// least one error, each with a message that never repeats a credential.
+func FuzzDecode(f *testing.F) {
+	files, _ := filepath.Glob("../testdata/invalid/*.yaml")
+	more, _ := filepath.Glob("../../overlays/*/profile.yaml")
+	for _, file := range append(append(files, more...), "../../bases/registryprofile.yaml") {
+		if data, err := os.ReadFile(file); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, fs := DecodeBytes(data)
+		if (p == nil) != fs.HasErrors() {
+			t.Fatalf("profile %v with findings %v", p != nil, fs)
+		}
+		for _, finding := range fs {
+			if finding.Message == "" {
+				t.Fatalf("a finding without a message: %+v", finding)
+			}
+			if strings.Contains(finding.Path, "credentials") && strings.Contains(finding.Message, "the string") {
+				t.Fatalf("a credentials finding repeats a value: %s", finding.Text())
+			}
+		}
+	})
+}

@@ -1,0 +1,75 @@
+package render_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"regprofile.dev/regprofile/e2e/secretscan"
+	"regprofile.dev/regprofile/fn/api/v1alpha1"
+	"regprofile.dev/regprofile/fn/platforms"
+	"regprofile.dev/regprofile/fn/profile"
+	"regprofile.dev/regprofile/fn/render"
+)
+
+// FuzzRender decodes and renders arbitrary input for every platform. It
+// must never panic; a render either fails with error findings and no
+// objects, or succeeds deterministically with no secret in its output.
+// Seeds: the catalog of bad inputs, the example's base profile and overlays.
+func FuzzRender(f *testing.F) {
+	for _, pattern := range []string{"../testdata/invalid/*.yaml", "../../bases/*.yaml", "../../overlays/*/profile.yaml"} {
+		files, _ := filepath.Glob(pattern)
+		for _, file := range files {
+			if data, err := os.ReadFile(file); err == nil {
+				f.Add(data)
+			}
+		}
+	}
+	f.Add([]byte(multi))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, fs := profile.DecodeBytes(data)
+		if p == nil {
+			if !fs.HasErrors() {
+				t.Fatalf("no profile and no error")
+			}
+			return
+		}
+		for _, platform := range platforms.Names() {
+			first := renderText(t, p, platform)
+			if again := renderText(t, p, platform); again != first {
+				t.Fatalf("%s: two renders differ", platform)
+			}
+			if problems := secretscan.Scan(first); len(problems) > 0 {
+				t.Fatalf("%s: secret material in the output: %v", platform, problems)
+			}
+		}
+	})
+}
+
+// renderText renders one platform to YAML; on failure it checks that the
+// findings explain it and returns "".
+func renderText(t *testing.T, p *v1alpha1.RegistryProfile, platform string) string {
+	t.Helper()
+	objs, fs := render.Render(p, render.Options{Platform: platform})
+	if fs.HasErrors() {
+		if len(objs) > 0 {
+			t.Fatalf("%s: objects and errors together", platform)
+		}
+		for _, f := range fs {
+			if f.Message == "" {
+				t.Fatalf("%s: a finding without a message", platform)
+			}
+		}
+		return ""
+	}
+	var b strings.Builder
+	for _, o := range objs {
+		rn, err := o.RNode()
+		if err != nil {
+			t.Fatalf("%s: %v", platform, err)
+		}
+		b.WriteString(rn.MustString() + "---\n")
+	}
+	return b.String()
+}
