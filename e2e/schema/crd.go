@@ -12,6 +12,7 @@ import (
 
 	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	apiextensionsv1beta1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1beta1"
 	crdvalidation "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/validation"
 	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
 	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/cel"
@@ -72,19 +73,28 @@ func loadCRDFile(src CRDSource, file string) ([]*crdVersion, error) {
 		if tm.Kind != "CustomResourceDefinition" {
 			continue // e.g. an empty document
 		}
-		if tm.APIVersion != apiextensionsv1.SchemeGroupVersion.String() {
-			// Every pinned source ships apiextensions.k8s.io/v1. Refuse
-			// anything else rather than guess how to translate it.
-			return nil, fmt.Errorf("%s: CRD has apiVersion %q, only %s is supported", src, tm.APIVersion, apiextensionsv1.SchemeGroupVersion)
+		var vs []*crdVersion
+		switch tm.APIVersion {
+		case apiextensionsv1.SchemeGroupVersion.String():
+			// Strict: if an upstream CRD starts using a schema feature this
+			// apiextensions-apiserver version does not know, fail loudly
+			// instead of silently validating against a weaker schema.
+			var crd apiextensionsv1.CustomResourceDefinition
+			if err := yaml.UnmarshalStrict(doc, &crd); err != nil {
+				return nil, fmt.Errorf("%s: decoding CRD: %w", src, err)
+			}
+			vs, err = prepareCRD(src, &crd)
+		case apiextensionsv1beta1.SchemeGroupVersion.String():
+			// Only old OpenShift releases' registry CRDs (ForRelease).
+			var crd apiextensionsv1beta1.CustomResourceDefinition
+			if err := yaml.UnmarshalStrict(doc, &crd); err != nil {
+				return nil, fmt.Errorf("%s: decoding CRD: %w", src, err)
+			}
+			vs, err = prepareCRDV1beta1(src, &crd)
+		default:
+			// Refuse anything else rather than guess how to translate it.
+			return nil, fmt.Errorf("%s: CRD has apiVersion %q, only %s and %s are supported", src, tm.APIVersion, apiextensionsv1.SchemeGroupVersion, apiextensionsv1beta1.SchemeGroupVersion)
 		}
-		// Strict: if an upstream CRD starts using a schema feature this
-		// apiextensions-apiserver version does not know, fail loudly instead
-		// of silently validating against a weaker schema.
-		var crd apiextensionsv1.CustomResourceDefinition
-		if err := yaml.UnmarshalStrict(doc, &crd); err != nil {
-			return nil, fmt.Errorf("%s: decoding CRD: %w", src, err)
-		}
-		vs, err := prepareCRD(src, &crd)
 		if err != nil {
 			return nil, err
 		}
@@ -96,12 +106,14 @@ func loadCRDFile(src CRDSource, file string) ([]*crdVersion, error) {
 	return out, nil
 }
 
-// crdScheme knows the apiextensions.k8s.io/v1 defaulting functions and the
-// conversions to the internal API type that the validation code works on.
+// crdScheme knows the apiextensions.k8s.io/v1 and v1beta1 defaulting
+// functions and the conversions to the internal API type that the
+// validation code works on.
 var crdScheme = func() *runtime.Scheme {
 	s := runtime.NewScheme()
 	utilruntime.Must(apiextensions.AddToScheme(s))
 	utilruntime.Must(apiextensionsv1.AddToScheme(s))
+	utilruntime.Must(apiextensionsv1beta1.AddToScheme(s))
 	return s
 }()
 
@@ -133,7 +145,96 @@ func prepareCRD(src CRDSource, crd *apiextensionsv1.CustomResourceDefinition) ([
 	if errs := crdvalidation.ValidateCustomResourceDefinition(context.Background(), in); len(errs) > 0 {
 		return nil, fmt.Errorf("%s: not installable on k8s.io/apiextensions-apiserver %s: %w", where, moduleVersion("k8s.io/apiextensions-apiserver"), errs.ToAggregate())
 	}
+	return prepareVersions(src, where, in)
+}
 
+// prepareCRDV1beta1 builds validators for an apiextensions.k8s.io/v1beta1
+// CRD. Only old OpenShift releases' registry CRDs (4.3 to 4.6, see
+// ForRelease) come in this form. Three things differ from prepareCRD:
+//
+//   - Defaulting and conversion use the v1beta1 scheme (spec.version
+//     becomes spec.versions, preserveUnknownFields defaults to true, a
+//     top-level spec.validation is kept and applies to every version).
+//   - Unknown fields are always detected, by pruning, as for v1 CRDs, even
+//     where the old API server kept and ignored them: 4.3's and 4.6's CRDs
+//     do not set preserveUnknownFields: false, and a non-structural v1beta1
+//     schema is never pruned. This is a deliberate strictness measure: a
+//     field an old release silently ignores is exactly the mistake
+//     per-release validation exists to catch. For the same reason a
+//     non-structural schema is completed by makeStructural.
+//   - The install-time CRD validation (ValidateCustomResourceDefinition) is
+//     skipped: these CRDs were installable on their own era's API servers,
+//     and today's rules reject what v1beta1 allowed (preserveUnknownFields:
+//     true, non-structural schemas, ...). What still makes sense is run:
+//     the (completed) schemas must be structural, since pruning, and with
+//     it unknown-field detection, is only sound on a structural schema.
+//
+// required lists, types, patterns and enums are enforced by the same
+// OpenAPI validator as for v1 CRDs.
+func prepareCRDV1beta1(src CRDSource, crd *apiextensionsv1beta1.CustomResourceDefinition) ([]*crdVersion, error) {
+	where := fmt.Sprintf("%s: CRD %s", src, crd.Name)
+	crdScheme.Default(crd)
+	in := &apiextensions.CustomResourceDefinition{}
+	if err := crdScheme.Convert(crd, in, nil); err != nil {
+		return nil, fmt.Errorf("%s: converting to internal API: %w", where, err)
+	}
+	makeStructural(in.Spec.Validation)
+	for i := range in.Spec.Versions {
+		makeStructural(in.Spec.Versions[i].Schema)
+	}
+	return prepareVersions(src, where, in, checkStructural)
+}
+
+// makeStructural fills in "type: object" on every schema node, reachable
+// through properties, items and additionalProperties, that declares
+// properties but no type: the usual way a v1beta1 schema is not structural.
+// The pinned 4.3 to 4.6 CRDs happen to declare their types throughout, so
+// today this changes nothing for them; it keeps pruning strict for any
+// older snapshot pinned later. Whatever else is not structural is reported
+// by checkStructural. Nodes inside allOf/anyOf/oneOf/not are left alone: a
+// structural schema must not declare types there.
+func makeStructural(v *apiextensions.CustomResourceValidation) {
+	if v == nil {
+		return
+	}
+	var walk func(s *apiextensions.JSONSchemaProps)
+	walk = func(s *apiextensions.JSONSchemaProps) {
+		if s == nil {
+			return
+		}
+		if s.Type == "" && len(s.Properties) > 0 {
+			s.Type = "object"
+		}
+		for k, p := range s.Properties {
+			walk(&p)
+			s.Properties[k] = p
+		}
+		if s.Items != nil {
+			walk(s.Items.Schema)
+			for i := range s.Items.JSONSchemas {
+				walk(&s.Items.JSONSchemas[i])
+			}
+		}
+		if s.AdditionalProperties != nil {
+			walk(s.AdditionalProperties.Schema)
+		}
+	}
+	walk(v.OpenAPIV3Schema)
+}
+
+// checkStructural rejects a schema that is still not structural, with the
+// API server's own messages: pruning would then not detect unknown fields
+// the way the server does for a structural schema.
+func checkStructural(where string, ss *structuralschema.Structural) error {
+	if errs := structuralschema.ValidateStructural(field.NewPath("openAPIV3Schema"), ss); len(errs) > 0 {
+		return fmt.Errorf("%s: schema is not structural even with types filled in: %w", where, errs.ToAggregate())
+	}
+	return nil
+}
+
+// prepareVersions builds the validators of every served version of an
+// internal CRD. checks run on each version's structural schema first.
+func prepareVersions(src CRDSource, where string, in *apiextensions.CustomResourceDefinition, checks ...func(string, *structuralschema.Structural) error) ([]*crdVersion, error) {
 	var out []*crdVersion
 	for _, ver := range in.Spec.Versions {
 		if !ver.Served {
@@ -152,6 +253,11 @@ func prepareCRD(src CRDSource, crd *apiextensionsv1.CustomResourceDefinition) ([
 		ss, err := structuralschema.NewStructural(val.OpenAPIV3Schema)
 		if err != nil {
 			return nil, fmt.Errorf("%s: building structural schema: %w", where, err)
+		}
+		for _, check := range checks {
+			if err := check(where, ss); err != nil {
+				return nil, err
+			}
 		}
 		openAPI, _, err := apiservervalidation.NewSchemaValidator(val.OpenAPIV3Schema)
 		if err != nil {

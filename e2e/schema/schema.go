@@ -14,6 +14,12 @@
 //   - Anything else is an error: an object with no known schema is never
 //     passed silently.
 //
+// Default knows one snapshot of the image registry's CRDs, the one go.mod
+// selects. ForRelease(release) knows the registry's Config and ImagePruner
+// as a given OpenShift release defines them (see ReleasePins and Releases),
+// including the apiextensions.k8s.io/v1beta1 CRDs of 4.3 to 4.6, and
+// HasField and RequiresField answer what a release's schema declares.
+//
 // Typical use from a test:
 //
 //	v, err := schema.Default()
@@ -48,6 +54,9 @@ import (
 // on its own copy of the object, and the underlying OpenAPI and CEL
 // validators are the ones the API server shares across requests.
 type Validator struct {
+	// release is the OpenShift release of a ForRelease validator; empty
+	// for New and Default.
+	release  string
 	crds     map[schema.GroupVersionKind]*crdVersion
 	builtins map[schema.GroupVersionKind]builtinKind
 	// served lists the served versions per group/kind, to explain
@@ -60,7 +69,7 @@ type Validator struct {
 // current directory must be inside the regprofile module. Prefer Default,
 // which does this once per process.
 func New() (*Validator, error) {
-	return newFromSources(CRDSources)
+	return newFromSources(CRDSources, builtinKinds())
 }
 
 var (
@@ -78,7 +87,9 @@ func Default() (*Validator, error) {
 	return defaultValidator, defaultErr
 }
 
-func newFromSources(sources []CRDSource) (*Validator, error) {
+// newFromSources loads the CRDs of sources; builtins are the built-in kinds
+// the Validator knows besides them (may be nil).
+func newFromSources(sources []CRDSource, builtins map[schema.GroupVersionKind]builtinKind) (*Validator, error) {
 	files, err := resolveSources(sources)
 	if err != nil {
 		return nil, fmt.Errorf("locating CRD modules: %w", err)
@@ -103,7 +114,7 @@ func newFromSources(sources []CRDSource) (*Validator, error) {
 
 	v := &Validator{
 		crds:     map[schema.GroupVersionKind]*crdVersion{},
-		builtins: builtinKinds(),
+		builtins: builtins,
 		served:   map[schema.GroupKind][]string{},
 	}
 	var errs []error
@@ -280,6 +291,9 @@ func (v *Validator) validate(obj map[string]interface{}, raw []byte) []error {
 		return wrap(cv.validate(obj))
 	}
 	msg := fmt.Sprintf("no schema for %s/%s", apiVersion, kindStr)
+	if v.release != "" {
+		msg += " in OpenShift " + v.release + "'s schemas"
+	}
 	if versions := v.served[gvk.GroupKind()]; len(versions) > 0 {
 		msg += fmt.Sprintf(" (known versions of %s: %s)", gvk.GroupKind(), strings.Join(versions, ", "))
 	}

@@ -112,7 +112,7 @@ func TestLoadsEveryPinnedKind(t *testing.T) {
 }
 
 func TestMissingCRDFileFailsLoudly(t *testing.T) {
-	_, err := newFromSources([]CRDSource{{Module: OpenShiftAPIModule, Path: "imageregistry/v1/no-such.crd.yaml"}})
+	_, err := newFromSources([]CRDSource{{Module: OpenShiftAPIModule, Path: "imageregistry/v1/no-such.crd.yaml"}}, nil)
 	if err == nil || !strings.Contains(err.Error(), "github.com/openshift/api/imageregistry/v1/no-such.crd.yaml: open ") {
 		t.Errorf("want an error naming the missing file, got %v", err)
 	}

@@ -2,12 +2,14 @@ package schema
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -114,7 +116,10 @@ func moduleDirs(queries []string) (map[string]string, error) {
 	type module struct {
 		Path, Version, Dir, Error string
 	}
-	byPath := map[string]module{}
+	// One object per query, in no documented order. Several queries may
+	// name the same module at different versions (ForRelease pins several
+	// openshift/api snapshots), so results are matched by path@version.
+	var results []module
 	dec := json.NewDecoder(&stdout)
 	for {
 		var m module
@@ -123,14 +128,32 @@ func moduleDirs(queries []string) (map[string]string, error) {
 		} else if err != nil {
 			return nil, fmt.Errorf("go %s: decoding output: %w (stderr: %s)", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
 		}
-		byPath[m.Path] = m
+		results = append(results, m)
+	}
+	// take removes and returns the first result for path (at version, if
+	// not empty).
+	take := func(path, version string) (module, bool) {
+		for i, m := range results {
+			if m.Path == path && (version == "" || m.Version == version) {
+				results = append(results[:i], results[i+1:]...)
+				return m, true
+			}
+		}
+		return module{}, false
 	}
 
 	dirs := make(map[string]string, len(queries))
 	var errs []error
-	for _, q := range queries {
-		path, _, _ := strings.Cut(q, "@")
-		m, ok := byPath[path]
+	// Versioned queries first: what is left for a module afterwards is the
+	// answer to its version-less query (resolved against go.mod), even
+	// when go.mod selects one of the queried versions.
+	ordered := slices.Clone(queries)
+	slices.SortStableFunc(ordered, func(a, b string) int {
+		return cmp.Compare(boolInt(!strings.Contains(a, "@")), boolInt(!strings.Contains(b, "@")))
+	})
+	for _, q := range ordered {
+		path, version, _ := strings.Cut(q, "@")
+		m, ok := take(path, version)
 		switch {
 		case !ok:
 			errs = append(errs, fmt.Errorf("go mod download %s: no result (exit: %v, stderr: %s)", q, runErr, strings.TrimSpace(stderr.String())))
@@ -167,4 +190,11 @@ func resolveSources(sources []CRDSource) ([]string, error) {
 		files[i] = filepath.Join(dirs[s.query()], filepath.FromSlash(s.Path))
 	}
 	return files, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
