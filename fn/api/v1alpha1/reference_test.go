@@ -83,6 +83,29 @@ section) replaces the shared backend.
 `)
 	walk(&b, docs, reflect.TypeOf(v1alpha1.RegistryProfile{}), "", map[reflect.Type]string{})
 	b.WriteString(`
+## Fields by OpenShift release
+
+` + "`spec.openshiftVersion`" + ` is checked against what that release's registry operator accepts: a field
+the release lacks is an error naming the release that added it. Every field not listed here has
+been in the API since 4.2. Each entry is checked against that release's own CRD (from
+` + "`github.com/openshift/api`" + ` at pinned versions, see e2e/schema/releases.go).
+
+| field | first release |
+|---|---|
+`)
+	for _, f := range profile.GatedFields(profile.ConfigFieldSince) {
+		fmt.Fprintf(&b, "| `registry.%s` | %s |\n", f, profile.ConfigFieldSince[f])
+	}
+	fmt.Fprintf(&b, "| `pruner` (the ImagePruner) | %s |\n", profile.PrunerSince)
+	for _, f := range profile.GatedFields(profile.PrunerFieldSince) {
+		fmt.Fprintf(&b, "| `pruner.%s` | %s |\n", f, profile.PrunerFieldSince[f])
+	}
+	fmt.Fprintf(&b, `
+Older releases' CRDs also require fields that later ones do not; regprofile fills them in:
+`+"`registry.logging: 2`"+` (the integer log level) up to %s, and `+"`registry.managementState: Managed`"+`
+up to %s. Defaults never write a field the target release lacks.
+`, profile.LoggingRequiredUntil, profile.ManagementStateRequiredUntil)
+	b.WriteString(`
 ## Credential keys
 
 The keys of ` + "`image-registry-private-configuration-user`" + ` the operator reads, per storage backend: what
