@@ -86,6 +86,11 @@ var ReleasePins = []ReleasePin{
 		"imageregistry/v1/zz_generated.crd-manifests/00_configs.crd.yaml",
 		"imageregistry/v1/zz_generated.crd-manifests/01_imagepruners.crd.yaml",
 	}},
+	// The version the operator's own go.mod pins on release-4.22.
+	{Release: "4.22", Version: "v0.0.0-20260317165824-54a3998d81eb", Files: []string{
+		"imageregistry/v1/zz_generated.crd-manifests/00_configs.crd.yaml",
+		"imageregistry/v1/zz_generated.crd-manifests/01_imagepruners.crd.yaml",
+	}},
 }
 
 // Releases lists the pinned releases, oldest first.
