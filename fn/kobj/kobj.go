@@ -4,11 +4,14 @@
 package kobj
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
-	sigsyaml "sigs.k8s.io/yaml"
 )
 
 // Namespaces the registry's objects live in.
@@ -119,13 +122,95 @@ func Sort(objs []*Object) {
 	})
 }
 
-// RNode converts the object to a kyaml node. Marshalling through JSON
-// applies the API types' omitempty tags and sorts map keys, so the same
-// object always gives the same bytes.
+// RNode converts the object to a kyaml node, keys sorted, so the same
+// object always gives the same bytes. Plain maps, lists and scalars are
+// converted directly; API structs go through JSON once, which applies
+// their omitempty tags. (Going through YAML text instead cost 70% of a
+// render.)
 func (o *Object) RNode() (*yaml.RNode, error) {
-	data, err := sigsyaml.Marshal(o.Map())
+	n, err := toNode(o.Map())
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", o.ID(), err)
 	}
-	return yaml.Parse(string(data))
+	return yaml.NewRNode(n), nil
+}
+
+// toNode builds a YAML node from a value made of maps, lists, scalars and
+// API structs.
+func toNode(v any) (*yaml.Node, error) {
+	switch v := v.(type) {
+	case map[string]any:
+		return mapping(v)
+	case map[string]string:
+		m := make(map[string]any, len(v))
+		for k, s := range v {
+			m[k] = s
+		}
+		return mapping(m)
+	case []any:
+		return sequence(len(v), func(i int) any { return v[i] })
+	case []string:
+		return sequence(len(v), func(i int) any { return v[i] })
+	case []map[string]any:
+		return sequence(len(v), func(i int) any { return v[i] })
+	case string:
+		n := &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: v}
+		if strings.Contains(v, "\n") {
+			n.Style = yaml.LiteralStyle // PEM bundles stay readable
+		}
+		return n, nil
+	case json.Number:
+		tag := yaml.NodeTagInt
+		if strings.ContainsAny(string(v), ".eE") {
+			tag = yaml.NodeTagFloat
+		}
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: string(v)}, nil
+	case int:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagInt, Value: strconv.Itoa(v)}, nil
+	case bool:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagBool, Value: strconv.FormatBool(v)}, nil
+	case nil:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagNull, Value: "null"}, nil
+	}
+	// An API struct (or pointer to one): JSON applies its tags.
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber() // keep numbers exactly as marshalled
+	var decoded any
+	if err := dec.Decode(&decoded); err != nil {
+		return nil, err
+	}
+	return toNode(decoded)
+}
+
+func mapping(m map[string]any) (*yaml.Node, error) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	n := &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap, Content: make([]*yaml.Node, 0, 2*len(keys))}
+	for _, k := range keys {
+		child, err := toNode(m[k])
+		if err != nil {
+			return nil, err
+		}
+		n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: k}, child)
+	}
+	return n, nil
+}
+
+func sequence(length int, item func(int) any) (*yaml.Node, error) {
+	n := &yaml.Node{Kind: yaml.SequenceNode, Tag: yaml.NodeTagSeq, Content: make([]*yaml.Node, 0, length)}
+	for i := 0; i < length; i++ {
+		child, err := toNode(item(i))
+		if err != nil {
+			return nil, err
+		}
+		n.Content = append(n.Content, child)
+	}
+	return n, nil
 }
