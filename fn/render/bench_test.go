@@ -14,7 +14,6 @@ import (
 	"regprofile.dev/regprofile/fn/render"
 )
 
-
 // overlayProfile merges the example's base profile with one overlay's
 // patch, as kustomize does, so benchmarks render what users render.
 func overlayProfile(b testing.TB, platform string) *v1alpha1.RegistryProfile {
