@@ -37,7 +37,12 @@ func emitCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	flags.SetOutput(io.Discard)
 	out := flags.String("out", "", "directory to write the tree into (required)")
 	force := flags.Bool("force", false, "overwrite files emit did not write, or that changed since it wrote them")
-	if err := flags.Parse(args); err != nil || flags.NArg() != 1 || *out == "" {
+	err := flags.Parse(args)
+	if errors.Is(err, pflag.ErrHelp) {
+		fmt.Fprint(stdout, emitUsage+flags.FlagUsages())
+		return 0
+	}
+	if err != nil || flags.NArg() != 1 || *out == "" {
 		switch {
 		case err != nil:
 		case *out == "":
@@ -50,7 +55,6 @@ func emitCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	file, source := flags.Arg(0), flags.Arg(0)
 	var data []byte
-	var err error
 	if file == "-" {
 		data, err = io.ReadAll(stdin)
 		file, source = "<stdin>", "standard input"
@@ -80,8 +84,8 @@ func writeTree(dir string, rendered []emit.Rendered, source string, opts emit.Op
 		var sum emit.Summary
 		sum, err = emit.Write(dir, tree, opts)
 		if err == nil {
-			fmt.Fprintf(stdout, "regprofile emit: %s: %d platforms, %d files written, %d unchanged, %d removed\n",
-				dir, len(rendered), len(sum.Written), len(sum.Unchanged), len(sum.Removed))
+			fmt.Fprintf(stdout, "regprofile emit: %s: platforms %s; %d files written, %d unchanged, %d removed\n",
+				dir, emit.PlatformNames(rendered), len(sum.Written), len(sum.Unchanged), len(sum.Removed))
 			return 0
 		}
 	}

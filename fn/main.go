@@ -30,6 +30,7 @@ Usage:
                                            writes one on stdout (kustomize, kpt)
   regprofile render [--platform P] FILE    render a profile file to stdout ("-" reads stdin)
   regprofile emit --out DIR FILE           write every platform's render as plain kustomize
+  regprofile diff [--base R] [--head R]    what a change renders differently, risks first (regprofile-diff)
   regprofile --help                        this help
 
 As a KRM function, the profile is the functionConfig (a kustomize generator)

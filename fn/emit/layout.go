@@ -193,14 +193,15 @@ func Build(rs []Rendered, source string) (Tree, error) {
 			return nil, err
 		}
 	}
-	header := fmt.Sprintf("What every platform (%s) renders the same.", platformList(rs))
+	header := fmt.Sprintf("What every platform (%s) renders the same.", PlatformNames(rs))
 	if err := add(path.Join(BasesDir, "kustomization.yaml"), kustomization(header, source, baseFiles)); err != nil {
 		return nil, err
 	}
 	return tree, nil
 }
 
-func platformList(rs []Rendered) string {
+// PlatformNames lists the rendered platforms, comma separated.
+func PlatformNames(rs []Rendered) string {
 	names := make([]string, len(rs))
 	for i, r := range rs {
 		names[i] = r.Platform

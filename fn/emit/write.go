@@ -8,10 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -137,7 +138,7 @@ func writeNew(dir string, files map[string][]byte) (Summary, error) {
 	}
 	defer os.RemoveAll(stage)
 	root := filepath.Join(stage, "new")
-	for _, p := range sortedKeys(files) {
+	for _, p := range slices.Sorted(maps.Keys(files)) {
 		if err := writeFile(filepath.Join(root, filepath.FromSlash(p)), files[p]); err != nil {
 			return sum, err
 		}
@@ -174,7 +175,7 @@ func (pl plan) touches(p string) bool {
 func planChanges(dir string, files map[string][]byte, owned map[string]string) (plan, []string, error) {
 	var pl plan
 	var conflicts []string
-	for _, p := range sortedKeys(files) {
+	for _, p := range slices.Sorted(maps.Keys(files)) {
 		if p == MarkerFile {
 			continue
 		}
@@ -197,7 +198,7 @@ func planChanges(dir string, files map[string][]byte, owned map[string]string) (
 			pl = append(pl, op{path: p, data: files[p]})
 		}
 	}
-	for _, p := range sortedKeys(owned) {
+	for _, p := range slices.Sorted(maps.Keys(owned)) {
 		if _, keep := files[p]; keep {
 			continue
 		}
@@ -379,7 +380,7 @@ func writeFile(p string, data []byte) error {
 // marker lists every file of the tree with its SHA-256, sorted by path.
 func marker(tree Tree) []byte {
 	var b strings.Builder
-	for _, p := range sortedKeys(tree) {
+	for _, p := range slices.Sorted(maps.Keys(tree)) {
 		b.WriteString(digest(tree[p]) + "  " + p + "\n")
 	}
 	return []byte(b.String())
@@ -416,13 +417,4 @@ func safePath(p string) bool {
 func digest(data []byte) string {
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

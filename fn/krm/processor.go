@@ -68,7 +68,7 @@ func (p Processor) process(rl *framework.ResourceList) error {
 	if !fs.HasErrors() {
 		objs, more := render.Render(prof, p.Options)
 		fs = append(fs, more...)
-		paths, err := filePaths(prof, p.Options, objs)
+		paths, err := filePaths(prof, p.Options, objs, file)
 		if err != nil {
 			return err
 		}
@@ -77,8 +77,10 @@ func (p Processor) process(rl *framework.ResourceList) error {
 			if err != nil {
 				return err
 			}
-			if err := rn.PipeE(yaml.SetAnnotation(kioutil.PathAnnotation, paths[i])); err != nil {
-				return err
+			if paths != nil {
+				if err := rn.PipeE(yaml.SetAnnotation(kioutil.PathAnnotation, paths[i])); err != nil {
+					return err
+				}
 			}
 			rendered = append(rendered, rn)
 		}
@@ -101,10 +103,12 @@ func (p Processor) process(rl *framework.ResourceList) error {
 
 // filePaths says where kpt writes each rendered object: the file that
 // "regprofile emit" writes it to (bases/... when every platform the profile
-// names renders it the same, else overlays/<platform>/...). kustomize drops
-// the annotation from its output.
-func filePaths(prof *v1alpha1.RegistryProfile, opts render.Options, objs []*kobj.Object) ([]string, error) {
-	if len(objs) == 0 {
+// names renders it the same, else overlays/<platform>/...). Only when the
+// orchestrator says which file the profile came from (kpt does, kustomize
+// does not): finding what is shared renders every other platform, work
+// that kustomize, and so Argo CD, would throw away.
+func filePaths(prof *v1alpha1.RegistryProfile, opts render.Options, objs []*kobj.Object, file string) ([]string, error) {
+	if len(objs) == 0 || file == "" {
 		return nil, nil
 	}
 	platform := opts.Platform

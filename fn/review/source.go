@@ -1,0 +1,324 @@
+package review
+
+import (
+	"archive/tar"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/types"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"regprofile.dev/regprofile/fn/emit"
+	"regprofile.dev/regprofile/fn/profile"
+)
+
+// Target is one thing rendered at each revision: a kustomize overlay
+// directory, rendered through kustomize (in process, exec functions
+// enabled, so regprofile runs as in Argo CD), or a profile file, rendered
+// in process for every platform it names. Path is slash-separated and
+// relative to the repository's root.
+type Target struct {
+	Path    string
+	Profile bool
+}
+
+// OverlaysDir is where the default targets live: overlays/<name>/.
+const OverlaysDir = "overlays"
+
+var kustomizationFiles = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
+
+// IsOverlay reports whether dir (inside root) holds a kustomization.
+func IsOverlay(root, dir string) bool {
+	for _, k := range kustomizationFiles {
+		if st, err := os.Stat(filepath.Join(root, filepath.FromSlash(dir), k)); err == nil && st.Mode().IsRegular() {
+			return true
+		}
+	}
+	return false
+}
+
+// DiscoverOverlays lists the overlays/<name>/ directories that hold a
+// kustomization in the tree at root.
+func DiscoverOverlays(root string) []Target {
+	entries, _ := os.ReadDir(filepath.Join(root, OverlaysDir))
+	var out []Target
+	for _, e := range entries {
+		if dir := path.Join(OverlaysDir, e.Name()); e.IsDir() && IsOverlay(root, dir) {
+			out = append(out, Target{Path: dir})
+		}
+	}
+	return out
+}
+
+// label names a target's render in reports: an overlay under overlays/ by
+// its directory's name (the platform, in the usual layout), another by
+// its path; a profile's platforms by platform name, prefixed with the
+// file when several profiles are compared.
+func label(t Target, platform string, manyProfiles bool) string {
+	switch {
+	case t.Profile && manyProfiles:
+		return t.Path + ":" + platform
+	case t.Profile:
+		return platform
+	case path.Dir(t.Path) == OverlaysDir:
+		return path.Base(t.Path)
+	}
+	return t.Path
+}
+
+// RenderTree renders the targets in the tree at root. A target missing
+// from the tree is left out: it does not exist at that revision.
+func RenderTree(root string, targets []Target) (Rendering, error) {
+	profiles := 0
+	for _, t := range targets {
+		if t.Profile {
+			profiles++
+		}
+	}
+	out := Rendering{}
+	for _, t := range targets {
+		full := filepath.Join(root, filepath.FromSlash(t.Path))
+		if _, err := os.Stat(full); errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if !t.Profile {
+			if !IsOverlay(root, t.Path) {
+				continue
+			}
+			objs, err := buildOverlay(full)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", t.Path, err)
+			}
+			out[label(t, "", false)] = objs
+			continue
+		}
+		byPlatform, err := renderProfile(full, t.Path)
+		if err != nil {
+			return nil, err
+		}
+		for platform, objs := range byPlatform {
+			name := label(t, platform, profiles > 1)
+			if _, dup := out[name]; dup {
+				return nil, fmt.Errorf("%s: two targets render %q; compare them separately", t.Path, name)
+			}
+			out[name] = objs
+		}
+	}
+	return out, nil
+}
+
+// buildOverlay runs kustomize build --enable-alpha-plugins --enable-exec.
+func buildOverlay(dir string) ([]*Object, error) {
+	opts := krusty.MakeDefaultOptions()
+	opts.PluginConfig = types.EnabledPluginConfig(types.BploUseStaticallyLinked)
+	opts.PluginConfig.FnpLoadingOptions.EnableExec = true
+	m, err := krusty.MakeKustomizer(opts).Run(filesys.MakeFsOnDisk(), dir)
+	if err != nil {
+		return nil, fmt.Errorf("kustomize build: %w", err)
+	}
+	data, err := m.AsYaml()
+	if err != nil {
+		return nil, err
+	}
+	return ParseObjects(string(data))
+}
+
+// renderProfile renders every platform a profile file names.
+func renderProfile(file, name string) (map[string][]*Object, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	prof, fs := profile.DecodeBytes(data)
+	var rendered []emit.Rendered
+	if !fs.HasErrors() {
+		rendered, fs = emit.RenderAll(prof)
+	}
+	if fs.HasErrors() {
+		var msgs []string
+		for _, f := range fs {
+			msgs = append(msgs, fmt.Sprintf("%s: %s: %s", f.Severity, name, f.Text()))
+		}
+		return nil, errors.New(strings.Join(msgs, "\n"))
+	}
+	out := map[string][]*Object{}
+	for _, r := range rendered {
+		var stream []string
+		for _, o := range r.Objects {
+			stream = append(stream, r.YAML[o])
+		}
+		objs, err := ParseObjects(strings.Join(stream, "---\n"))
+		if err != nil {
+			return nil, err
+		}
+		out[r.Platform] = objs
+	}
+	return out, nil
+}
+
+// Git runs git in dir and returns its trimmed output; a failure carries
+// git's own message.
+func Git(dir string, args ...string) (string, error) {
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if msg == "" {
+			msg = err.Error()
+		}
+		return "", fmt.Errorf("git %s: %s", strings.Join(args, " "), msg)
+	}
+	return strings.TrimSpace(stdout.String()), nil
+}
+
+// DefaultBase is the merge base of HEAD with the default branch: the
+// remote's HEAD when known, else main or master (remote or local).
+func DefaultBase(root string) (rev, lbl string, err error) {
+	var candidates []string
+	if ref, err := Git(root, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"); err == nil && ref != "" {
+		candidates = append(candidates, ref)
+	}
+	candidates = append(candidates, "origin/main", "origin/master", "main", "master")
+	for _, branch := range candidates {
+		if _, err := Git(root, "rev-parse", "--verify", "--quiet", branch+"^{commit}"); err != nil {
+			continue
+		}
+		mb, err := Git(root, "merge-base", "HEAD", branch)
+		if err != nil {
+			return "", "", err
+		}
+		return mb, "merge base with " + branch, nil
+	}
+	return "", "", errors.New("no default branch found (tried origin/HEAD, origin/main, origin/master, main, master); fix: pass --base REV")
+}
+
+// Checkout writes the tree of rev into dest (git archive, unpacked).
+func Checkout(root, rev, dest string) error {
+	if _, err := Git(root, "rev-parse", "--verify", "--quiet", rev+"^{commit}"); err != nil {
+		return fmt.Errorf("%q is not a commit in %s; fix: pass a branch, tag or commit that exists (fetch it first in a shallow clone)", rev, root)
+	}
+	cmd := exec.Command("git", "archive", "--format=tar", rev)
+	cmd.Dir = root
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	pipe, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	untarErr := untar(pipe, dest)
+	_, _ = io.Copy(io.Discard, pipe)
+	if err := cmd.Wait(); err != nil {
+		return fmt.Errorf("git archive %s: %s", rev, strings.TrimSpace(stderr.String()))
+	}
+	return untarErr
+}
+
+func untar(r io.Reader, dest string) error {
+	tr := tar.NewReader(r)
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		name := path.Clean(h.Name)
+		if path.IsAbs(name) || name == ".." || strings.HasPrefix(name, "../") {
+			return fmt.Errorf("git archive: unsafe path %q", h.Name)
+		}
+		target := filepath.Join(dest, filepath.FromSlash(name))
+		switch h.Typeflag {
+		case tar.TypeDir:
+			err = os.MkdirAll(target, 0o755)
+		case tar.TypeReg:
+			err = writeFrom(target, tr, os.FileMode(h.Mode)&0o777)
+		case tar.TypeSymlink:
+			if err = os.MkdirAll(filepath.Dir(target), 0o755); err == nil {
+				err = os.Symlink(h.Linkname, target)
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func writeFrom(target string, r io.Reader, mode os.FileMode) error {
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, mode|0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, r); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// Targets resolves command-line arguments (paths relative to cwd) into
+// targets relative to root: a directory is an overlay, a file a profile.
+// A path may exist in only one of the trees (added or removed). With no
+// arguments, every overlay under overlays/ in either tree.
+func Targets(root, cwd string, args []string, trees ...string) ([]Target, error) {
+	if len(args) == 0 {
+		seen := map[string]bool{}
+		var out []Target
+		for _, tree := range trees {
+			for _, t := range DiscoverOverlays(tree) {
+				if !seen[t.Path] {
+					seen[t.Path] = true
+					out = append(out, t)
+				}
+			}
+		}
+		if len(out) == 0 {
+			return nil, fmt.Errorf("no %s/<name>/kustomization.yaml in %s at either revision; fix: name the profile files or overlay directories to compare", OverlaysDir, root)
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+		return out, nil
+	}
+	var out []Target
+	for _, a := range args {
+		abs := a
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(cwd, a)
+		}
+		rel, err := filepath.Rel(root, abs)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return nil, fmt.Errorf("%s is outside the repository %s; fix: name a path inside it", a, root)
+		}
+		rel = filepath.ToSlash(rel)
+		found := false
+		for _, tree := range trees {
+			st, err := os.Stat(filepath.Join(tree, filepath.FromSlash(rel)))
+			if err != nil {
+				continue
+			}
+			out = append(out, Target{Path: rel, Profile: !st.IsDir()})
+			found = true
+			break
+		}
+		if !found {
+			return nil, fmt.Errorf("%s exists at neither revision; fix: name a profile file or an overlay directory", a)
+		}
+	}
+	return out, nil
+}
