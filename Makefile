@@ -34,14 +34,20 @@ $(BIN)/kustomize:
 example: build tools
 	kustomize build --enable-alpha-plugins --enable-exec .
 
-## test: vet, unit tests, and the end-to-end tests against real kustomize and kpt
-test: vet unit e2e
+## test: vet, unit tests, and the end-to-end tests against real kustomize and
+## kpt and the real Argo CD CMP server
+test: vet unit e2e e2e-argocd
 
 unit:
 	go test $(shell go list ./... | grep -v /e2e)
 
 e2e: build tools
-	go test -count=1 ./e2e/...
+	go test -count=1 $(shell go list ./e2e/... | grep -v /e2e/argocd)
+
+## e2e-argocd: the plugin in Argo CD's own CMP server, the ApplicationSet and
+## the controller's RBAC; it links much of Argo CD (~2 min to compile cold)
+e2e-argocd: build tools
+	go test -count=1 ./e2e/argocd/
 
 ## fuzz: run each fuzz target for FUZZTIME (CI runs this after the tests)
 FUZZTIME ?= 20s

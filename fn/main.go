@@ -29,8 +29,10 @@ Usage:
   regprofile                               KRM function: reads a ResourceList on stdin,
                                            writes one on stdout (kustomize, kpt)
   regprofile render [--platform P] FILE    render a profile file to stdout ("-" reads stdin)
+  regprofile install [--kustomize K] DIR   copy regprofile and kustomize into DIR (Argo CD sidecar)
   regprofile emit --out DIR FILE           write every platform's render as plain kustomize
   regprofile diff [--base R] [--head R]    what a change renders differently, risks first (regprofile-diff)
+  regprofile argocd [--repo URL ...]       the ApplicationSet, plugin, sidecar, health checks, RBAC (regprofile-argocd)
   regprofile --help                        this help
 
 As a KRM function, the profile is the functionConfig (a kustomize generator)
@@ -53,6 +55,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		switch args[0] {
 		case "render":
 			return renderCmd(args[1:], stdin, stdout, stderr)
+		case "install":
+			return installCmd(args[1:], stdout, stderr)
 		case "emit":
 			return emitCmd(args[1:], stdin, stdout, stderr)
 		}

@@ -1,0 +1,46 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func runArgs(args ...string) (int, string, string) {
+	var stdout, stderr bytes.Buffer
+	code := run(args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestExitStatusAndMessages(t *testing.T) {
+	for _, c := range []struct {
+		args   []string
+		code   int
+		stderr string // a line stderr must start with
+	}{
+		{[]string{"--revision", "main"}, 1, "regprofile argocd: error: --repo: required: the URL of the Git repository that holds the overlays, as Argo CD knows it\n"},
+		{[]string{"--repo", "r", "--applications", "--dir", "/nonexistent"}, 1, "regprofile argocd: error: open /nonexistent/overlays: no such file or directory\n"},
+		{[]string{"frobnicate"}, 2, "regprofile argocd: unknown command \"frobnicate\"\n"},
+		{[]string{"--bogus"}, 2, "regprofile argocd: unknown flag: --bogus\n"},
+		{[]string{"health"}, 2, "regprofile argocd health: --format \"\": want argocd-cm or argocd-cr\n"},
+		{[]string{"sidecar", "--format", "argocd-cm"}, 2, "regprofile argocd sidecar: --format \"argocd-cm\": want deployment or argocd-cr\n"},
+		{[]string{"rbac", "extra"}, 2, "regprofile argocd rbac: unexpected argument \"extra\"\n"},
+	} {
+		code, stdout, stderr := runArgs(c.args...)
+		if code != c.code || !strings.HasPrefix(stderr, c.stderr) || stdout != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr:\n%s\nwant exit %d and stderr starting %q", c.args, code, stdout, stderr, c.code, c.stderr)
+		}
+		if c.code == 2 && !strings.Contains(stderr, "Usage:\n  regprofile argocd --repo URL [flags]") {
+			t.Errorf("%v: wrong usage without the usage", c.args)
+		}
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"health", "-h"}} {
+		code, stdout, stderr := runArgs(args...)
+		if code != 0 || stderr != "" || !strings.Contains(stdout, "--destination string") {
+			t.Errorf("%v: exit %d, stderr %q, stdout:\n%s", args, code, stderr, stdout)
+		}
+	}
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// installCmd puts this binary and a kustomize binary into DIR, for an Argo
+// CD Config Management Plugin sidecar: an initContainer from the regprofile
+// image runs it into an emptyDir that the sidecar puts first on its PATH.
+// Both binaries are copied from the image (nothing is downloaded), so the
+// sidecar runs exactly the kustomize this release was tested with.
+func installCmd(args []string, stdout, stderr io.Writer) int {
+	flags := pflag.NewFlagSet("install", pflag.ContinueOnError)
+	flags.SetOutput(io.Discard)
+	kustomize := flags.String("kustomize", "", "the kustomize binary to install (default: kustomize beside regprofile, then on PATH)")
+	if err := flags.Parse(args); err != nil || flags.NArg() != 1 {
+		if err == nil {
+			err = errors.New("install takes exactly one directory")
+		}
+		fmt.Fprintf(stderr, "regprofile install: %v\n\nUsage: regprofile install [--kustomize PATH] DIR\n%s", err, flags.FlagUsages())
+		return 2
+	}
+	dir := flags.Arg(0)
+	version, err := install(dir, *kustomize)
+	if err != nil {
+		fmt.Fprintf(stderr, "regprofile install: error: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "installed regprofile and kustomize %s into %s\n", version, dir)
+	return 0
+}
+
+// install copies this executable and kustomize into dir and returns the
+// installed kustomize's version.
+func install(dir, kustomize string) (string, error) {
+	self, err := os.Executable()
+	if err == nil {
+		self, err = filepath.EvalSymlinks(self)
+	}
+	if err != nil {
+		return "", fmt.Errorf("finding this executable: %v", err)
+	}
+	kust, err := findKustomize(kustomize, self)
+	if err != nil {
+		return "", err
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		// The initContainer's volume is not mounted where it says.
+		return "", fmt.Errorf("%s is not a directory; fix: mount the volume the sidecar reads its tools from there", dir)
+	}
+	installed := filepath.Join(dir, "kustomize")
+	if err := installBinary(self, filepath.Join(dir, "regprofile")); err != nil {
+		return "", err
+	}
+	if err := installBinary(kust, installed); err != nil {
+		return "", err
+	}
+	// Run the installed copy: a binary for another architecture or a
+	// broken copy fails here, in the initContainer's log, instead of as an
+	// opaque exec error on every Argo CD refresh.
+	version, err := exec.Command(installed, "version").Output()
+	if err != nil {
+		return "", fmt.Errorf("the installed %s does not run: %v; fix: install a kustomize built for this platform", installed, err)
+	}
+	return strings.TrimSpace(string(version)), nil
+}
+
+// findKustomize returns the kustomize to install: the one given, else the
+// one shipped beside regprofile in the image, else the first on PATH.
+func findKustomize(given, self string) (string, error) {
+	if given != "" {
+		if _, err := os.Stat(given); err != nil {
+			return "", fmt.Errorf("--kustomize: %v", err)
+		}
+		return given, nil
+	}
+	beside := filepath.Join(filepath.Dir(self), "kustomize")
+	if _, err := os.Stat(beside); err == nil {
+		return beside, nil
+	}
+	path, err := exec.LookPath("kustomize")
+	if err != nil {
+		return "", fmt.Errorf("no kustomize beside %s or on PATH; fix: pass --kustomize PATH", self)
+	}
+	return path, nil
+}
+
+// installBinary copies an executable into place through a temporary file
+// in the same directory and a rename, so that a sidecar starting at the
+// same moment never runs a half-written binary.
+func installBinary(from, to string) error {
+	src, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	tmp, err := os.CreateTemp(filepath.Dir(to), "."+filepath.Base(to)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename there is nothing left to remove
+	if _, err := io.Copy(tmp, src); err != nil {
+		tmp.Close()
+		return fmt.Errorf("copying %s: %v", from, err)
+	}
+	if err := tmp.Chmod(0o755); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), to)
+}
