@@ -19,8 +19,8 @@ const (
 // Pending, never healthy, and hold the sync forever.
 const (
 	waveStorageClass = iota
-	waveSupport      // CA ConfigMaps, SecretStores, service accounts, RBAC
-	waveStorage      // bucket claims, immediately bound claims, the image config
+	waveSupport      // CA ConfigMaps, service accounts, RBAC
+	waveStorage      // SecretStores, bucket claims, immediately bound claims, the image config
 	waveCredentials  // ExternalSecrets, once their store exists
 	waveRegistry     // the Config, and the claims it alone binds
 	wavePruner       // pruning only once the registry runs
@@ -30,6 +30,11 @@ func syncWave(o *kobj.Object) int {
 	switch o.Kind {
 	case "StorageClass":
 		return waveStorageClass
+	case "SecretStore":
+		// After the service account and role it signs in with: External
+		// Secrets validates a store as soon as it exists, and Argo CD's
+		// health check marks a store it could not validate Degraded.
+		return waveStorage
 	case "ObjectBucketClaim", "Image":
 		return waveStorage
 	case "PersistentVolumeClaim":

@@ -267,7 +267,7 @@ func TestSyncWavesFollowDependencies(t *testing.T) {
   trustedCAs: []
 `
 	if got, want := annotations(mustRender(t, odf, render.Options{}), render.SyncWaveAnnotation),
-		"ServiceAccount=1 Role=1 RoleBinding=1 SecretStore=1 ObjectBucketClaim=2 ExternalSecret=3 Config=4"; got != want {
+		"ServiceAccount=1 Role=1 RoleBinding=1 SecretStore=2 ObjectBucketClaim=2 ExternalSecret=3 Config=4"; got != want {
 		t.Errorf("waves %q, want %q", got, want)
 	}
 	cephfs := head + `  platform: baremetal-odf-rgw
