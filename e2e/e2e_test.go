@@ -16,6 +16,9 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"regprofile.dev/regprofile/e2e/testbin"
+	fnplatforms "regprofile.dev/regprofile/fn/platforms"
 )
 
 var (
@@ -23,13 +26,13 @@ var (
 	// binDir holds the freshly built regprofile; it goes first on PATH.
 	binDir    string
 	kustomize string
-	platforms = []string{"aws-upi", "azure-gov", "baremetal-odf-rgw", "gcp-upi", "nutanix", "rhosp-cinder", "vsphere-block"}
+	platforms = fnplatforms.Names()
 )
 
 func TestMain(m *testing.M) {
 	os.Exit(func() int {
 		var err error
-		if repoRoot, err = filepath.Abs(".."); err != nil {
+		if repoRoot, err = testbin.RepoRoot(); err != nil {
 			panic(err)
 		}
 		dir, err := os.MkdirTemp("", "regprofile-e2e")
@@ -38,16 +41,12 @@ func TestMain(m *testing.M) {
 		}
 		defer os.RemoveAll(dir)
 		binDir = dir
-		// Build the function under test rather than trusting a stale bin/.
-		build := exec.Command("go", "build", "-o", filepath.Join(binDir, "regprofile"), "./fn")
-		build.Dir, build.Stdout, build.Stderr = repoRoot, os.Stderr, os.Stderr
-		if err := build.Run(); err != nil {
-			fmt.Fprintln(os.Stderr, "e2e: building regprofile:", err)
+		if err := testbin.Build(repoRoot, binDir, map[string]string{"regprofile": "./fn"}); err != nil {
+			fmt.Fprintln(os.Stderr, "e2e:", err)
 			return 1
 		}
-		kustomize = filepath.Join(repoRoot, "bin", "kustomize")
-		if _, err := os.Stat(kustomize); err != nil {
-			fmt.Fprintln(os.Stderr, "e2e: the pinned kustomize is missing from bin/: run 'make tools'")
+		if kustomize, err = testbin.Kustomize(repoRoot); err != nil {
+			fmt.Fprintln(os.Stderr, "e2e:", err)
 			return 1
 		}
 		return m.Run()

@@ -32,6 +32,9 @@ import (
 	log "github.com/sirupsen/logrus"
 	"google.golang.org/grpc/status"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"regprofile.dev/regprofile/e2e/testbin"
+	fnplatforms "regprofile.dev/regprofile/fn/platforms"
 )
 
 var (
@@ -40,7 +43,7 @@ var (
 	binDir string
 	// toolsDir is what regprofile install wrote: the sidecar's PATH.
 	toolsDir  string
-	platforms = []string{"aws-upi", "azure-gov", "baremetal-odf-rgw", "gcp-upi", "nutanix", "rhosp-cinder", "vsphere-block"}
+	platforms = fnplatforms.Names()
 )
 
 const pluginName = "regprofile"
@@ -52,7 +55,7 @@ var exclusions = []string{".git", "bin", ".cache"}
 func TestMain(m *testing.M) {
 	os.Exit(func() int {
 		var err error
-		if repoRoot, err = filepath.Abs("../.."); err != nil {
+		if repoRoot, err = testbin.RepoRoot(); err != nil {
 			panic(err)
 		}
 		dir, err := os.MkdirTemp("", "regprofile-e2e-argocd")
@@ -66,18 +69,19 @@ func TestMain(m *testing.M) {
 				panic(err)
 			}
 		}
-		for bin, pkg := range map[string]string{"regprofile": "./fn", "regprofile-argocd": "./fn/cmd/regprofile-argocd"} {
-			build := exec.Command("go", "build", "-o", filepath.Join(binDir, bin), pkg)
-			build.Dir, build.Stdout, build.Stderr = repoRoot, os.Stderr, os.Stderr
-			if err := build.Run(); err != nil {
-				fmt.Fprintln(os.Stderr, "e2e: building", bin+":", err)
-				return 1
-			}
+		if err := testbin.Build(repoRoot, binDir, map[string]string{"regprofile": "./fn", "regprofile-argocd": "./fn/cmd/regprofile-argocd"}); err != nil {
+			fmt.Fprintln(os.Stderr, "e2e:", err)
+			return 1
 		}
 		// The image's layout: the pinned kustomize beside regprofile.
-		kustomize, err := os.ReadFile(filepath.Join(repoRoot, "bin", "kustomize"))
+		pinned, err := testbin.Kustomize(repoRoot)
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "e2e: the pinned kustomize is missing from bin/: run 'make tools'")
+			fmt.Fprintln(os.Stderr, "e2e:", err)
+			return 1
+		}
+		kustomize, err := os.ReadFile(pinned)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "e2e:", err)
 			return 1
 		}
 		if err := os.WriteFile(filepath.Join(binDir, "kustomize"), kustomize, 0o755); err != nil {
