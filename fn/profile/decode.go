@@ -332,12 +332,10 @@ func kindOf(n *yaml.Node) string {
 	return "a value"
 }
 
+// describeNode names what a node is, with its value when it is a scalar.
 func describeNode(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "an object"
-	case yaml.SequenceNode:
-		return "a list"
+	if n.Kind != yaml.ScalarNode {
+		return kindOf(n)
 	}
 	switch n.Tag {
 	case "!!str":
