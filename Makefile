@@ -49,6 +49,14 @@ e2e: build tools
 e2e-argocd: build tools
 	go test -count=1 ./e2e/argocd/
 
+## bench: benchmarks against plain kustomize, start-up, memory, a fleet-scale
+## emit and the Argo CD CMP round trip; rewrites docs/benchmarks.md
+## (e2e/bench; about 10 minutes on 2 cores). Never part of make test.
+## BENCHFLAGS=-quick tries the harness out in a minute or two.
+BENCHFLAGS ?=
+bench: build tools
+	bash e2e/bench/run.sh $(BENCHFLAGS)
+
 ## fuzz: run each fuzz target for FUZZTIME (CI runs this after the tests)
 FUZZTIME ?= 20s
 fuzz:

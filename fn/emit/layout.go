@@ -16,6 +16,8 @@ import (
 	"sort"
 	"strings"
 
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
 	"regprofile.dev/regprofile/fn/api/v1alpha1"
 	"regprofile.dev/regprofile/fn/diag"
 	"regprofile.dev/regprofile/fn/kobj"
@@ -64,6 +66,7 @@ func RenderAll(p *v1alpha1.RegistryProfile) ([]Rendered, diag.Findings) {
 	}
 	var out []Rendered
 	var order []string
+	enc := newSerializer()
 	found := map[string]diag.Finding{}
 	on := map[string][]string{}
 	failed := false
@@ -81,7 +84,7 @@ func RenderAll(p *v1alpha1.RegistryProfile) ([]Rendered, diag.Findings) {
 			failed = true
 			continue
 		}
-		r, err := serialize(name, objs)
+		r, err := enc.serialize(name, objs)
 		if err != nil {
 			return nil, diag.Findings{diag.Errorf("", "", "%v", err)}
 		}
@@ -101,16 +104,66 @@ func RenderAll(p *v1alpha1.RegistryProfile) ([]Rendered, diag.Findings) {
 	return out, fs.Sorted()
 }
 
-func serialize(platform string, objs []*kobj.Object) (Rendered, error) {
-	r := Rendered{Platform: platform, Objects: objs, YAML: map[*kobj.Object]string{}}
+// serializer writes rendered objects as YAML. YAML encoding is most of
+// what emit costs, and most objects (those bases/ holds) render the same
+// on every platform: an object whose node tree equals one encoded before
+// reuses that text, since the encoder's output depends on the tree alone.
+type serializer struct {
+	done map[string][]encoded // by object ID
+}
+
+type encoded struct {
+	node *yaml.Node
+	text string
+}
+
+func newSerializer() *serializer {
+	return &serializer{done: map[string][]encoded{}}
+}
+
+func (s *serializer) serialize(platform string, objs []*kobj.Object) (Rendered, error) {
+	r := Rendered{Platform: platform, Objects: objs, YAML: make(map[*kobj.Object]string, len(objs))}
 	for _, o := range objs {
 		rn, err := o.RNode()
 		if err != nil {
 			return r, err
 		}
-		r.YAML[o] = rn.MustString()
+		r.YAML[o] = s.text(o.ID(), rn.YNode())
 	}
 	return r, nil
+}
+
+func (s *serializer) text(id string, n *yaml.Node) string {
+	for _, e := range s.done[id] {
+		if sameNode(e.node, n) {
+			return e.text
+		}
+	}
+	text := yaml.NewRNode(n).MustString()
+	s.done[id] = append(s.done[id], encoded{node: n, text: text})
+	return text
+}
+
+// sameNode reports whether two node trees encode the same: every field the
+// encoder reads is equal (positions are not read).
+func sameNode(a, b *yaml.Node) bool {
+	if a == b {
+		return true
+	}
+	if a == nil || b == nil {
+		return false
+	}
+	if a.Kind != b.Kind || a.Style != b.Style || a.Tag != b.Tag || a.Value != b.Value || a.Anchor != b.Anchor ||
+		a.HeadComment != b.HeadComment || a.LineComment != b.LineComment || a.FootComment != b.FootComment ||
+		len(a.Content) != len(b.Content) || !sameNode(a.Alias, b.Alias) {
+		return false
+	}
+	for i := range a.Content {
+		if !sameNode(a.Content[i], b.Content[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // ObjectFile is where an object's file goes inside its directory, as kpt
@@ -232,7 +285,8 @@ func kustomization(header, source string, resources []string) []byte {
 // names are rendered to find what is shared; one that does not render
 // (emit would refuse the profile) is left out of that comparison.
 func PathsFor(p *v1alpha1.RegistryProfile, platform string, objs []*kobj.Object) ([]string, error) {
-	self, err := serialize(platform, objs)
+	enc := newSerializer()
+	self, err := enc.serialize(platform, objs)
 	if err != nil {
 		return nil, err
 	}
@@ -245,7 +299,7 @@ func PathsFor(p *v1alpha1.RegistryProfile, platform string, objs []*kobj.Object)
 		if fs.HasErrors() {
 			continue
 		}
-		r, err := serialize(name, others)
+		r, err := enc.serialize(name, others)
 		if err != nil {
 			return nil, err
 		}

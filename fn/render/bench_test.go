@@ -3,6 +3,7 @@ package render_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -73,5 +74,37 @@ func BenchmarkDecode(b *testing.B) {
 		if _, fs := profile.DecodeBytes([]byte(merged)); fs.HasErrors() {
 			b.Fatal(fs)
 		}
+	}
+}
+
+// BenchmarkRenderYAML measures what "regprofile render" does after reading
+// the file: render one platform and write every object as YAML text. YAML
+// encoding costs more than rendering; make bench reports both
+// (docs/benchmarks.md).
+func BenchmarkRenderYAML(b *testing.B) {
+	for _, platform := range platforms.Names() {
+		p := overlayProfile(b, platform)
+		b.Run(platform, func(b *testing.B) {
+			b.ReportAllocs()
+			var out strings.Builder
+			for b.Loop() {
+				out.Reset()
+				objs, fs := render.Render(p, render.Options{})
+				if fs.HasErrors() {
+					b.Fatal(fs)
+				}
+				for i, o := range objs {
+					rn, err := o.RNode()
+					if err != nil {
+						b.Fatal(err)
+					}
+					if i > 0 {
+						out.WriteString("---\n")
+					}
+					out.WriteString(rn.MustString())
+				}
+			}
+			b.ReportMetric(float64(out.Len()), "bytes/render")
+		})
 	}
 }
