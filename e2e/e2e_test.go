@@ -30,27 +30,14 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	os.Exit(func() int {
-		var err error
-		if repoRoot, err = testbin.RepoRoot(); err != nil {
-			panic(err)
-		}
-		dir, err := os.MkdirTemp("", "regprofile-e2e")
-		if err != nil {
-			panic(err)
-		}
-		defer os.RemoveAll(dir)
-		binDir = dir
+	os.Exit(testbin.Run(m, func(root, scratch string) (err error) {
+		repoRoot, binDir = root, scratch
 		if err := testbin.Build(repoRoot, binDir, map[string]string{"regprofile": "./fn"}); err != nil {
-			fmt.Fprintln(os.Stderr, "e2e:", err)
-			return 1
+			return err
 		}
-		if kustomize, err = testbin.Kustomize(repoRoot); err != nil {
-			fmt.Fprintln(os.Stderr, "e2e:", err)
-			return 1
-		}
-		return m.Run()
-	}())
+		kustomize, err = testbin.Kustomize(repoRoot)
+		return err
+	}))
 }
 
 // run runs a command with regprofile on PATH and returns stdout and stderr.

@@ -50,54 +50,42 @@ const pluginName = "regprofile"
 
 // exclusions keep the build outputs and Git's objects out of the stream,
 // as reposerver.plugin.tar.exclusions does (docs/argocd.md).
-var exclusions = []string{".git", "bin", ".cache"}
+var exclusions = []string{".git", "bin", ".cache", "*.test"}
 
 func TestMain(m *testing.M) {
-	os.Exit(func() int {
-		var err error
-		if repoRoot, err = testbin.RepoRoot(); err != nil {
-			panic(err)
-		}
-		dir, err := os.MkdirTemp("", "regprofile-e2e-argocd")
-		if err != nil {
-			panic(err)
-		}
-		defer os.RemoveAll(dir)
-		binDir, toolsDir = filepath.Join(dir, "bin"), filepath.Join(dir, "tools")
+	os.Exit(testbin.Run(m, func(root, scratch string) error {
+		repoRoot = root
+		binDir, toolsDir = filepath.Join(scratch, "bin"), filepath.Join(scratch, "tools")
 		for _, d := range []string{binDir, toolsDir} {
 			if err := os.Mkdir(d, 0o755); err != nil {
-				panic(err)
+				return err
 			}
 		}
 		if err := testbin.Build(repoRoot, binDir, map[string]string{"regprofile": "./fn", "regprofile-argocd": "./fn/cmd/regprofile-argocd"}); err != nil {
-			fmt.Fprintln(os.Stderr, "e2e:", err)
-			return 1
+			return err
 		}
 		// The image's layout: the pinned kustomize beside regprofile.
 		pinned, err := testbin.Kustomize(repoRoot)
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "e2e:", err)
-			return 1
+			return err
 		}
 		kustomize, err := os.ReadFile(pinned)
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "e2e:", err)
-			return 1
+			return err
 		}
 		if err := os.WriteFile(filepath.Join(binDir, "kustomize"), kustomize, 0o755); err != nil {
-			panic(err)
+			return err
 		}
 		// What the sidecar's initContainer does, with no kustomize on PATH.
 		install := exec.Command(filepath.Join(binDir, "regprofile"), "install", toolsDir)
 		install.Env = append(os.Environ(), "PATH=/usr/bin:/bin")
 		install.Stdout, install.Stderr = os.Stderr, os.Stderr
 		if err := install.Run(); err != nil {
-			fmt.Fprintln(os.Stderr, "e2e: regprofile install:", err)
-			return 1
+			return fmt.Errorf("regprofile install: %w", err)
 		}
 		log.SetLevel(log.WarnLevel) // the CMP server logs every request
-		return m.Run()
-	}())
+		return nil
+	}))
 }
 
 // startCMPServer starts Argo CD's CMP server in this process with the

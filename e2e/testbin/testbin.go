@@ -51,3 +51,25 @@ func Kustomize(root string) (string, error) {
 	}
 	return path, nil
 }
+
+// Run is a TestMain body: it finds the repository's root, makes a scratch
+// directory, lets setup prepare binaries in it, runs the tests and removes
+// the directory. A setup error stops the run before any test.
+func Run(m interface{ Run() int }, setup func(root, scratch string) error) int {
+	root, err := RepoRoot()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	scratch, err := os.MkdirTemp("", "regprofile-e2e")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	defer os.RemoveAll(scratch)
+	if err := setup(root, scratch); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	return m.Run()
+}
