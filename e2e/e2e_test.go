@@ -277,6 +277,14 @@ spec:
 	if !strings.Contains(stderr, want) {
 		t.Errorf("stderr lacks %q:\n%s", want, stderr)
 	}
+
+	// Asked to record origins, kustomize tells the function the file.
+	writeFile(t, filepath.Join(dir, "kustomization.yaml"), "resources: [profile.yaml]\npatches: [{path: patch.yaml}]\ntransformers: [fn.yaml]\nbuildMetadata: [originAnnotations]\n")
+	_, stderr, err = run(t, repoRoot, kustomize, "build", "--enable-alpha-plugins", "--enable-exec", dir)
+	want = `regprofile: error: profile.yaml: spec.platforms.vsphere-block.registry.replcas: unknown field "replcas"; did you mean "replicas"?`
+	if err == nil || !strings.Contains(stderr, want) {
+		t.Errorf("with originAnnotations, stderr lacks %q:\n%s", want, stderr)
+	}
 }
 
 func parseStream(t *testing.T, s string) []*yaml.RNode {

@@ -245,8 +245,20 @@ func sourceFile(node *yaml.RNode) string {
 			return v.Value.YNode().Value
 		}
 	}
+	// kustomize says where a resource came from only when the
+	// kustomization asks for it (buildMetadata: [originAnnotations]).
+	if v := annotations.Field(originAnnotation); v != nil && v.Value.YNode().Kind == yaml.ScalarNode {
+		if origin, err := yaml.Parse(v.Value.YNode().Value); err == nil {
+			if p, err := origin.Pipe(yaml.Lookup("path")); err == nil && p != nil && p.YNode().Kind == yaml.ScalarNode {
+				return p.YNode().Value
+			}
+		}
+	}
 	return ""
 }
+
+// originAnnotation is kustomize's record of the file a resource came from.
+const originAnnotation = "config.kubernetes.io/origin"
 
 func results(fs diag.Findings, ref *yaml.ResourceIdentifier, file string) framework.Results {
 	var out framework.Results
