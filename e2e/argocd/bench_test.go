@@ -1,21 +1,14 @@
 package argocd
 
 import (
-	"context"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/argoproj/argo-cd/v2/cmpserver"
 	"github.com/argoproj/argo-cd/v2/cmpserver/plugin"
-	"github.com/argoproj/argo-cd/v2/util/app/discovery"
-	"github.com/argoproj/argo-cd/v2/util/cmp"
-	grpc_retry "github.com/grpc-ecosystem/go-grpc-middleware/retry"
 
 	"regprofile.dev/regprofile/e2e/bench/example"
 )
@@ -26,16 +19,12 @@ import (
 // the static overlays regprofile emit writes.
 const plainPlugin = "plain-kustomize"
 
-// startBenchServers starts Argo CD's CMP server twice in this process, in
-// the sidecar's environment (startCMPServer's): once with the shipped
-// regprofile plugin, once with plainPlugin.
+// startBenchServers starts the shipped regprofile plugin and plainPlugin,
+// each in its own CMP server in this process.
 func startBenchServers(tb testing.TB) {
 	tb.Helper()
-	shipped, err := plugin.ReadPluginConfig(filepath.Join(repoRoot, "fn", "argocd", "deploy"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	plain := *shipped
+	shipped := shippedPlugin(tb)
+	plain := shipped
 	plain.Metadata.Name = plainPlugin
 	replace := func(c plugin.Command, old, new string) plugin.Command {
 		var out plugin.Command
@@ -52,73 +41,19 @@ func startBenchServers(tb testing.TB) {
 	if slices.Equal(plain.Spec.Generate.Command, shipped.Spec.Generate.Command) && slices.Equal(plain.Spec.Generate.Args, shipped.Spec.Generate.Args) {
 		tb.Fatal("the shipped plugin.yaml no longer runs \"kustomize build --enable-alpha-plugins --enable-exec .\": update the benchmark's plain plugin")
 	}
-
-	tmp := tb.TempDir()
-	sockets := filepath.Join(tmp, "plugins")
-	if err := os.Mkdir(sockets, 0o755); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Setenv("ARGOCD_PLUGINSOCKFILEPATH", sockets)
-	tb.Setenv("ARGOCD_CMP_WORKDIR", tmp)
-	tb.Setenv("PATH", toolsDir+string(os.PathListSeparator)+"/usr/bin:/bin")
-	tb.Setenv("HOME", tmp)
-	for _, cfg := range []plugin.PluginConfig{*shipped, plain} {
-		srv, err := cmpserver.NewServer(plugin.CMPServerInitConstants{PluginConfig: cfg})
-		if err != nil {
-			tb.Fatal(err)
-		}
-		grpcServer, err := srv.CreateGRPC()
-		if err != nil {
-			tb.Fatal(err)
-		}
-		lis, err := net.Listen("unix", cfg.Address())
-		if err != nil {
-			tb.Fatal(err)
-		}
-		go func() { _ = grpcServer.Serve(lis) }()
-		tb.Cleanup(grpcServer.Stop)
-	}
+	startCMPServers(tb, shipped, plain)
 }
 
-// roundTrip is one manifest generation as the repo-server asks for it
-// (generate's): discovery, the repository streamed, the manifests back.
+// roundTrip is one manifest generation that must succeed.
 func roundTrip(tb testing.TB, name, repo, appPath string) []string {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	rel, err := filepath.Rel(repo, appPath)
+	manifests, err := requestManifests(tb, name, repo, appPath)
 	if err != nil {
-		tb.Fatal(err)
+		tb.Fatalf("%s on %s: %v", name, appPath, err)
 	}
-	env := []string{
-		"ARGOCD_APP_NAME=registry-" + filepath.Base(appPath),
-		"ARGOCD_APP_NAMESPACE=openshift-gitops",
-		"ARGOCD_APP_PROJECT_NAME=default",
-		"ARGOCD_APP_REVISION=0123456789abcdef0123456789abcdef01234567",
-		"ARGOCD_APP_SOURCE_REPO_URL=https://git.example.com/platform/registry.git",
-		"ARGOCD_APP_SOURCE_PATH=" + rel,
-		"ARGOCD_APP_SOURCE_TARGET_REVISION=main",
-		"KUBE_VERSION=1.31.0",
+	if len(manifests) == 0 {
+		tb.Fatalf("%s on %s: no manifests", name, appPath)
 	}
-	conn, client, err := discovery.DetectConfigManagementPlugin(ctx, appPath, repo, name, env, exclusions)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer conn.Close()
-	stream, err := client.GenerateManifest(ctx, grpc_retry.Disable())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := cmp.SendRepoStream(stream.Context(), appPath, repo, stream, env, exclusions); err != nil {
-		tb.Fatal(err)
-	}
-	resp, err := stream.CloseAndRecv()
-	if err != nil {
-		tb.Fatalf("%s on %s: %v", name, rel, err)
-	}
-	if len(resp.Manifests) == 0 {
-		tb.Fatalf("%s on %s: no manifests", name, rel)
-	}
-	return resp.Manifests
+	return manifests
 }
 
 // BenchmarkCMPRoundTrip measures one Argo CD manifest generation per

@@ -95,47 +95,80 @@ func TestMain(m *testing.M) {
 // where the repo-server looks for plugins.
 func startCMPServer(t *testing.T) {
 	t.Helper()
+	startCMPServers(t, shippedPlugin(t))
+}
+
+// shippedPlugin is fn/argocd/deploy/plugin.yaml as Argo CD reads it.
+func shippedPlugin(tb testing.TB) plugin.PluginConfig {
+	tb.Helper()
 	cfg, err := plugin.ReadPluginConfig(filepath.Join(repoRoot, "fn", "argocd", "deploy"))
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	tmp := t.TempDir()
+	return *cfg
+}
+
+// startCMPServers serves each plugin from its own CMP server in this
+// process, all sharing the sidecar's environment.
+func startCMPServers(tb testing.TB, cfgs ...plugin.PluginConfig) {
+	tb.Helper()
+	tmp := tb.TempDir()
 	sockets := filepath.Join(tmp, "plugins")
 	if err := os.Mkdir(sockets, 0o755); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Setenv("ARGOCD_PLUGINSOCKFILEPATH", sockets)
-	t.Setenv("ARGOCD_CMP_WORKDIR", tmp)
-	t.Setenv("PATH", toolsDir+string(os.PathListSeparator)+"/usr/bin:/bin")
-	t.Setenv("HOME", tmp)
-	srv, err := cmpserver.NewServer(plugin.CMPServerInitConstants{PluginConfig: *cfg})
-	if err != nil {
-		t.Fatal(err)
+	tb.Setenv("ARGOCD_PLUGINSOCKFILEPATH", sockets)
+	tb.Setenv("ARGOCD_CMP_WORKDIR", tmp)
+	tb.Setenv("PATH", toolsDir+string(os.PathListSeparator)+"/usr/bin:/bin")
+	tb.Setenv("HOME", tmp)
+	for _, cfg := range cfgs {
+		srv, err := cmpserver.NewServer(plugin.CMPServerInitConstants{PluginConfig: cfg})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		grpcServer, err := srv.CreateGRPC()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		lis, err := net.Listen("unix", cfg.Address())
+		if err != nil {
+			tb.Fatal(err)
+		}
+		go func() { _ = grpcServer.Serve(lis) }()
+		tb.Cleanup(grpcServer.Stop)
 	}
-	grpcServer, err := srv.CreateGRPC()
-	if err != nil {
-		t.Fatal(err)
-	}
-	lis, err := net.Listen("unix", cfg.Address())
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = grpcServer.Serve(lis) }()
-	t.Cleanup(grpcServer.Stop)
 }
 
 // generate asks the plugin for an Application's manifests the way the
-// repo-server does (runConfigManagementPluginSidecars): find the named
-// plugin, which runs its discovery, then stream the repository with the
-// Application's path and the build environment, and split the manifests
-// into objects.
+// repo-server does and splits them into objects.
 func generate(t *testing.T, repo, appPath string) ([]*unstructured.Unstructured, error) {
 	t.Helper()
+	manifests, err := requestManifests(t, pluginName, repo, appPath)
+	if err != nil {
+		return nil, err
+	}
+	var objs []*unstructured.Unstructured
+	for _, m := range manifests {
+		o, err := kube.SplitYAML([]byte(m))
+		if err != nil {
+			t.Fatalf("the plugin returned a manifest Argo CD cannot read: %v", err)
+		}
+		objs = append(objs, o...)
+	}
+	return objs, nil
+}
+
+// requestManifests is one manifest generation as the repo-server runs it
+// (runConfigManagementPluginSidecars): find the named plugin, which runs
+// its discovery, then stream the repository with the Application's path
+// and build environment. The error is the plugin's.
+func requestManifests(tb testing.TB, name, repo, appPath string) ([]string, error) {
+	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	rel, err := filepath.Rel(repo, appPath)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	env := []string{
 		"ARGOCD_APP_NAME=registry-" + filepath.Base(appPath),
@@ -147,31 +180,23 @@ func generate(t *testing.T, repo, appPath string) ([]*unstructured.Unstructured,
 		"ARGOCD_APP_SOURCE_TARGET_REVISION=main",
 		"KUBE_VERSION=1.31.0",
 	}
-	conn, client, err := discovery.DetectConfigManagementPlugin(ctx, appPath, repo, pluginName, env, exclusions)
+	conn, client, err := discovery.DetectConfigManagementPlugin(ctx, appPath, repo, name, env, exclusions)
 	if err != nil {
 		return nil, err
 	}
 	defer conn.Close()
 	stream, err := client.GenerateManifest(ctx, grpc_retry.Disable())
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	if err := cmp.SendRepoStream(stream.Context(), appPath, repo, stream, env, exclusions); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	resp, err := stream.CloseAndRecv()
 	if err != nil {
 		return nil, err
 	}
-	var objs []*unstructured.Unstructured
-	for _, m := range resp.Manifests {
-		o, err := kube.SplitYAML([]byte(m))
-		if err != nil {
-			t.Fatalf("the plugin returned a manifest Argo CD cannot read: %v", err)
-		}
-		objs = append(objs, o...)
-	}
-	return objs, nil
+	return resp.Manifests, nil
 }
 
 // kustomizeBuild renders a directory as an administrator does by hand.
