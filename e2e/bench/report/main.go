@@ -188,22 +188,6 @@ func (b *bench) reps(full, quick int) int {
 	return full
 }
 
-// rel shows a path of the benchmark's scratch directories as $W/... or
-// $F/..., and one of the repository relative to it.
-func (b *bench) rel(p string) string {
-	switch {
-	case strings.HasPrefix(p, b.helpers+"/"):
-		return strings.TrimPrefix(p, b.helpers+"/")
-	case strings.HasPrefix(p, b.work+"/"):
-		return "$W/" + strings.TrimPrefix(p, b.work+"/")
-	case b.fast != b.work && strings.HasPrefix(p, b.fast+"/"):
-		return "$F/" + strings.TrimPrefix(p, b.fast+"/")
-	case strings.HasPrefix(p, b.repo+"/"):
-		return strings.TrimPrefix(p, b.repo+"/")
-	}
-	return p
-}
-
 func logf(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
 }
