@@ -99,7 +99,7 @@ func isClusterService(host string) bool {
 }
 
 func (baremetalODF) Objects(r *profile.Resolved) []*kobj.Object {
-	objs := volumeObjects(r, true) // ODF classes bind at once
+	objs := volumeObjects(r)
 	if ob := r.ObjectBucket; ob != nil {
 		objs = append(objs, kobj.New("objectbucket.io/v1alpha1", "ObjectBucketClaim", kobj.RegistryNamespace, BucketClaimName, map[string]any{
 			// A fixed bucket name (not generateBucketName) lets the Config

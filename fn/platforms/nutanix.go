@@ -18,4 +18,4 @@ func (nutanix) Default(r *profile.Resolved) {
 	defaultVolume(r, "nutanix-volume")
 }
 
-func (nutanix) Objects(r *profile.Resolved) []*kobj.Object { return volumeObjects(r, false) }
+func (nutanix) Objects(r *profile.Resolved) []*kobj.Object { return volumeObjects(r) }

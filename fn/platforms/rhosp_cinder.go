@@ -37,7 +37,7 @@ func (rhospCinder) Default(r *profile.Resolved) {
 }
 
 func (rhospCinder) Objects(r *profile.Resolved) []*kobj.Object {
-	objs := volumeObjects(r, false)
+	objs := volumeObjects(r)
 	if r.Cinder != nil {
 		objs = append(objs, kobj.New("storage.k8s.io/v1", "StorageClass", "", r.Cinder.StorageClassName, map[string]any{
 			"provisioner": "cinder.csi.openstack.org",

@@ -9,10 +9,7 @@ import (
 // Class, access mode, volume mode and size are always written out: they are
 // immutable (size may only grow), and leaving one to the API server's
 // defaults makes the next apply fail or drift.
-//
-// immediate says the class binds claims at once; otherwise the claim is
-// treated as WaitForFirstConsumer, the safe assumption for ordering.
-func volumeObjects(r *profile.Resolved, immediate bool) []*kobj.Object {
+func volumeObjects(r *profile.Resolved) []*kobj.Object {
 	if r.PVC == nil {
 		return nil
 	}
@@ -24,6 +21,25 @@ func volumeObjects(r *profile.Resolved, immediate bool) []*kobj.Object {
 			"resources":        map[string]any{"requests": map[string]any{"storage": r.PVC.Size}},
 		},
 	})
-	claim.WaitsForConsumer = !immediate
+	claim.WaitsForConsumer = !BindsImmediately(r.PVC.StorageClassName)
 	return []*kobj.Object{claim}
 }
+
+// immediateClasses are the storage classes known to bind a claim as soon as
+// it exists (volumeBindingMode Immediate), on every platform: OpenShift Data
+// Foundation's RBD and CephFS classes, internal and external mode. Any other
+// class may be WaitForFirstConsumer (LVMS, local volumes, most CSI block
+// drivers, and the Cinder class rhosp-cinder renders are), and its claim
+// stays Pending until the registry's pod uses it.
+var immediateClasses = map[string]bool{
+	"ocs-storagecluster-ceph-rbd":          true,
+	CephFSClass:                            true,
+	"ocs-external-storagecluster-ceph-rbd": true,
+	"ocs-external-storagecluster-cephfs":   true,
+}
+
+// BindsImmediately reports whether a class is known to bind claims at once.
+// Unknown classes are assumed WaitForFirstConsumer: a claim of such a class
+// is ordered with the registry that binds it, since in an earlier Argo CD
+// sync wave it would never become healthy and hold the sync forever.
+func BindsImmediately(class string) bool { return immediateClasses[class] }

@@ -18,4 +18,4 @@ func (vsphereBlock) Default(r *profile.Resolved) {
 	defaultVolume(r, "thin-csi")
 }
 
-func (vsphereBlock) Objects(r *profile.Resolved) []*kobj.Object { return volumeObjects(r, false) }
+func (vsphereBlock) Objects(r *profile.Resolved) []*kobj.Object { return volumeObjects(r) }

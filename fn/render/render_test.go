@@ -282,6 +282,28 @@ func TestSyncWavesFollowDependencies(t *testing.T) {
 	}
 }
 
+// A claim's wave follows its class, on every platform: only a class known
+// to bind at once goes before the Config; any other class may be
+// WaitForFirstConsumer, and its claim would stay Pending before the pod that
+// binds it exists.
+func TestClaimWaveFollowsItsClassOnEveryPlatform(t *testing.T) {
+	for _, tc := range []struct{ platform, class, want string }{
+		{"baremetal-odf-rgw", "lvms-vg1", "PersistentVolumeClaim=4 Config=4"},
+		{"baremetal-odf-rgw", "local-storage", "PersistentVolumeClaim=4 Config=4"},
+		{"baremetal-odf-rgw", "ocs-storagecluster-ceph-rbd", "PersistentVolumeClaim=2 Config=4"},
+		{"baremetal-odf-rgw", "ocs-external-storagecluster-cephfs", "PersistentVolumeClaim=2 Config=4"},
+		{"vsphere-block", "ocs-storagecluster-cephfs", "PersistentVolumeClaim=2 Config=4"},
+		{"vsphere-block", "thin-csi", "PersistentVolumeClaim=4 Config=4"},
+		{"nutanix", "ocs-storagecluster-ceph-rbd", "PersistentVolumeClaim=2 Config=4"},
+		{"nutanix", "nutanix-volume", "PersistentVolumeClaim=4 Config=4"},
+	} {
+		doc := head + "  platform: " + tc.platform + "\n  platforms:\n    " + tc.platform + ":\n      pvc: {storageClassName: " + tc.class + "}\n"
+		if got := annotations(mustRender(t, doc, render.Options{}), render.SyncWaveAnnotation); got != tc.want {
+			t.Errorf("%s on %s: waves %q, want %q", tc.class, tc.platform, got, tc.want)
+		}
+	}
+}
+
 func TestSyncOptionsProtectWhatHoldsData(t *testing.T) {
 	odf := head + `  platform: baremetal-odf-rgw
   pruner: {}
