@@ -17,7 +17,7 @@ all: build
 ## subcommands (fn/cmd/regprofile-*) beside it
 build:
 	@mkdir -p $(BIN)
-	go build -trimpath -ldflags='-s -w' -o $(BIN)/regprofile ./fn
+	go build -trimpath -ldflags='-s -w' -o $(BIN)/regprofile ./fn/cmd/regprofile
 	@for d in $(wildcard fn/cmd/regprofile-*); do \
 		echo go build -o $(BIN)/$$(basename $$d) ./$$d; \
 		go build -trimpath -ldflags='-s -w' -o $(BIN)/$$(basename $$d) ./$$d || exit 1; \

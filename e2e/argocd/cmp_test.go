@@ -61,7 +61,7 @@ func TestMain(m *testing.M) {
 				return err
 			}
 		}
-		if err := testbin.Build(repoRoot, binDir, map[string]string{"regprofile": "./fn", "regprofile-argocd": "./fn/cmd/regprofile-argocd"}); err != nil {
+		if err := testbin.Build(repoRoot, binDir, map[string]string{"regprofile": "./fn/cmd/regprofile", "regprofile-argocd": "./fn/cmd/regprofile-argocd"}); err != nil {
 			return err
 		}
 		// The image's layout: the pinned kustomize beside regprofile.

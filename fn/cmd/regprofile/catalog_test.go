@@ -7,13 +7,13 @@ import (
 	"testing"
 )
 
-// TestInvalidCatalog runs every bad input in testdata/invalid and checks
+// TestInvalidCatalog runs every bad input in fn/testdata/invalid and checks
 // the exact error lines, a non-zero exit and that nothing was rendered.
 // <case>.yaml is a profile file for "regprofile render"; <case>.rl.yaml is a
 // ResourceList for the KRM function. <case>.stderr is the expected stderr;
 // UPDATE_GOLDEN=1 rewrites it (review the diff).
 func TestInvalidCatalog(t *testing.T) {
-	dir, err := filepath.Abs(filepath.Join("testdata", "invalid"))
+	dir, err := filepath.Abs(filepath.Join("..", "..", "testdata", "invalid"))
 	if err != nil {
 		t.Fatal(err)
 	}
