@@ -260,7 +260,7 @@ func TestEmitIsDeterministicAndIdempotent(t *testing.T) {
 
 	before := tree(t, filepath.Join(dir, "a"))
 	code, stdout, stderr := emit(t, dir, "--out", "a", "profile.yaml")
-	if code != 0 || stdout != "regprofile emit: a: platforms aws-upi, azure-gov, baremetal-odf-rgw, gcp-upi, nutanix, rhosp-cinder, vsphere-block; 0 files written, 36 unchanged, 0 removed\n" {
+	if code != 0 || stdout != "regprofile emit: a: platforms aws-ipi, aws-upi, azure-gov, azure-ipi, baremetal-odf-rgw, gcp-ipi, gcp-upi, nutanix, rhosp-cinder, rhosp-ipi, vsphere-block; 0 files written, 36 unchanged, 0 removed\n" {
 		t.Errorf("re-run: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	sameTree(t, "a re-run", before, tree(t, filepath.Join(dir, "a")))

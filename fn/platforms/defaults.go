@@ -9,14 +9,17 @@ import (
 
 // Defaults every platform shares, and the operator's own names.
 const (
-	DefaultPVCName    = "image-registry-pvc"
-	DefaultPVCSize    = "100Gi"
-	OperatorClaimName = "image-registry-storage" // created and owned by the operator
-	ReadWriteOnce     = "ReadWriteOnce"
-	ReadWriteMany     = "ReadWriteMany"
-	Filesystem        = "Filesystem"
-	Recreate          = "Recreate"
-	RollingUpdate     = "RollingUpdate"
+	DefaultPVCName = "image-registry-pvc"
+	DefaultPVCSize = "100Gi"
+	// DefaultTrustedCAConfigMap holds the profile's trusted CAs in
+	// openshift-config.
+	DefaultTrustedCAConfigMap = "registry-cas"
+	OperatorClaimName         = "image-registry-storage" // created and owned by the operator
+	ReadWriteOnce             = "ReadWriteOnce"
+	ReadWriteMany             = "ReadWriteMany"
+	Filesystem                = "Filesystem"
+	Recreate                  = "Recreate"
+	RollingUpdate             = "RollingUpdate"
 	// Managed and Unmanaged are the operator's management states. The
 	// values are openshift/api's; importing it only for them would add its
 	// scheme registration to every start-up (the e2e tests decode the
@@ -29,6 +32,13 @@ const (
 // share. It only fills what is unset; rules then judge the result.
 func ApplyDefaults(p Platform, r *profile.Resolved) {
 	p.Default(r)
+	if _, ok := p.(InstallerProvisioned); ok {
+		// The operator chose replicas and strategy for the storage it
+		// made: neither is defaulted, and no storage stanza is added (the
+		// installer-storage rule refuses one the profile sets).
+		applyVersionDefaults(r)
+		return
+	}
 	storage := r.Storage()
 	backends := profile.Backends(storage)
 
@@ -79,7 +89,15 @@ func ApplyDefaults(p Platform, r *profile.Resolved) {
 		setString(r, &storage.ManagementState, "registry.storage.managementState", Unmanaged)
 	}
 
-	// Fields older releases' CRDs require.
+	applyVersionDefaults(r)
+}
+
+// applyVersionDefaults fills what every platform shares besides storage:
+// the CA ConfigMap's name and the fields older releases' CRDs require.
+func applyVersionDefaults(r *profile.Resolved) {
+	if len(r.TrustedCAs) > 0 {
+		setString(r, &r.TrustedCAConfigMap, "trustedCAConfigMap", DefaultTrustedCAConfigMap)
+	}
 	if !profile.LoggingRequiredUntil.Less(r.Version) && r.Registry.Logging == nil {
 		two := int64(2) // the operator's own default: info
 		r.Registry.Logging = &two

@@ -30,6 +30,7 @@ type Platform interface {
 // line here.
 var all = []Platform{
 	awsUPI{}, gcpUPI{}, azureGov{}, rhospCinder{}, baremetalODF{}, vsphereBlock{}, nutanix{},
+	awsIPI, gcpIPI, azureIPI, rhospIPI,
 }
 
 // Lookup returns the platform with the given name.

@@ -27,6 +27,25 @@ const MaxProfileBytes = 4 << 20
 
 // DecodeBytes decodes a file that must hold exactly one RegistryProfile.
 func DecodeBytes(data []byte) (*v1alpha1.RegistryProfile, diag.Findings) {
+	docs, fs := ReadDocuments(data)
+	if fs.HasErrors() {
+		return nil, fs
+	}
+	switch len(docs) {
+	case 0:
+		return nil, diag.Findings{diag.Errorf("", "write a RegistryProfile (apiVersion "+v1alpha1.APIVersion+", kind "+v1alpha1.Kind+")", "the file is empty")}
+	case 1:
+	default:
+		return nil, diag.Findings{diag.Errorf("", "keep one RegistryProfile per file", "the file holds %d YAML documents; a profile file holds exactly one", len(docs))}
+	}
+	return Decode(yaml.NewRNode(docs[0]))
+}
+
+// ReadDocuments splits a YAML stream into its documents' root nodes,
+// skipping empty ones, within the bounds every input shares: at most
+// MaxProfileBytes and valid YAML. Callers run CheckAliases on a document
+// before expanding its aliases.
+func ReadDocuments(data []byte) ([]*yaml.Node, diag.Findings) {
 	if len(data) > MaxProfileBytes {
 		return nil, diag.Findings{diag.Errorf("", "keep large data (such as CA bundles) out of the profile, or split them",
 			"the file is %.1f MiB; a profile is at most %d MiB", float64(len(data))/(1<<20), MaxProfileBytes>>20)}
@@ -45,20 +64,28 @@ func DecodeBytes(data []byte) (*v1alpha1.RegistryProfile, diag.Findings) {
 		if n.Kind == yaml.DocumentNode && len(n.Content) == 1 && n.Content[0].Tag == "!!null" {
 			continue // an empty document between separators
 		}
-		docs = append(docs, &n)
+		root := &n
+		if root.Kind == yaml.DocumentNode {
+			root = root.Content[0]
+		}
+		docs = append(docs, root)
 	}
-	switch len(docs) {
-	case 0:
-		return nil, diag.Findings{diag.Errorf("", "write a RegistryProfile (apiVersion "+v1alpha1.APIVersion+", kind "+v1alpha1.Kind+")", "the file is empty")}
-	case 1:
-	default:
-		return nil, diag.Findings{diag.Errorf("", "keep one RegistryProfile per file", "the file holds %d YAML documents; a profile file holds exactly one", len(docs))}
+	return docs, nil
+}
+
+// CheckAliases decodes a node into a generic value once, which applies
+// go-yaml's guard against alias bombs before anything else expands an
+// alias.
+func CheckAliases(n *yaml.Node) diag.Findings {
+	var probe any
+	if err := n.Decode(&probe); err != nil {
+		fix := "fix the YAML"
+		if strings.Contains(err.Error(), "aliasing") {
+			fix = "write the values out instead of through anchors and aliases (&name, *name)"
+		}
+		return diag.Findings{diag.Errorf("", fix, "not valid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))}
 	}
-	root := docs[0]
-	if root.Kind == yaml.DocumentNode {
-		root = root.Content[0]
-	}
-	return Decode(yaml.NewRNode(root))
+	return nil
 }
 
 // Decode decodes one RegistryProfile node. Unknown fields and values of the
@@ -72,15 +99,8 @@ func Decode(node *yaml.RNode) (*v1alpha1.RegistryProfile, diag.Findings) {
 	if checkDuplicateKeys(node.YNode(), "", &dups); dups.HasErrors() {
 		return nil, dups
 	}
-	// Decoding into a generic value first applies go-yaml's guard against
-	// alias bombs before anything below expands an alias.
-	var probe any
-	if err := node.YNode().Decode(&probe); err != nil {
-		fix := "fix the YAML"
-		if strings.Contains(err.Error(), "aliasing") {
-			fix = "write the values out instead of through anchors and aliases (&name, *name)"
-		}
-		return nil, diag.Findings{diag.Errorf("", fix, "not valid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))}
+	if fs := CheckAliases(node.YNode()); fs.HasErrors() {
+		return nil, fs
 	}
 	var fs diag.Findings
 	if clearCredentials(node.YNode(), "", &fs); fs.HasErrors() {
@@ -389,4 +409,61 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// CheckDuplicateKeys reports every key written twice in one object of a
+// document.
+func CheckDuplicateKeys(n *yaml.Node, fs *diag.Findings) { checkDuplicateKeys(n, "", fs) }
+
+// PruneUnknown removes, from a generic value decoded from YAML or JSON, the
+// fields that the Go type t does not have, and returns their paths under
+// path. Values of types that parse themselves (durations, quantities) are
+// left alone.
+func PruneUnknown(v any, t reflect.Type, path diag.Path) []string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if reflect.PointerTo(t).Implements(unmarshalerType) {
+		return nil
+	}
+	var out []string
+	switch t.Kind() {
+	case reflect.Struct:
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		fields := jsonFields(t)
+		for _, k := range sortedMapKeys(m) {
+			f, ok := fields[k]
+			if !ok {
+				out = append(out, path.Child(k).String())
+				delete(m, k)
+				continue
+			}
+			out = append(out, PruneUnknown(m[k], f.Type, path.Child(k))...)
+		}
+	case reflect.Map:
+		if m, ok := v.(map[string]any); ok {
+			for _, k := range sortedMapKeys(m) {
+				out = append(out, PruneUnknown(m[k], t.Elem(), path.Child(k))...)
+			}
+		}
+	case reflect.Slice:
+		if l, ok := v.([]any); ok {
+			for i, item := range l {
+				out = append(out, PruneUnknown(item, t.Elem(), path.Index(i))...)
+			}
+		}
+	}
+	return out
+}
+
+func sortedMapKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -26,9 +26,12 @@ type Resolved struct {
 	Cinder       *v1alpha1.CinderClass
 	ObjectBucket *v1alpha1.ObjectBucket
 	TrustedCAs   []v1alpha1.TrustedCA
-	Access       *v1alpha1.Access
-	Pruner       *v1alpha1.PrunerSpec
-	ArgoCD       *v1alpha1.ArgoCDOptions
+	// TrustedCAConfigMap is the CA ConfigMap's name, defaulted.
+	TrustedCAConfigMap        string
+	ExternalRegistryHostnames []string
+	Access                    *v1alpha1.Access
+	Pruner                    *v1alpha1.PrunerSpec
+	ArgoCD                    *v1alpha1.ArgoCDOptions
 
 	// fromPlatform holds the relative paths ("registry.replicas",
 	// "credentials") whose value came from spec.platforms.<p>.
@@ -41,16 +44,18 @@ type Resolved struct {
 // validate: the platform name and version are checked by the caller.
 func Resolve(p *v1alpha1.RegistryProfile, platform string, version Version) *Resolved {
 	r := &Resolved{
-		Name:         p.Metadata.Name,
-		Platform:     platform,
-		Version:      version,
-		TrustedCAs:   clone(p.Spec.TrustedCAs),
-		Access:       clone(p.Spec.Access),
-		Pruner:       clone(p.Spec.Pruner),
-		Credentials:  clone(p.Spec.Credentials),
-		ArgoCD:       clone(p.Spec.ArgoCD),
-		fromPlatform: map[string]bool{},
-		defaulted:    map[string]bool{},
+		Name:                      p.Metadata.Name,
+		Platform:                  platform,
+		Version:                   version,
+		TrustedCAs:                clone(p.Spec.TrustedCAs),
+		TrustedCAConfigMap:        p.Spec.TrustedCAConfigMap,
+		ExternalRegistryHostnames: clone(p.Spec.ExternalRegistryHostnames),
+		Access:                    clone(p.Spec.Access),
+		Pruner:                    clone(p.Spec.Pruner),
+		Credentials:               clone(p.Spec.Credentials),
+		ArgoCD:                    clone(p.Spec.ArgoCD),
+		fromPlatform:              map[string]bool{},
+		defaulted:                 map[string]bool{},
 	}
 	if p.Spec.Registry != nil {
 		r.Registry = *clone(p.Spec.Registry)
@@ -75,6 +80,10 @@ func Resolve(p *v1alpha1.RegistryProfile, platform string, version Version) *Res
 	if ps.Credentials != nil {
 		r.Credentials = ps.Credentials
 		r.fromPlatform["credentials"] = true
+	}
+	if ps.ExternalRegistryHostnames != nil {
+		r.ExternalRegistryHostnames = ps.ExternalRegistryHostnames
+		r.fromPlatform["externalRegistryHostnames"] = true
 	}
 	r.PVC, r.Cinder, r.ObjectBucket = ps.PVC, ps.Cinder, ps.ObjectBucket
 	return r
@@ -130,7 +139,7 @@ func (r *Resolved) Path(rel string) diag.Path {
 	switch root {
 	case "pvc", "cinder", "objectBucket":
 		return r.platformPath(rel)
-	case "registry", "credentials":
+	case "registry", "credentials", "externalRegistryHostnames":
 		for p := rel; p != ""; p = parent(p) {
 			if r.fromPlatform[p] {
 				return r.platformPath(rel)

@@ -26,9 +26,8 @@ const (
 	// output instead of duplicating it, and never touches anything else.
 	OwnerAnnotation = "regprofile.dev/profile"
 
-	CredentialsSecret  = "image-registry-private-configuration-user"
-	TrustedCAConfigMap = "registry-cas"
-	singleton          = "cluster"
+	CredentialsSecret = "image-registry-private-configuration-user"
+	singleton         = "cluster"
 )
 
 // Options change how a profile renders.
@@ -66,29 +65,36 @@ func build(r *profile.Resolved, plat platforms.Platform) []*kobj.Object {
 	if r.Pruner != nil {
 		objs = append(objs, kobj.New("imageregistry.operator.openshift.io/v1", "ImagePruner", "", singleton, map[string]any{"spec": r.Pruner}))
 	}
-	objs = append(objs, trustedCAObjects(r.TrustedCAs)...)
+	objs = append(objs, imageConfigObjects(r)...)
 	objs = append(objs, accessObjects(r.Access)...)
 	objs = append(objs, credentialObjects(r.Credentials)...)
 	return append(objs, plat.Objects(r)...)
 }
 
-// trustedCAObjects renders the CA ConfigMap and points the cluster's image
-// configuration at it. Keys follow the registry's rule: host:port is
-// written host..port, since ':' cannot appear in a ConfigMap key.
-func trustedCAObjects(cas []v1alpha1.TrustedCA) []*kobj.Object {
-	if len(cas) == 0 {
+// imageConfigObjects renders the CA ConfigMap and the registry's fields of
+// the cluster's image configuration: additionalTrustedCA naming the
+// ConfigMap, and externalRegistryHostnames. Only what the profile sets is
+// sent, so that under server-side apply the object's other fields stay with
+// their owners. CA keys follow the registry's rule: host:port is written
+// host..port, since ':' cannot appear in a ConfigMap key.
+func imageConfigObjects(r *profile.Resolved) []*kobj.Object {
+	var objs []*kobj.Object
+	spec := map[string]any{}
+	if len(r.TrustedCAs) > 0 {
+		data := map[string]string{}
+		for _, ca := range r.TrustedCAs {
+			data[strings.Replace(ca.Registry, ":", "..", 1)] = ca.PEM
+		}
+		objs = append(objs, kobj.New("v1", "ConfigMap", kobj.ConfigNamespace, r.TrustedCAConfigMap, map[string]any{"data": data}))
+		spec["additionalTrustedCA"] = map[string]any{"name": r.TrustedCAConfigMap}
+	}
+	if len(r.ExternalRegistryHostnames) > 0 {
+		spec["externalRegistryHostnames"] = r.ExternalRegistryHostnames
+	}
+	if len(spec) == 0 {
 		return nil
 	}
-	data := map[string]string{}
-	for _, ca := range cas {
-		data[strings.Replace(ca.Registry, ":", "..", 1)] = ca.PEM
-	}
-	return []*kobj.Object{
-		kobj.New("v1", "ConfigMap", kobj.ConfigNamespace, TrustedCAConfigMap, map[string]any{"data": data}),
-		kobj.New("config.openshift.io/v1", "Image", "", singleton, map[string]any{
-			"spec": map[string]any{"additionalTrustedCA": map[string]any{"name": TrustedCAConfigMap}},
-		}),
-	}
+	return append(objs, kobj.New("config.openshift.io/v1", "Image", "", singleton, map[string]any{"spec": spec}))
 }
 
 // Roles the registry defines, and the one for its metrics that OpenShift

@@ -45,12 +45,14 @@ func (c *Context) path(rel string) string { return c.R.Path(rel).String() }
 
 // All is every rule, in the order the docs list them.
 var All = []Rule{
+	{"installer-storage", "On a platform with installer-provisioned infrastructure (aws-ipi, gcp-ipi, azure-ipi, rhosp-ipi) the operator created and manages the storage: the profile sets no storage and no volume or bucket helper; credentials may still be overridden.", installerStorage},
 	{"one-backend", "Exactly one storage backend. The operator fails with MultiStoragesError on two, and leaves a Removed-bootstrapped registry down with none.", oneBackend},
 	{"platform-backend", "The backend belongs to the platform (emptyDir is accepted everywhere, for non-production clusters).", platformBackend},
 	{"emptydir", "emptyDir holds images in the pod: at most 1 replica, and a warning that it is not for production.", emptyDir},
 	{"replicas", "Replicas are 0 or more; 2 or more on a volume need accessMode ReadWriteMany.", replicas},
 	{"rwo-recreate", "A ReadWriteOnce volume needs rolloutStrategy Recreate: a rolling update would start a second pod that cannot mount it.", rwoRecreate},
-	{"volume", "A volume the profile creates: a valid size (below 100Gi warns), ReadWriteOnce or ReadWriteMany, Filesystem, not the operator's own claim name, and the claim the registry uses.", volume},
+	{"volume", "A volume the profile creates: a valid size (below 100Gi warns), ReadWriteOnce or ReadWriteMany, Filesystem, and the claim the registry uses. The operator's own name, image-registry-storage, is accepted: the Config names the claim, and the operator then uses it as it is (on rhosp-cinder, where the installer made one, it warns).", volume},
+	{"existing-claim", "storage.pvc without a pvc section names an existing claim: the claim is required, since an empty one makes the operator create and own image-registry-storage.", existingClaim},
 	{"cinder", "rhosp-cinder's StorageClass needs an availability zone.", cinderClass},
 	{"s3", "S3 needs a bucket and a region (the driver refuses to start without one, even with a custom endpoint); a regionEndpoint has a scheme; keyID needs encrypt.", s3Storage},
 	{"object-bucket", "An ODF bucket claim: a known class, a valid fixed bucket name, and an endpoint with a scheme and no port.", objectBucket},
@@ -62,6 +64,7 @@ var All = []Rule{
 	{"requests", "Request limits are 0 or more.", requests},
 	{"credentials", "Credentials: one source, only for object storage, with every key the backend needs and no others.", credentials},
 	{"trusted-cas", "Trusted CAs: a host[:port], each once, with PEM certificates and no private key.", trustedCAs},
+	{"image-config", "The registry's fields of image.config.openshift.io/cluster: a valid trustedCAConfigMap name (used only with trustedCAs), and externalRegistryHostnames that are host[:port], each once.", imageConfig},
 	{"access", "Access subjects: User, Group or ServiceAccount, a namespace only (and always) for service accounts, a valid project, no project for metrics scrapers.", access},
 	{"pruner", "The pruner's schedule is a cron expression; counts are 0 or more.", pruner},
 	{"openshift-version", "Every rendered field is one the target release accepts: a field the release lacks is an error naming the first release that has it. 4.2 to 4.5 use the integer logging (logLevel is 4.6); 4.2 and 4.3 have no ImagePruner.", openshiftVersion},
@@ -87,7 +90,9 @@ func CheckSelection(p *v1alpha1.RegistryProfile, override string) (platforms.Pla
 	var fs diag.Findings
 	names := platforms.Names()
 	for _, key := range sortedKeys(p.Spec.Platforms) {
-		if _, ok := platforms.Lookup(key); !ok {
+		if full, ok := platforms.ManagedOffering(key); ok {
+			fs = append(fs, managedOffering("spec.platforms."+key, full))
+		} else if _, ok := platforms.Lookup(key); !ok {
 			fs = append(fs, unknownName("spec.platforms."+key, key, "platform", names))
 		}
 	}
@@ -104,12 +109,22 @@ func CheckSelection(p *v1alpha1.RegistryProfile, override string) (platforms.Pla
 	case name == "":
 		fs = append(fs, diag.Errorf("spec.platform", "set spec.platform or pass --platform; one of: "+strings.Join(names, ", "), "no platform selected"))
 	default:
+		if full, ok := platforms.ManagedOffering(name); ok {
+			fs = append(fs, managedOffering(path, full))
+			break
+		}
 		var ok bool
 		if plat, ok = platforms.Lookup(name); !ok {
 			fs = append(fs, unknownName(path, name, "platform", names))
 		}
 	}
 	return plat, version, fs
+}
+
+// managedOffering refuses a platform whose registry Red Hat SRE manages.
+func managedOffering(path, offering string) diag.Finding {
+	return diag.Errorf(path, platforms.ManagedFix,
+		"on %s Red Hat SRE manages the image registry, its storage and its Config: nothing is rendered for it", offering)
 }
 
 func unknownName(path, got, what string, known []string) diag.Finding {
@@ -119,7 +134,48 @@ func unknownName(path, got, what string, known []string) diag.Finding {
 	return diag.Errorf(path, "use one of: "+strings.Join(known, ", "), "unknown %s %q", what, got)
 }
 
+func installer(c *Context) bool {
+	_, ok := c.Platform.(platforms.InstallerProvisioned)
+	return ok
+}
+
+func installerStorage(c *Context) []diag.Finding {
+	ip, ok := c.Platform.(platforms.InstallerProvisioned)
+	if !ok {
+		return nil
+	}
+	_, what, byo := ip.InstallerStorage()
+	var fs []diag.Finding
+	for _, set := range []struct {
+		rel string
+		on  bool
+	}{
+		{"registry.storage", c.R.Registry.Storage != nil}, {"pvc", c.R.PVC != nil},
+		{"cinder", c.R.Cinder != nil}, {"objectBucket", c.R.ObjectBucket != nil},
+	} {
+		if set.on {
+			fs = append(fs, diag.Errorf(c.path(set.rel), "remove "+set.rel+"; to bring your own storage, use platform "+byo,
+				"on %s the installer provisioned the registry's storage (%s) and the operator manages it: a profile for it renders no storage",
+				c.Platform.Name(), what))
+		}
+	}
+	return fs
+}
+
+// platformBackends is the backend in use: the profile's, or on an
+// installer-provisioned platform the one the operator configured.
+func platformBackends(c *Context) []string {
+	if ip, ok := c.Platform.(platforms.InstallerProvisioned); ok {
+		backend, _, _ := ip.InstallerStorage()
+		return []string{backend}
+	}
+	return profile.Backends(c.R.Registry.Storage)
+}
+
 func oneBackend(c *Context) []diag.Finding {
+	if _, ok := c.Platform.(platforms.InstallerProvisioned); ok {
+		return nil // installer-storage
+	}
 	backends := profile.Backends(c.R.Registry.Storage)
 	switch len(backends) {
 	case 0:
@@ -135,6 +191,9 @@ func oneBackend(c *Context) []diag.Finding {
 }
 
 func platformBackend(c *Context) []diag.Finding {
+	if _, ok := c.Platform.(platforms.InstallerProvisioned); ok {
+		return nil // installer-storage
+	}
 	var fs []diag.Finding
 	for _, b := range profile.Backends(c.R.Registry.Storage) {
 		if !platforms.Accepts(c.Platform, b) {
@@ -155,14 +214,17 @@ func emptyDir(c *Context) []diag.Finding {
 		"emptyDir storage loses every image when the registry pod restarts; not for production")}
 	// A defaulted count follows the storage and is never the user's
 	// mistake; with two backends it is already reported.
-	if n := *c.R.Registry.Replicas; n > 1 && !c.R.IsDefaulted("registry.replicas") {
+	if n := c.R.Registry.Replicas; n != nil && *n > 1 && !c.R.IsDefaulted("registry.replicas") {
 		fs = append(fs, diag.Errorf(c.path("registry.replicas"), "set replicas: 1, or use object storage or a ReadWriteMany volume",
-			"emptyDir storage allows at most 1 replica, got %d: each pod would hold different images", n))
+			"emptyDir storage allows at most 1 replica, got %d: each pod would hold different images", *n))
 	}
 	return fs
 }
 
 func replicas(c *Context) []diag.Finding {
+	if c.R.Registry.Replicas == nil {
+		return nil // left to the operator (installer-provisioned storage)
+	}
 	n := *c.R.Registry.Replicas
 	if n < 0 {
 		return []diag.Finding{diag.Errorf(c.path("registry.replicas"), "set 0 or more", "replicas must not be negative, got %d", n)}
@@ -199,14 +261,17 @@ func rwoRecreate(c *Context) []diag.Finding {
 
 func volume(c *Context) []diag.Finding {
 	v := c.R.PVC
-	if v == nil {
+	if v == nil || installer(c) { // installer-storage reports it
 		return nil
 	}
 	var fs []diag.Finding
 	fs = append(fs, dnsName(c.path("pvc.name"), "claim", v.Name)...)
-	if v.Name == platforms.OperatorClaimName {
-		fs = append(fs, diag.Errorf(c.path("pvc.name"), "choose another name, e.g. "+platforms.DefaultPVCName,
-			"%s is the claim the operator creates and owns; a claim of that name is adopted, not ours", v.Name))
+	if v.Name == platforms.OperatorClaimName && c.Platform.Name() == "rhosp-cinder" {
+		// The Config names the claim, so the operator uses it as it is
+		// (pkg/storage/pvc); but on OpenStack it created a claim of that
+		// name at install time, whose class and access mode cannot change.
+		fs = append(fs, diag.Warnf(c.path("pvc.name"), "make class, access mode and volume mode those of the existing claim, or choose another name, e.g. "+platforms.DefaultPVCName,
+			"on OpenStack the operator created %s at install time: a claim of that name applies only if its immutable fields match", v.Name))
 	}
 	if q, err := resource.ParseQuantity(v.Size); err != nil {
 		fs = append(fs, diag.Errorf(c.path("pvc.size"), "write a size such as 100Gi", "invalid size %q: %v", v.Size, err))
@@ -228,9 +293,18 @@ func volume(c *Context) []diag.Finding {
 	return fs
 }
 
+func existingClaim(c *Context) []diag.Finding {
+	s := c.R.Registry.Storage
+	if c.R.PVC != nil || s == nil || s.PVC == nil || s.PVC.Claim != "" {
+		return nil
+	}
+	return []diag.Finding{diag.Errorf(c.path("registry.storage.pvc.claim"), "name the existing claim (claim: NAME), or add a pvc section to create one",
+		"an empty claim makes the operator create and own %s", platforms.OperatorClaimName)}
+}
+
 func cinderClass(c *Context) []diag.Finding {
 	cc := c.R.Cinder
-	if cc == nil {
+	if cc == nil || installer(c) { // installer-storage reports it
 		return nil
 	}
 	var fs []diag.Finding
@@ -282,7 +356,7 @@ func s3Storage(c *Context) []diag.Finding {
 
 func objectBucket(c *Context) []diag.Finding {
 	ob := c.R.ObjectBucket
-	if ob == nil {
+	if ob == nil || installer(c) { // installer-storage reports it
 		return nil
 	}
 	fs := oneOf(c.path("objectBucket.storageClassName"), ob.StorageClassName, platforms.CephRGWClass, platforms.NooBaaClass)
@@ -462,7 +536,7 @@ func credentials(c *Context) []diag.Finding {
 	case cr.ExternalSecret == nil && !cr.ExistingSecret:
 		return []diag.Finding{diag.Errorf(p(""), "set externalSecret, or existingSecret: true", "credentials name no source")}
 	}
-	backends := profile.Backends(c.R.Registry.Storage)
+	backends := platformBackends(c)
 	if len(backends) != 1 {
 		return nil // one-backend reports it
 	}
@@ -518,6 +592,28 @@ func trustedCAs(c *Context) []diag.Finding {
 		}
 		seen[ca.Registry] = i
 		fs = append(fs, checkPEM(base.Child("pem").String(), ca.PEM)...)
+	}
+	return fs
+}
+
+func imageConfig(c *Context) []diag.Finding {
+	var fs []diag.Finding
+	if name := c.R.TrustedCAConfigMap; name != "" {
+		fs = append(fs, dnsName(c.path("trustedCAConfigMap"), "ConfigMap", name)...)
+		if len(c.R.TrustedCAs) == 0 {
+			fs = append(fs, diag.Warnf(c.path("trustedCAConfigMap"), "add trustedCAs, or remove trustedCAConfigMap",
+				"trustedCAConfigMap %q is not rendered: the profile lists no trustedCAs", name))
+		}
+	}
+	seen := map[string]int{}
+	for i, h := range c.R.ExternalRegistryHostnames {
+		p := c.path(fmt.Sprintf("externalRegistryHostnames[%d]", i))
+		if err := hostPort(h); err != nil {
+			fs = append(fs, diag.Errorf(p, "write host or host:port, e.g. registry.apps.example.com", "%v", err))
+		} else if j, dup := seen[h]; dup {
+			fs = append(fs, diag.Errorf(p, "list each host name once", "%q is already listed at externalRegistryHostnames[%d]", h, j))
+		}
+		seen[h] = i
 	}
 	return fs
 }

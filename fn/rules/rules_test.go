@@ -6,6 +6,7 @@ import (
 
 	"regprofile.dev/regprofile/fn/diag"
 	"regprofile.dev/regprofile/fn/kobj"
+	"regprofile.dev/regprofile/fn/platforms"
 	"regprofile.dev/regprofile/fn/profile"
 	"regprofile.dev/regprofile/fn/render"
 	"regprofile.dev/regprofile/fn/rules"
@@ -116,11 +117,42 @@ platforms:
   vsphere-block:
     pvc: {name: image-registry-storage, size: lots, accessMode: ReadWriteSometimes, volumeMode: Block}`,
 			[]expect{
-				{diag.Error, "spec.platforms.vsphere-block.pvc.name", "image-registry-storage is the claim the operator creates and owns; a claim of that name is adopted, not ours", "choose another name, e.g. image-registry-pvc"},
 				{diag.Error, "spec.platforms.vsphere-block.pvc.size", `invalid size "lots": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`, "write a size such as 100Gi"},
 				{diag.Error, "spec.platforms.vsphere-block.pvc.accessMode", `unknown value "ReadWriteSometimes"`, "use one of: ReadWriteOnce, ReadWriteMany"},
 				{diag.Error, "spec.platforms.vsphere-block.pvc.volumeMode", `the registry needs a Filesystem volume, got "Block"`, "set volumeMode: Filesystem"},
 			}},
+		{"the operator's claim name on OpenStack", `
+platform: rhosp-cinder
+platforms:
+  rhosp-cinder:
+    cinder: {availabilityZone: nova}
+    pvc: {name: image-registry-storage}`,
+			[]expect{{diag.Warning, "spec.platforms.rhosp-cinder.pvc.name", "on OpenStack the operator created image-registry-storage at install time: a claim of that name applies only if its immutable fields match", "make class, access mode and volume mode those of the existing claim, or choose another name, e.g. image-registry-pvc"}}},
+		{"storage on an installer-provisioned platform", `
+platform: gcp-ipi
+registry:
+  replicas: 3
+  storage:
+    managementState: Unmanaged
+platforms:
+  gcp-ipi:
+    pvc: {}
+    credentials:
+      externalSecret:
+        storeRef: {name: gcp}
+        data:
+          REGISTRY_STORAGE_S3_ACCESSKEY: {key: k}`,
+			[]expect{
+				{diag.Error, "spec.registry.storage", "on gcp-ipi the installer provisioned the registry's storage (a GCS bucket) and the operator manages it: a profile for it renders no storage", "remove registry.storage; to bring your own storage, use platform gcp-upi"},
+				{diag.Error, "spec.platforms.gcp-ipi.pvc", "on gcp-ipi the installer provisioned the registry's storage (a GCS bucket) and the operator manages it: a profile for it renders no storage", "remove pvc; to bring your own storage, use platform gcp-upi"},
+				{diag.Error, "spec.platforms.gcp-ipi.credentials.externalSecret.data.REGISTRY_STORAGE_S3_ACCESSKEY", `unknown gcs credential key "REGISTRY_STORAGE_S3_ACCESSKEY"`, "use one of: REGISTRY_STORAGE_GCS_KEYFILE"},
+				{diag.Error, "spec.platforms.gcp-ipi.credentials.externalSecret.data", "gcs storage needs REGISTRY_STORAGE_GCS_KEYFILE: the operator refuses a secret without it", "map REGISTRY_STORAGE_GCS_KEYFILE to an entry in the store"},
+			}},
+		{"an existing claim without a name", `
+platform: vsphere-block
+registry:
+  storage: {pvc: {}}`,
+			[]expect{{diag.Error, "spec.registry.storage.pvc.claim", "an empty claim makes the operator create and own image-registry-storage", "name the existing claim (claim: NAME), or add a pvc section to create one"}}},
 		{"claim differs from the volume", `
 platform: nutanix
 platforms:
@@ -325,10 +357,30 @@ registry:
 		{"unknown platform", `platform: aws-upl`,
 			[]expect{{diag.Error, "spec.platform", `unknown platform "aws-upl"; did you mean "aws-upi"?`, ""}}},
 		{"no platform", `registry: {replicas: 1}`,
-			[]expect{{diag.Error, "spec.platform", "no platform selected", "set spec.platform or pass --platform; one of: aws-upi, azure-gov, baremetal-odf-rgw, gcp-upi, nutanix, rhosp-cinder, vsphere-block"}}},
+			[]expect{{diag.Error, "spec.platform", "no platform selected", "set spec.platform or pass --platform; one of: aws-ipi, aws-upi, azure-gov, azure-ipi, baremetal-odf-rgw, gcp-ipi, gcp-upi, nutanix, rhosp-cinder, rhosp-ipi, vsphere-block"}}},
 		{"unknown platform section", s3 + `platforms:
   vsphere: {}`,
-			[]expect{{diag.Error, "spec.platforms.vsphere", `unknown platform "vsphere"`, "use one of: aws-upi, azure-gov, baremetal-odf-rgw, gcp-upi, nutanix, rhosp-cinder, vsphere-block"}}},
+			[]expect{{diag.Error, "spec.platforms.vsphere", `unknown platform "vsphere"`, "use one of: aws-ipi, aws-upi, azure-gov, azure-ipi, baremetal-odf-rgw, gcp-ipi, gcp-upi, nutanix, rhosp-cinder, rhosp-ipi, vsphere-block"}}},
+		{"external host names", s3 + `externalRegistryHostnames: [registry.apps.example.com, "https://registry.example.com", registry.apps.example.com]
+platforms:
+  aws-upi:
+    externalRegistryHostnames: ["bad host"]`,
+			[]expect{{diag.Error, "spec.platforms.aws-upi.externalRegistryHostnames[0]", `"bad host" is not a host name or IP address with an optional port`, "write host or host:port, e.g. registry.apps.example.com"}}},
+		{"shared external host names", s3 + `externalRegistryHostnames: [registry.apps.example.com, "https://registry.example.com", registry.apps.example.com]`,
+			[]expect{
+				{diag.Error, "spec.externalRegistryHostnames[1]", `"https://registry.example.com" is not a host: write the registry's host (and port) without a scheme or path`, "write host or host:port, e.g. registry.apps.example.com"},
+				{diag.Error, "spec.externalRegistryHostnames[2]", `"registry.apps.example.com" is already listed at externalRegistryHostnames[0]`, "list each host name once"},
+			}},
+		{"CA ConfigMap name", s3 + `trustedCAConfigMap: Registry_CAs`,
+			[]expect{
+				{diag.Error, "spec.trustedCAConfigMap", `invalid ConfigMap name "Registry_CAs"`, "use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit"},
+				{diag.Warning, "spec.trustedCAConfigMap", `trustedCAConfigMap "Registry_CAs" is not rendered: the profile lists no trustedCAs`, "add trustedCAs, or remove trustedCAConfigMap"},
+			}},
+		{"OpenShift Dedicated", `platform: openshift-dedicated`,
+			[]expect{{diag.Error, "spec.platform", "on OpenShift Dedicated Red Hat SRE manages the image registry, its storage and its Config: nothing is rendered for it", platforms.ManagedFix}}},
+		{"a ROSA section", s3 + `platforms:
+  rosa: {}`,
+			[]expect{{diag.Error, "spec.platforms.rosa", "on Red Hat OpenShift Service on AWS Red Hat SRE manages the image registry, its storage and its Config: nothing is rendered for it", platforms.ManagedFix}}},
 		{"version format", s3 + `openshiftVersion: "4.x"`,
 			[]expect{{diag.Error, "spec.openshiftVersion", `"4.x" is not a release of the form 4.N (write it quoted, e.g. "4.14")`, ""}}},
 		{"version range", s3 + `openshiftVersion: "4.1"`,

@@ -81,6 +81,21 @@ type RegistryProfileSpec struct {
 	// spec.additionalTrustedCA naming it.
 	TrustedCAs []TrustedCA `json:"trustedCAs,omitempty"`
 
+	// TrustedCAConfigMap names the ConfigMap in openshift-config that holds
+	// trustedCAs, and that image.config.openshift.io/cluster
+	// spec.additionalTrustedCA points at. Change it when another tool owns a
+	// ConfigMap of the default name. Default: registry-cas.
+	TrustedCAConfigMap string `json:"trustedCAConfigMap,omitempty"`
+
+	// ExternalRegistryHostnames are the host names (host or host:port) under
+	// which clients outside the cluster reach the registry, written to
+	// image.config.openshift.io/cluster spec.externalRegistryHostnames; image
+	// streams report the first in publicDockerImageRepository. regprofile
+	// sends only this field and additionalTrustedCA of that object: under
+	// server-side apply its other fields stay with their owners. Default:
+	// unset.
+	ExternalRegistryHostnames []string `json:"externalRegistryHostnames,omitempty"`
+
 	// Access grants users, groups and service accounts the registry's
 	// roles. Default: no bindings.
 	Access *Access `json:"access,omitempty"`
@@ -112,6 +127,10 @@ type PlatformSpec struct {
 
 	// Credentials replaces spec.credentials on this platform.
 	Credentials *Credentials `json:"credentials,omitempty"`
+
+	// ExternalRegistryHostnames replaces spec.externalRegistryHostnames on
+	// this platform.
+	ExternalRegistryHostnames []string `json:"externalRegistryHostnames,omitempty"`
 
 	// PVC describes a volume that the profile creates for the registry; the
 	// registry's storage.pvc.claim is set to its name. Used by

@@ -1,0 +1,364 @@
+package adopt_test
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"sigs.k8s.io/kustomize/kyaml/kio"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"regprofile.dev/regprofile/fn/adopt"
+	"regprofile.dev/regprofile/fn/diag"
+	"regprofile.dev/regprofile/fn/profile"
+	"regprofile.dev/regprofile/fn/render"
+)
+
+var goldenDir = filepath.Join("..", "..", "e2e", "testdata", "golden")
+
+func input(t *testing.T, path string) adopt.Input {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return adopt.Input{Name: filepath.Base(path), Data: data}
+}
+
+// renderProfile renders an imported profile for a platform, as objects
+// keyed by kind/namespace/name.
+func renderProfile(t *testing.T, prof []byte, platform string) map[string]map[string]any {
+	t.Helper()
+	p, fs := profile.DecodeBytes(prof)
+	if fs.HasErrors() {
+		t.Fatalf("the imported profile does not decode: %v\n%s", fs, prof)
+	}
+	objs, fs := render.Render(p, render.Options{Platform: platform})
+	if fs.HasErrors() {
+		t.Fatalf("the imported profile does not render for %s: %v\n%s", platform, fs, prof)
+	}
+	out := map[string]map[string]any{}
+	for _, o := range objs {
+		rn, err := o.RNode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[o.ID()] = toMap(t, rn)
+	}
+	return out
+}
+
+func toMap(t *testing.T, rn *yaml.RNode) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := rn.YNode().Decode(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func objects(t *testing.T, data []byte) map[string]map[string]any {
+	t.Helper()
+	nodes, err := (&kio.ByteReader{Reader: strings.NewReader(string(data)), OmitReaderAnnotations: true}).Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]map[string]any{}
+	for _, n := range nodes {
+		id := n.GetKind() + "/" + n.GetName()
+		if ns := n.GetNamespace(); ns != "" {
+			id = n.GetKind() + "/" + ns + "/" + n.GetName()
+		}
+		out[id] = toMap(t, n)
+	}
+	return out
+}
+
+func mustImport(t *testing.T, clusters []adopt.Cluster, opts adopt.Options) ([]byte, adopt.Findings) {
+	t.Helper()
+	prof, fs := adopt.Import(clusters, opts)
+	if fs.HasErrors() {
+		t.Fatalf("import failed:\n%s", lines(fs))
+	}
+	return prof, fs
+}
+
+func lines(fs adopt.Findings) string {
+	var b strings.Builder
+	for _, f := range fs.Sorted() {
+		b.WriteString("  " + string(f.Severity) + ": " + f.File + ": " + f.Text() + "\n")
+	}
+	return b.String()
+}
+
+// Every golden render, imported and rendered again, gives back the same
+// objects: every spec field, every annotation.
+func TestImportRoundTripsEveryGolden(t *testing.T) {
+	goldens, _ := filepath.Glob(filepath.Join(goldenDir, "*.yaml"))
+	if len(goldens) < 7 {
+		t.Fatalf("found %d goldens", len(goldens))
+	}
+	for _, g := range goldens {
+		platform := strings.TrimSuffix(filepath.Base(g), ".yaml")
+		t.Run(platform, func(t *testing.T) {
+			in := input(t, g)
+			prof, _ := mustImport(t, []adopt.Cluster{{Platform: platform, Inputs: []adopt.Input{in}}}, adopt.Options{OpenShiftVersion: "4.22"})
+			got, want := renderProfile(t, prof, platform), objects(t, in.Data)
+			for id, w := range want {
+				if !reflect.DeepEqual(got[id], w) {
+					t.Errorf("%s differs after the round trip:\ngot  %v\nwant %v\nprofile:\n%s", id, got[id], w, prof)
+				}
+			}
+			for id := range got {
+				if _, ok := want[id]; !ok {
+					t.Errorf("%s rendered, not in the golden", id)
+				}
+			}
+		})
+	}
+}
+
+// Without --platform, the platform is told from the storage where it can be.
+func TestImportTellsThePlatform(t *testing.T) {
+	for _, p := range []string{"aws-upi", "gcp-upi", "azure-gov", "baremetal-odf-rgw", "vsphere-block", "nutanix", "rhosp-cinder"} {
+		prof, _ := mustImport(t, []adopt.Cluster{{Inputs: []adopt.Input{input(t, filepath.Join(goldenDir, p+".yaml"))}}}, adopt.Options{})
+		if !strings.Contains(string(prof), "  platform: "+p+"\n") {
+			t.Errorf("%s: platform not told:\n%s", p, prof)
+		}
+	}
+}
+
+// Live dumps, with status, managedFields, uids and operator-owned fields:
+// the profile is reviewed as a golden file, and renders back every spec
+// field the cluster has, less what the operator owns.
+func TestImportLiveDumps(t *testing.T) {
+	for _, tc := range []struct {
+		name, platform string
+		files          []string
+		keepStorage    bool
+	}{
+		{"aws-ipi", "", []string{"live-aws-ipi.yaml", "live-aws-ipi-ca.yaml"}, false},
+		{"vsphere", "vsphere-block", []string{"live-vsphere.yaml"}, true},
+		{"odf", "", []string{"live-odf.yaml"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var ins []adopt.Input
+			var live []byte
+			for _, f := range tc.files {
+				in := input(t, filepath.Join("testdata", f))
+				ins = append(ins, in)
+				live = append(live, in.Data...)
+				live = append(live, "\n---\n"...)
+			}
+			prof, fs := mustImport(t, []adopt.Cluster{{Platform: tc.platform, Inputs: ins}}, adopt.Options{})
+			golden(t, filepath.Join("testdata", tc.name+".profile.yaml"), string(prof)+"# findings:\n"+comment(fs))
+			for _, secret := range []string{"httpSecret", "QUtJQU", "d0phbHJ", "5f1e0b9c"} {
+				if strings.Contains(string(prof), secret) || strings.Contains(lines(fs), secret) {
+					t.Errorf("%s copied into the profile or findings", secret)
+				}
+			}
+			platform := platformOf(t, prof)
+			got := renderProfile(t, prof, platform)
+			liveObjs := flatten(t, live)
+			config := liveObjs["Config/cluster"]
+			spec := config["spec"].(map[string]any)
+			for _, k := range []string{"httpSecret", "observedConfig", "unsupportedConfigOverrides"} {
+				delete(spec, k)
+			}
+			if !tc.keepStorage {
+				delete(spec, "storage")
+			}
+			assertSubset(t, "Config/cluster spec", got["Config/cluster"]["spec"], spec)
+			if pr, ok := liveObjs["ImagePruner/cluster"]; ok {
+				assertSubset(t, "ImagePruner/cluster spec", got["ImagePruner/cluster"]["spec"], pr["spec"])
+			}
+			if img, ok := liveObjs["Image/cluster"]; ok {
+				want := img["spec"].(map[string]any)
+				delete(want, "registrySources") // another owner's field: never sent
+				assertSubset(t, "Image/cluster spec", got["Image/cluster"]["spec"], want)
+				if _, sent := got["Image/cluster"]["spec"].(map[string]any)["registrySources"]; sent {
+					t.Error("registrySources, another owner's field, is sent")
+				}
+			}
+		})
+	}
+}
+
+// flatten reads several documents and Lists into objects by ID.
+func flatten(t *testing.T, data []byte) map[string]map[string]any {
+	t.Helper()
+	out := map[string]map[string]any{}
+	for id, o := range objects(t, data) {
+		if items, ok := o["items"].([]any); ok {
+			for _, it := range items {
+				m := it.(map[string]any)
+				out[m["kind"].(string)+"/"+m["metadata"].(map[string]any)["name"].(string)] = m
+			}
+			continue
+		}
+		out[id] = o
+	}
+	return out
+}
+
+// assertSubset checks that every field of want, less empty values and the
+// operator's 0s write-backs, has the same value in got.
+func assertSubset(t *testing.T, what string, got, want any) {
+	t.Helper()
+	var walk func(path string, g, w any)
+	walk = func(path string, g, w any) {
+		switch w := w.(type) {
+		case map[string]any:
+			gm, _ := g.(map[string]any)
+			for k, v := range w {
+				if v == nil || v == "" || v == "0s" || (isMap(v) && len(v.(map[string]any)) == 0) {
+					continue
+				}
+				walk(path+"."+k, gm[k], v)
+			}
+		default:
+			gs, _ := g.(string)
+			ws, _ := w.(string)
+			gd, gerr := time.ParseDuration(gs)
+			wd, werr := time.ParseDuration(ws)
+			if gerr == nil && werr == nil && gd == wd {
+				return // the same duration, written differently
+			}
+			if !reflect.DeepEqual(g, w) {
+				t.Errorf("%s%s: rendered %v, live %v", what, path, g, w)
+			}
+		}
+	}
+	walk("", got, want)
+}
+
+func isMap(v any) bool { _, ok := v.(map[string]any); return ok }
+
+func platformOf(t *testing.T, prof []byte) string {
+	t.Helper()
+	p, fs := profile.DecodeBytes(prof)
+	if fs.HasErrors() {
+		t.Fatal(fs)
+	}
+	return p.Spec.Platform
+}
+
+func comment(fs adopt.Findings) string {
+	var b strings.Builder
+	for _, f := range fs.Sorted() {
+		b.WriteString("# " + string(f.Severity) + ": " + f.File + ": " + f.Text() + "\n")
+	}
+	return b.String()
+}
+
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	if os.Getenv("UPDATE_GOLDEN") != "" {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (UPDATE_GOLDEN=1 go test ./fn/adopt/, and review the file)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs:\n%s", path, got)
+	}
+}
+
+// Several clusters: what they share goes to spec.registry, the rest to
+// spec.platforms, and each platform renders exactly its golden.
+func TestImportSeveralClusters(t *testing.T) {
+	plats := []string{"aws-upi", "vsphere-block", "baremetal-odf-rgw"}
+	var cs []adopt.Cluster
+	for _, p := range plats {
+		cs = append(cs, adopt.Cluster{Platform: p, Inputs: []adopt.Input{input(t, filepath.Join(goldenDir, p+".yaml"))}})
+	}
+	prof, _ := mustImport(t, cs, adopt.Options{OpenShiftVersion: "4.22"})
+	p, _ := profile.DecodeBytes(prof)
+	if p.Spec.Registry == nil || p.Spec.Registry.DefaultRoute == nil || len(p.Spec.Registry.Tolerations) != 1 {
+		t.Errorf("the shared settings are not in spec.registry:\n%s", prof)
+	}
+	if p.Spec.Platform != "" {
+		t.Errorf("spec.platform set for several clusters")
+	}
+	for _, pl := range plats {
+		got, want := renderProfile(t, prof, pl), objects(t, input(t, filepath.Join(goldenDir, pl+".yaml")).Data)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s renders differently from its cluster's objects; profile:\n%s", pl, prof)
+		}
+	}
+}
+
+func TestImportRefuses(t *testing.T) {
+	aws := input(t, filepath.Join(goldenDir, "aws-upi.yaml"))
+	noConfig := adopt.Input{Name: "pruner.yaml", Data: []byte("apiVersion: imageregistry.operator.openshift.io/v1\nkind: ImagePruner\nmetadata: {name: cluster}\nspec: {}\n")}
+	emptyDir := adopt.Input{Name: "emptydir.yaml", Data: []byte("apiVersion: imageregistry.operator.openshift.io/v1\nkind: Config\nmetadata: {name: cluster}\nspec:\n  storage: {emptyDir: {}}\n")}
+	for _, tc := range []struct {
+		name     string
+		clusters []adopt.Cluster
+		want     string
+	}{
+		{"no Config", []adopt.Cluster{{Inputs: []adopt.Input{noConfig}}},
+			"error: pruner.yaml: no registry Config (configs.imageregistry.operator.openshift.io/cluster) among the objects; fix: add it: oc get configs.imageregistry.operator.openshift.io/cluster -o yaml"},
+		{"platform unknown", []adopt.Cluster{{Inputs: []adopt.Input{emptyDir}}},
+			"error: emptydir.yaml: Config/cluster spec.storage: cannot tell the cluster's platform from its storage; fix: pass --platform"},
+		{"OpenShift Dedicated", []adopt.Cluster{{Platform: "openshift-dedicated", Inputs: []adopt.Input{aws}}},
+			"error: aws-upi.yaml: --platform: on OpenShift Dedicated Red Hat SRE manages the image registry"},
+		{"two clusters on one platform", []adopt.Cluster{{Platform: "aws-upi", Inputs: []adopt.Input{aws}}, {Platform: "aws-upi", Inputs: []adopt.Input{{Name: "other.yaml", Data: aws.Data}}}},
+			"error: other.yaml: other.yaml is a second aws-upi cluster (besides aws-upi.yaml): a profile holds one set of settings per platform; fix: import these clusters into separate profiles"},
+		{"the same object twice", []adopt.Cluster{{Inputs: []adopt.Input{aws, {Name: "again.yaml", Data: aws.Data}}}},
+			"error: again.yaml: Config/cluster: Config/cluster is also in aws-upi.yaml; fix: give each object once"},
+		{"a YAML alias bomb", []adopt.Cluster{{Inputs: []adopt.Input{{Name: "bomb.yaml", Data: []byte(bomb)}}}},
+			"error: bomb.yaml: not valid YAML:"},
+		{"too large", []adopt.Cluster{{Inputs: []adopt.Input{{Name: "big.yaml", Data: []byte("a: '" + strings.Repeat("x", profile.MaxProfileBytes) + "'")}}}},
+			"error: big.yaml: the file is 4.0 MiB; an input file is at most 4 MiB; fix: split the input into several files"},
+		{"not objects", []adopt.Cluster{{Inputs: []adopt.Input{{Name: "list.yaml", Data: []byte("- a\n- b\n")}}}},
+			"error: list.yaml: expected a Kubernetes object, got a list"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			prof, fs := adopt.Import(tc.clusters, adopt.Options{})
+			if prof != nil || !fs.HasErrors() {
+				t.Fatalf("imported:\n%s", prof)
+			}
+			if got := lines(fs); !strings.Contains(got, tc.want) {
+				t.Errorf("findings:\n%s\nwant a line containing:\n%s", got, tc.want)
+			}
+		})
+	}
+}
+
+const bomb = `a: &a ["x","x","x","x","x","x","x","x","x"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+`
+
+// A credentials Secret becomes an ExternalSecret skeleton on request, with
+// the key names and placeholders, never the values.
+func TestImportCredentialsSkeleton(t *testing.T) {
+	prof, fs := mustImport(t, []adopt.Cluster{{Inputs: []adopt.Input{input(t, filepath.Join("testdata", "live-odf.yaml"))}}},
+		adopt.Options{Credentials: adopt.CredentialsExternalSecret})
+	for _, want := range []string{"REGISTRY_STORAGE_S3_ACCESSKEY:", "key: REPLACE-with-the-store-entry-for-REGISTRY_STORAGE_S3_SECRETKEY", "name: REPLACE-with-your-secret-store"} {
+		if !strings.Contains(string(prof), want) {
+			t.Errorf("no %q in:\n%s", want, prof)
+		}
+	}
+	found := false
+	for _, f := range fs {
+		found = found || (f.Severity == diag.Warning && strings.Contains(f.Message, "skeleton"))
+	}
+	if !found {
+		t.Errorf("no warning about the skeleton:\n%s", lines(fs))
+	}
+}
