@@ -158,3 +158,43 @@ func writeAtomic(path string, data []byte) error {
 	}
 	return os.Rename(tmp.Name(), path)
 }
+
+const leftoversUsage = `Usage: regprofile leftovers [--platform P] PROFILE LIVE...
+
+Compares the live Config, ImagePruner and image.config.openshift.io/cluster
+(oc get --show-managed-fields -o yaml) with what PROFILE renders, and lists
+the fields the profile does not set, which server-side apply leaves as they
+are, with their owners. A second storage backend, which the operator rejects,
+is an error with the command that removes it. Exit status 1 when there is one.
+`
+
+func leftoversCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	flags := pflag.NewFlagSet("leftovers", pflag.ContinueOnError)
+	flags.SetOutput(io.Discard)
+	platform := flags.String("platform", "", "platform to render; overrides spec.platform")
+	if err := flags.Parse(args); err != nil || flags.NArg() < 2 {
+		if err == nil {
+			err = errors.New("give the profile and at least one file of live objects")
+		}
+		fmt.Fprintf(stderr, "regprofile leftovers: %v\n\n%s%s", err, leftoversUsage, flags.FlagUsages())
+		return 2
+	}
+	stdinUsed := false
+	var ins []adopt.Input
+	for _, f := range flags.Args() {
+		in, err := readInput(f, stdin, &stdinUsed)
+		if err != nil {
+			fmt.Fprintf(stderr, "regprofile: error: %v\n", err)
+			return 1
+		}
+		ins = append(ins, in)
+	}
+	fs := adopt.Leftovers(ins[0], *platform, ins[1:])
+	for _, f := range fs.Sorted() {
+		fmt.Fprintf(stdout, "regprofile: %s: %s: %s\n", f.Severity, f.File, f.Text())
+	}
+	if fs.HasErrors() {
+		return 1
+	}
+	return 0
+}

@@ -362,3 +362,18 @@ func TestImportCredentialsSkeleton(t *testing.T) {
 		t.Errorf("no warning about the skeleton:\n%s", lines(fs))
 	}
 }
+
+// A field the profile does not set stays under server-side apply; a second
+// storage backend is an error with the command that removes it; the
+// operator's own fields and what the profile sets are not listed.
+func TestLeftovers(t *testing.T) {
+	fs := adopt.Leftovers(input(t, filepath.Join("testdata", "aws-upi.profile.yaml")), "",
+		[]adopt.Input{input(t, filepath.Join("testdata", "live-stale-emptydir.yaml"))})
+	want := `  error: live-stale-emptydir.yaml: Config/cluster spec.storage.emptyDir: a second storage backend beside the rendered one: server-side apply keeps it, and the operator rejects two (MultiStoragesError) (owned by kubectl-patch); fix: remove it before the first sync: oc patch configs.imageregistry.operator.openshift.io/cluster --type=json -p '[{"op":"remove","path":"/spec/storage/emptyDir"}]'
+  warning: live-stale-emptydir.yaml: Config/cluster spec.managementState: not set by the profile: server-side apply leaves it as it is (owned by kubectl-patch); fix: set it in the profile to manage it, or remove it from the cluster if it should go
+  warning: live-stale-emptydir.yaml: Config/cluster spec.nodeSelector.node-role.kubernetes.io/infra: not set by the profile: server-side apply leaves it as it is (owned by kubectl-edit); fix: set it in the profile to manage it, or remove it from the cluster if it should go
+`
+	if got := lines(fs); got != want {
+		t.Errorf("leftovers:\n%s\nwant:\n%s", got, want)
+	}
+}

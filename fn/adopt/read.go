@@ -238,6 +238,9 @@ func cleanT(v any, t reflect.Type, inMap bool) any {
 			}
 		}
 		if len(out) == 0 {
+			if t != nil && t.Kind() == reflect.Struct && t.NumField() == 0 {
+				return out // a marker such as emptyDir: {}
+			}
 			return nil
 		}
 		return out

@@ -32,6 +32,7 @@ Usage:
   regprofile install [--kustomize K] DIR   copy regprofile and kustomize into DIR (Argo CD sidecar)
   regprofile emit --out DIR FILE           write every platform's render as plain kustomize
   regprofile import [--platform P] FILE... a profile from a running registry's objects (oc get -o yaml)
+  regprofile leftovers PROFILE LIVE...     live fields server-side apply would leave, and the fix
   regprofile diff [--base R] [--head R]    what a change renders differently, risks first (regprofile-diff)
   regprofile argocd [--repo URL ...]       the ApplicationSet, plugin, sidecar, health checks, RBAC (regprofile-argocd)
   regprofile --help                        this help
@@ -62,6 +63,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return emitCmd(args[1:], stdin, stdout, stderr)
 		case "import":
 			return importCmd(args[1:], stdin, stdout, stderr)
+		case "leftovers":
+			return leftoversCmd(args[1:], stdin, stdout, stderr)
 		}
 		if code, found := dispatch(args[0], args[1:], stdin, stdout, stderr); found {
 			return code
