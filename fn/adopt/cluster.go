@@ -434,11 +434,4 @@ func inferPlatform(s *clusterSettings, objs []*object) string {
 	return ""
 }
 
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func sortedKeys(m map[string]any) []string { return profile.SortedKeys(m) }

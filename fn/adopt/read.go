@@ -47,22 +47,16 @@ func (fs Findings) HasErrors() bool {
 	return false
 }
 
-// Sorted returns the findings errors first, then by file and path.
+// Sorted returns the findings in diag's order (errors first, then by
+// path and message), by file within each severity.
 func (fs Findings) Sorted() Findings {
 	out := append(Findings(nil), fs...)
-	rank := map[diag.Severity]int{diag.Error: 0, diag.Warning: 1, diag.Info: 2}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
-		if rank[a.Severity] != rank[b.Severity] {
-			return rank[a.Severity] < rank[b.Severity]
-		}
-		if a.File != b.File {
+		if a.Severity == b.Severity && a.File != b.File {
 			return a.File < b.File
 		}
-		if a.Path != b.Path {
-			return a.Path < b.Path
-		}
-		return a.Message < b.Message
+		return diag.Less(a.Finding, b.Finding)
 	})
 	return out
 }
@@ -118,7 +112,7 @@ func readObjects(in Input, fs *Findings) []*object {
 			return
 		}
 		if n.Kind != yaml.MappingNode {
-			fs.add(in.Name, diag.Errorf(path.String(), "give the objects as `oc get -o yaml` prints them", "expected a Kubernetes object, got %s", nodeKind(n)))
+			fs.add(in.Name, diag.Errorf(path.String(), "give the objects as `oc get -o yaml` prints them", "expected a Kubernetes object, got %s", profile.KindOf(n)))
 			return
 		}
 		var m map[string]any
@@ -175,16 +169,6 @@ func field(n *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return nil
-}
-
-func nodeKind(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		return "a value"
-	}
-	return "something else"
 }
 
 // get walks nested maps.

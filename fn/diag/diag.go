@@ -73,18 +73,21 @@ func (fs Findings) HasErrors() bool {
 // that output does not depend on the order rules ran in.
 func (fs Findings) Sorted() Findings {
 	out := append(Findings(nil), fs...)
-	rank := map[Severity]int{Error: 0, Warning: 1, Info: 2}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if rank[a.Severity] != rank[b.Severity] {
-			return rank[a.Severity] < rank[b.Severity]
-		}
-		if a.Path != b.Path {
-			return a.Path < b.Path
-		}
-		return a.Message < b.Message
-	})
+	sort.SliceStable(out, func(i, j int) bool { return Less(out[i], out[j]) })
 	return out
+}
+
+var rank = map[Severity]int{Error: 0, Warning: 1, Info: 2}
+
+// Less orders findings errors first, then by path and message.
+func Less(a, b Finding) bool {
+	if rank[a.Severity] != rank[b.Severity] {
+		return rank[a.Severity] < rank[b.Severity]
+	}
+	if a.Path != b.Path {
+		return a.Path < b.Path
+	}
+	return a.Message < b.Message
 }
 
 // Error implements error.

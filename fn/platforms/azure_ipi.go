@@ -7,4 +7,4 @@ import "regprofile.dev/regprofile/fn/profile"
 // them. regprofile has no platform for your own storage on public Azure;
 // azure-gov is Azure Government's.
 var azureIPI = installer{name: "azure-ipi", backend: profile.Azure,
-	what: "an Azure storage account and container", byo: "azure-gov (Azure Government)"}
+	what: "an Azure storage account and container", byo: "azure-gov (Azure Government)", replicas: 2}

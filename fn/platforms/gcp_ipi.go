@@ -4,4 +4,4 @@ import "regprofile.dev/regprofile/fn/profile"
 
 // gcpIPI is Google Cloud with installer-provisioned infrastructure: the operator
 // created a GCS bucket at install time and manages it.
-var gcpIPI = installer{name: "gcp-ipi", backend: profile.GCS, what: "a GCS bucket", byo: "gcp-upi"}
+var gcpIPI = installer{name: "gcp-ipi", backend: profile.GCS, what: "a GCS bucket", byo: "gcp-upi", replicas: 2}

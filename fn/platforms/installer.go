@@ -12,7 +12,8 @@ import (
 // no storage stanza is sent, so server-side apply never touches the fields
 // the operator wrote, and the replica count and rollout strategy the
 // operator chose for that storage stay its own unless the profile sets
-// them.
+// them (replicas, which the CRD requires, is written: the operator's
+// bootstrap count).
 type installer struct {
 	name string
 	// backend is what the operator configured at install time; it decides
@@ -22,11 +23,22 @@ type installer struct {
 	what string
 	// byo is the platform to use to bring your own storage instead.
 	byo string
+	// replicas is the operator's bootstrap replica count for that storage,
+	// rendered unless the profile sets its own (the CRD requires the
+	// field); 0 when it depends on the cluster and the profile must say.
+	replicas int32
 }
 
-func (p installer) Name() string                                  { return p.name }
-func (installer) Backends() []string                              { return nil }
-func (installer) Default(*profile.Resolved)                       {}
+func (p installer) Name() string     { return p.name }
+func (installer) Backends() []string { return nil }
+func (p installer) Default(r *profile.Resolved) {
+	if r.Registry.Replicas == nil && p.replicas > 0 {
+		n := p.replicas
+		r.Registry.Replicas = &n
+		r.SetDefault("registry.replicas")
+	}
+}
+
 func (installer) Objects(*profile.Resolved) []*kobj.Object        { return nil }
 func (p installer) InstallerStorage() (backend, what, byo string) { return p.backend, p.what, p.byo }
 

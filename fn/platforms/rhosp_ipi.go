@@ -5,6 +5,7 @@ import "regprofile.dev/regprofile/fn/profile"
 // rhospIPI is Red Hat OpenStack Platform with installer-provisioned
 // infrastructure: the operator created a Swift container at install time,
 // or, where the cloud has no Swift, the ReadWriteOnce Cinder claim
-// image-registry-storage with 1 replica and Recreate, and manages it.
+// image-registry-storage with 1 replica and Recreate, and manages it. Which
+// one the cluster has decides the replica count, so the profile sets it.
 var rhospIPI = installer{name: "rhosp-ipi", backend: profile.Swift,
 	what: "a Swift container, or the Cinder claim image-registry-storage where the cloud has no Swift", byo: "rhosp-cinder"}

@@ -341,6 +341,9 @@ func typeMismatch(path diag.Path, want string, n *yaml.Node) diag.Finding {
 	return diag.Errorf(path.String(), fix, "expected %s, got %s", want, describeNode(n))
 }
 
+// KindOf names what a node is without its value.
+func KindOf(n *yaml.Node) string { return kindOf(n) }
+
 // kindOf names what a node is without its value.
 func kindOf(n *yaml.Node) string {
 	switch n.Kind {
@@ -434,7 +437,7 @@ func PruneUnknown(v any, t reflect.Type, path diag.Path) []string {
 			return nil
 		}
 		fields := jsonFields(t)
-		for _, k := range sortedMapKeys(m) {
+		for _, k := range SortedKeys(m) {
 			f, ok := fields[k]
 			if !ok {
 				out = append(out, path.Child(k).String())
@@ -445,7 +448,7 @@ func PruneUnknown(v any, t reflect.Type, path diag.Path) []string {
 		}
 	case reflect.Map:
 		if m, ok := v.(map[string]any); ok {
-			for _, k := range sortedMapKeys(m) {
+			for _, k := range SortedKeys(m) {
 				out = append(out, PruneUnknown(m[k], t.Elem(), path.Child(k))...)
 			}
 		}
@@ -459,7 +462,8 @@ func PruneUnknown(v any, t reflect.Type, path diag.Path) []string {
 	return out
 }
 
-func sortedMapKeys(m map[string]any) []string {
+// SortedKeys returns a map's keys, sorted.
+func SortedKeys(m map[string]any) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

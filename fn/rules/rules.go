@@ -146,6 +146,10 @@ func installerStorage(c *Context) []diag.Finding {
 	}
 	_, what, byo := ip.InstallerStorage()
 	var fs []diag.Finding
+	if c.R.Registry.Replicas == nil {
+		fs = append(fs, diag.Errorf(c.path("registry.replicas"), "set replicas: 2 where the registry stores images in Swift, or replicas: 1 and rolloutStrategy: Recreate on the Cinder claim",
+			"on %s the replica count depends on the storage the installer provisioned (%s), and the Config requires one", c.Platform.Name(), what))
+	}
 	for _, set := range []struct {
 		rel string
 		on  bool

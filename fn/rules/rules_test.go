@@ -148,6 +148,8 @@ platforms:
 				{diag.Error, "spec.platforms.gcp-ipi.credentials.externalSecret.data.REGISTRY_STORAGE_S3_ACCESSKEY", `unknown gcs credential key "REGISTRY_STORAGE_S3_ACCESSKEY"`, "use one of: REGISTRY_STORAGE_GCS_KEYFILE"},
 				{diag.Error, "spec.platforms.gcp-ipi.credentials.externalSecret.data", "gcs storage needs REGISTRY_STORAGE_GCS_KEYFILE: the operator refuses a secret without it", "map REGISTRY_STORAGE_GCS_KEYFILE to an entry in the store"},
 			}},
+		{"replicas on rhosp-ipi", `platform: rhosp-ipi`,
+			[]expect{{diag.Error, "spec.registry.replicas", "on rhosp-ipi the replica count depends on the storage the installer provisioned (a Swift container, or the Cinder claim image-registry-storage where the cloud has no Swift), and the Config requires one", "set replicas: 2 where the registry stores images in Swift, or replicas: 1 and rolloutStrategy: Recreate on the Cinder claim"}}},
 		{"an existing claim without a name", `
 platform: vsphere-block
 registry:

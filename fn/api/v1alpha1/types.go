@@ -49,8 +49,13 @@ type RegistryProfile struct {
 // RegistryProfileSpec is what a profile says.
 type RegistryProfileSpec struct {
 	// Platform selects the platform to render: aws-upi, gcp-upi, azure-gov,
-	// rhosp-cinder, baremetal-odf-rgw, vsphere-block or nutanix. Required when
-	// rendering one platform (the render command's --platform overrides it).
+	// rhosp-cinder, baremetal-odf-rgw, vsphere-block or nutanix, where the
+	// profile provides the storage; or aws-ipi, gcp-ipi, azure-ipi or
+	// rhosp-ipi, installer-provisioned clusters whose storage the operator
+	// created and manages, where the profile sets no storage. openshift-
+	// dedicated and rosa are refused: Red Hat SRE manages the registry there.
+	// Required when rendering one platform (the render command's --platform
+	// overrides it).
 	Platform string `json:"platform,omitempty"`
 
 	// OpenShiftVersion is the target cluster's release as "4.N", from 4.2 to
@@ -76,9 +81,9 @@ type RegistryProfileSpec struct {
 	Credentials *Credentials `json:"credentials,omitempty"`
 
 	// TrustedCAs are extra certificate authorities for external registries
-	// that the cluster pulls from or pushes to. Rendered as the ConfigMap
-	// openshift-config/registry-cas and image.config.openshift.io/cluster
-	// spec.additionalTrustedCA naming it.
+	// that the cluster pulls from or pushes to. Rendered as a ConfigMap in
+	// openshift-config (trustedCAConfigMap, default registry-cas) and
+	// image.config.openshift.io/cluster spec.additionalTrustedCA naming it.
 	TrustedCAs []TrustedCA `json:"trustedCAs,omitempty"`
 
 	// TrustedCAConfigMap names the ConfigMap in openshift-config that holds
@@ -417,9 +422,10 @@ type Swift struct {
 // PVCStorage is persistent volume claim storage.
 type PVCStorage struct {
 	// Claim names a claim in openshift-image-registry. Set from
-	// spec.platforms.<p>.pvc.name when the profile creates the volume.
-	// Never empty: an empty claim makes the operator create and own
-	// image-registry-storage.
+	// spec.platforms.<p>.pvc.name when the profile creates the volume;
+	// without a pvc section it names an existing claim, which is used as it
+	// is and never rendered. Never empty: an empty claim makes the operator
+	// create and own image-registry-storage.
 	Claim string `json:"claim,omitempty"`
 }
 
@@ -536,9 +542,10 @@ type PrunerSpec struct {
 
 // PVCVolume is a volume the profile creates for the registry.
 type PVCVolume struct {
-	// Name of the claim in openshift-image-registry. Must not be
-	// image-registry-storage, the operator's own claim. Default:
-	// image-registry-pvc.
+	// Name of the claim in openshift-image-registry. image-registry-storage
+	// is accepted: the Config names the claim, so the operator uses it as it
+	// is rather than creating its own (on rhosp-cinder, where the installer
+	// created one, it warns). Default: image-registry-pvc.
 	Name string `json:"name,omitempty"`
 	// Size of the volume. Below 100Gi warns. Default: 100Gi.
 	Size string `json:"size,omitempty"`
