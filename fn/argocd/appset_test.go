@@ -64,7 +64,7 @@ func TestApplicationsAreWhatTheApplicationSetGenerates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(overlays, " "); got != "aws-upi azure-gov baremetal-odf-rgw gcp-upi nutanix rhosp-cinder vsphere-block" {
+	if got := strings.Join(overlays, " "); got != "aws-ipi aws-upi azure-gov azure-ipi baremetal-odf-rgw gcp-ipi gcp-upi nutanix rhosp-cinder rhosp-ipi vsphere-block" {
 		t.Errorf("overlays %s", got)
 	}
 	apps, err := Applications(testOptions, overlays)

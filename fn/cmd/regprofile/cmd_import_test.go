@@ -8,7 +8,7 @@ import (
 )
 
 func TestImportCommand(t *testing.T) {
-	live, err := os.ReadFile(filepath.Join("adopt", "testdata", "live-vsphere.yaml"))
+	live, err := os.ReadFile(filepath.Join("..", "..", "adopt", "testdata", "live-vsphere.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestImportCommand(t *testing.T) {
 }
 
 func TestLeftoversCommand(t *testing.T) {
-	dir := filepath.Join("adopt", "testdata")
+	dir := filepath.Join("..", "..", "adopt", "testdata")
 	code, out, _ := runFn(t, "", "leftovers", filepath.Join(dir, "aws-upi.profile.yaml"), filepath.Join(dir, "live-stale-emptydir.yaml"))
 	if code != 1 || !strings.Contains(out, `oc patch configs.imageregistry.operator.openshift.io/cluster --type=json -p '[{"op":"remove","path":"/spec/storage/emptyDir"}]'`) {
 		t.Errorf("exit %d, stdout:\n%s", code, out)
