@@ -377,3 +377,12 @@ func TestLeftovers(t *testing.T) {
 		t.Errorf("leftovers:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// emptyDir: {} is a backend, not an empty value: import keeps it.
+func TestImportKeepsEmptyDir(t *testing.T) {
+	in := adopt.Input{Name: "live.yaml", Data: []byte("apiVersion: imageregistry.operator.openshift.io/v1\nkind: Config\nmetadata: {name: cluster}\nspec:\n  managementState: Managed\n  replicas: 1\n  storage: {emptyDir: {}}\n  proxy: {}\n")}
+	prof, _ := mustImport(t, []adopt.Cluster{{Platform: "vsphere-block", Inputs: []adopt.Input{in}}}, adopt.Options{})
+	if !strings.Contains(string(prof), "emptyDir: {}") || strings.Contains(string(prof), "proxy") {
+		t.Errorf("profile:\n%s", prof)
+	}
+}
