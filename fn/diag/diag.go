@@ -80,11 +80,47 @@ func (fs Findings) Sorted() Findings {
 			return rank[a.Severity] < rank[b.Severity]
 		}
 		if a.Path != b.Path {
-			return a.Path < b.Path
+			return PathLess(a.Path, b.Path)
 		}
 		return a.Message < b.Message
 	})
 	return out
+}
+
+// PathLess orders field paths as a reader does: list indexes, and any
+// other run of digits, by number ("routes[9]" before "routes[10]"), the
+// rest byte by byte.
+func PathLess(a, b string) bool {
+	for a != "" && b != "" {
+		da, db := digits(a), digits(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if len(na) != len(nb) {
+				return len(na) < len(nb)
+			}
+			if na != nb {
+				return na < nb
+			}
+			if da != db {
+				return da < db
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if a[0] != b[0] {
+			return a[0] < b[0]
+		}
+		a, b = a[1:], b[1:]
+	}
+	return len(a) < len(b)
+}
+
+func digits(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
 }
 
 // Error implements error.

@@ -8,12 +8,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"reflect"
 	"sort"
-	"strconv"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -25,11 +26,55 @@ import (
 // data; the bound keeps a mistaken or hostile input from costing gigabytes.
 const MaxProfileBytes = 4 << 20
 
+// ReadLimited reads at most MaxProfileBytes from r, and fails as soon as
+// there is more: the input is bounded before it is read, so that /dev/zero
+// or a runaway pipe costs 4 MiB and not all memory.
+func ReadLimited(r io.Reader) ([]byte, diag.Findings) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxProfileBytes+1))
+	if err != nil {
+		return nil, diag.Findings{diag.Errorf("", "check that the file is readable", "cannot read it: %s", ioError(err))}
+	}
+	if len(data) > MaxProfileBytes {
+		return nil, tooLarge()
+	}
+	return data, nil
+}
+
+// ReadFile reads a profile file, or standard input for "-", within the
+// size limit.
+func ReadFile(name string, stdin io.Reader) ([]byte, diag.Findings) {
+	if name == "-" {
+		return ReadLimited(stdin)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, diag.Findings{diag.Errorf("", "name an existing, readable profile file", "cannot open it: %s", ioError(err))}
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, diag.Findings{diag.Errorf("", "name a profile file", "a directory, not a profile file")}
+	}
+	return ReadLimited(f)
+}
+
+// ioError is an I/O error without the file name, which the caller prints.
+func ioError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func tooLarge() diag.Findings {
+	return diag.Findings{diag.Errorf("", "keep large data (such as CA bundles) out of the profile, or split them",
+		"the file is over %d MiB; a profile is at most %d MiB", MaxProfileBytes>>20, MaxProfileBytes>>20)}
+}
+
 // DecodeBytes decodes a file that must hold exactly one RegistryProfile.
 func DecodeBytes(data []byte) (*v1alpha1.RegistryProfile, diag.Findings) {
 	if len(data) > MaxProfileBytes {
-		return nil, diag.Findings{diag.Errorf("", "keep large data (such as CA bundles) out of the profile, or split them",
-			"the file is %.1f MiB; a profile is at most %d MiB", float64(len(data))/(1<<20), MaxProfileBytes>>20)}
+		return nil, tooLarge()
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var docs []*yaml.Node
@@ -40,19 +85,22 @@ func DecodeBytes(data []byte) (*v1alpha1.RegistryProfile, diag.Findings) {
 			break
 		}
 		if err != nil {
-			return nil, diag.Findings{diag.Errorf("", "fix the YAML syntax", "not valid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))}
+			return nil, diag.Findings{diag.Errorf("", "fix the YAML syntax", "not valid YAML: %s", nodeError(err))}
 		}
 		if n.Kind == yaml.DocumentNode && len(n.Content) == 1 && n.Content[0].Tag == "!!null" {
 			continue // an empty document between separators
 		}
 		docs = append(docs, &n)
+		if len(docs) > 1 {
+			break
+		}
 	}
 	switch len(docs) {
 	case 0:
 		return nil, diag.Findings{diag.Errorf("", "write a RegistryProfile (apiVersion "+v1alpha1.APIVersion+", kind "+v1alpha1.Kind+")", "the file is empty")}
 	case 1:
 	default:
-		return nil, diag.Findings{diag.Errorf("", "keep one RegistryProfile per file", "the file holds %d YAML documents; a profile file holds exactly one", len(docs))}
+		return nil, diag.Findings{diag.Errorf("", "keep one RegistryProfile per file", "the file holds more than one YAML document; a profile file holds exactly one")}
 	}
 	root := docs[0]
 	if root.Kind == yaml.DocumentNode {
@@ -61,48 +109,57 @@ func DecodeBytes(data []byte) (*v1alpha1.RegistryProfile, diag.Findings) {
 	return Decode(yaml.NewRNode(root))
 }
 
-// Decode decodes one RegistryProfile node. Unknown fields and values of the
-// wrong type are errors naming the field path; an unknown field gets a
+// Decode decodes one RegistryProfile node, in every mode (a file, a KRM
+// item or functionConfig). It first expands aliases and merge keys within
+// the limits (see Expand), so that every check, the credential guard
+// first, sees the tree a YAML reader would. Unknown fields and values of
+// the wrong type are errors naming the field path; an unknown field gets a
 // "did you mean" suggestion when a known field is close.
 func Decode(node *yaml.RNode) (*v1alpha1.RegistryProfile, diag.Findings) {
-	if node.YNode().Kind != yaml.MappingNode {
-		return nil, diag.Findings{diag.Errorf("", "write a RegistryProfile object", "expected a YAML object, got %s", describeNode(node.YNode()))}
-	}
-	var dups diag.Findings
-	if checkDuplicateKeys(node.YNode(), "", &dups); dups.HasErrors() {
-		return nil, dups
-	}
-	// Decoding into a generic value first applies go-yaml's guard against
-	// alias bombs before anything below expands an alias.
-	var probe any
-	if err := node.YNode().Decode(&probe); err != nil {
-		fix := "fix the YAML"
-		if strings.Contains(err.Error(), "aliasing") {
-			fix = "write the values out instead of through anchors and aliases (&name, *name)"
-		}
-		return nil, diag.Findings{diag.Errorf("", fix, "not valid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))}
-	}
-	var fs diag.Findings
-	if clearCredentials(node.YNode(), "", &fs); fs.HasErrors() {
-		return nil, fs.Sorted()
-	}
-	if fs := checkIdentity(node); fs != nil {
-		return nil, fs
-	}
-	checkNode(node.YNode(), reflect.TypeOf(v1alpha1.RegistryProfile{}), "", &fs)
+	tree, fs := Expand(node.YNode())
 	if fs.HasErrors() {
 		return nil, fs.Sorted()
 	}
-	data, err := node.MarshalJSON()
+	if fs := ClearCredentials(tree, ""); fs.HasErrors() {
+		return nil, fs.Sorted()
+	}
+	if tree.Kind != yaml.MappingNode {
+		return nil, diag.Findings{diag.Errorf("", "write a RegistryProfile object", "expected a YAML object, got %s", kindOfValue(tree))}
+	}
+	if fs := checkIdentity(yaml.NewRNode(tree)); fs != nil {
+		return nil, fs
+	}
+	checkNode(tree, reflect.TypeOf(v1alpha1.RegistryProfile{}), nil, &fs)
+	if fs.HasErrors() {
+		return nil, fs.Sorted()
+	}
+	v, f := toValue(tree, nil)
+	if f != nil {
+		return nil, diag.Findings{*f}
+	}
+	data, err := json.Marshal(v)
 	if err != nil {
-		return nil, diag.Findings{diag.Errorf("", "", "cannot read the profile: %v", err)}
+		return nil, diag.Findings{diag.Errorf("", "", "cannot read the profile: %s", jsonError(err))}
 	}
 	var p v1alpha1.RegistryProfile
 	if err := json.Unmarshal(data, &p); err != nil {
 		// checkNode catches type errors with their paths; this is a backstop.
-		return nil, diag.Findings{diag.Errorf("", "", "cannot decode the profile: %v", err)}
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return nil, diag.Findings{diag.Errorf(te.Field, "", "expected %s", te.Type)}
+		}
+		return nil, diag.Findings{diag.Errorf("", "", "cannot decode the profile: %s", jsonError(err))}
 	}
 	return &p, nil
+}
+
+// jsonError is encoding/json's message without any value it quotes.
+func jsonError(err error) string {
+	msg := err.Error()
+	if i := strings.IndexAny(msg, "\"`"); i >= 0 {
+		msg = strings.TrimSpace(msg[:i])
+	}
+	return msg
 }
 
 // Identity reads an object's apiVersion, kind and metadata name without
@@ -134,13 +191,13 @@ func checkIdentity(node *yaml.RNode) diag.Findings {
 	var fs diag.Findings
 	apiVersion, kind, name := Identity(node)
 	if apiVersion != v1alpha1.APIVersion {
-		fs = append(fs, diag.Errorf("apiVersion", "set apiVersion: "+v1alpha1.APIVersion, "expected %q, got %q", v1alpha1.APIVersion, apiVersion))
+		fs = append(fs, diag.Errorf("apiVersion", "set apiVersion: "+v1alpha1.APIVersion, "expected %q", v1alpha1.APIVersion))
 	}
 	if kind != v1alpha1.Kind {
-		fs = append(fs, diag.Errorf("kind", "set kind: "+v1alpha1.Kind, "expected %q, got %q", v1alpha1.Kind, kind))
+		fs = append(fs, diag.Errorf("kind", "set kind: "+v1alpha1.Kind, "expected %q", v1alpha1.Kind))
 	}
 	if meta, _ := node.Pipe(yaml.Lookup("metadata")); meta != nil && meta.YNode().Kind != yaml.MappingNode {
-		return append(fs, typeMismatch("metadata", "an object", meta.YNode()))
+		return append(fs, typeMismatch((*pathNode)(nil).child("metadata"), "an object", meta.YNode()))
 	}
 	if name == "" {
 		fs = append(fs, diag.Errorf("metadata.name", "name the profile, e.g. metadata.name: registry", "a profile needs a name"))
@@ -150,14 +207,12 @@ func checkIdentity(node *yaml.RNode) diag.Findings {
 
 var unmarshalerType = reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()
 
-// checkNode walks a YAML node alongside the Go type it decodes into and
-// reports unknown fields and type mismatches with their paths. encoding/json
-// alone would stop at the first problem and could not suggest a field name.
-func checkNode(n *yaml.Node, t reflect.Type, path diag.Path, fs *diag.Findings) {
-	for n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	if n.Tag == "!!null" {
+// checkNode walks an expanded YAML tree alongside the Go type it decodes
+// into and reports unknown fields and type mismatches with their paths.
+// encoding/json alone would stop at the first problem and could not
+// suggest a field name. It stops after MaxFindings findings.
+func checkNode(n *yaml.Node, t reflect.Type, path *pathNode, fs *diag.Findings) {
+	if len(*fs) >= MaxFindings || n.ShortTag() == "!!null" {
 		return // null means unset, for every field
 	}
 	for t.Kind() == reflect.Pointer {
@@ -174,14 +229,14 @@ func checkNode(n *yaml.Node, t reflect.Type, path diag.Path, fs *diag.Findings) 
 			return
 		}
 		fields := jsonFields(t)
-		for i := 0; i+1 < len(n.Content); i += 2 {
+		for i := 0; i+1 < len(n.Content) && len(*fs) < MaxFindings; i += 2 {
 			key, val := n.Content[i].Value, n.Content[i+1]
 			f, ok := fields[key]
 			if !ok {
 				*fs = append(*fs, unknownField(path, key, fields))
 				continue
 			}
-			checkNode(val, f.Type, path.Child(key), fs)
+			checkNode(val, f.Type, path.child(key), fs)
 		}
 	case reflect.Map:
 		if n.Kind != yaml.MappingNode {
@@ -189,7 +244,7 @@ func checkNode(n *yaml.Node, t reflect.Type, path diag.Path, fs *diag.Findings) 
 			return
 		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			checkNode(n.Content[i+1], t.Elem(), path.Child(n.Content[i].Value), fs)
+			checkNode(n.Content[i+1], t.Elem(), path.child(n.Content[i].Value), fs)
 		}
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
@@ -197,23 +252,24 @@ func checkNode(n *yaml.Node, t reflect.Type, path diag.Path, fs *diag.Findings) 
 			return
 		}
 		for i, item := range n.Content {
-			checkNode(item, t.Elem(), path.Index(i), fs)
+			checkNode(item, t.Elem(), path.at(i), fs)
 		}
 	case reflect.String:
-		if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
+		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
 			*fs = append(*fs, typeMismatch(path, "a string", n))
 		}
 	case reflect.Bool:
-		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
 			*fs = append(*fs, typeMismatch(path, "true or false", n))
 		}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" {
 			*fs = append(*fs, typeMismatch(path, "a whole number", n))
 			return
 		}
-		if _, err := strconv.ParseInt(n.Value, 0, t.Bits()); err != nil {
-			*fs = append(*fs, diag.Errorf(path.String(), "", "%s is out of range for a %d-bit number", n.Value, t.Bits()))
+		var i int64
+		if err := n.Decode(&i); err != nil || i != i<<(64-t.Bits())>>(64-t.Bits()) {
+			*fs = append(*fs, diag.Errorf(path.String(), "", "out of range for a %d-bit number", t.Bits()))
 		}
 	case reflect.Interface:
 		// Any value is accepted.
@@ -222,43 +278,29 @@ func checkNode(n *yaml.Node, t reflect.Type, path diag.Path, fs *diag.Findings) 
 	}
 }
 
-// checkDuplicateKeys reports a key written twice in one object: YAML
-// forbids it, and which value would win is anyone's guess. It does not
-// follow aliases, so it costs one pass over the text however many there are.
-func checkDuplicateKeys(n *yaml.Node, path diag.Path, fs *diag.Findings) {
-	switch n.Kind {
-	case yaml.SequenceNode:
-		for i, c := range n.Content {
-			checkDuplicateKeys(c, path.Index(i), fs)
-		}
-	case yaml.MappingNode:
-		first := map[string]int{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i]
-			if line, dup := first[k.Value]; dup {
-				*fs = append(*fs, diag.Errorf(path.Child(k.Value).String(), "keep one of the two", "written twice, at lines %d and %d", line, k.Line))
-				continue
-			}
-			first[k.Value] = k.Line
-			checkDuplicateKeys(n.Content[i+1], path.Child(k.Value), fs)
-		}
-	}
+// customFix says how to write a value of a type that parses itself.
+var customFix = map[string]string{
+	"Duration":    "write a duration such as 60m, 1h30m or 24h",
+	"Quantity":    "write a quantity such as 100Gi, 500Mi, 500m or 2",
+	"IntOrString": "write a whole number or a string",
 }
 
 // checkCustom decodes a value whose type parses itself (durations,
-// quantities, int-or-string) so that a parse error carries the path.
-func checkCustom(n *yaml.Node, t reflect.Type, path diag.Path, fs *diag.Findings) {
-	var v any
-	err := n.Decode(&v)
+// quantities, int-or-string) so that a parse error carries the path. The
+// parser's own message quotes the value, so it is not repeated.
+func checkCustom(n *yaml.Node, t reflect.Type, path *pathNode, fs *diag.Findings) {
+	v, f := toValue(n, path)
+	if f != nil {
+		*fs = append(*fs, *f)
+		return
+	}
+	data, err := json.Marshal(v)
 	if err == nil {
-		var data []byte
-		if data, err = json.Marshal(v); err == nil {
-			err = json.Unmarshal(data, reflect.New(t).Interface())
-		}
+		err = json.Unmarshal(data, reflect.New(t).Interface())
 	}
 	if err != nil {
-		what := strings.TrimPrefix(t.String(), "v1.")
-		*fs = append(*fs, diag.Errorf(path.String(), "", "not a valid %s: %v", what, err))
+		what := t.Name()
+		*fs = append(*fs, diag.Errorf(path.String(), customFix[what], "not a valid %s", strings.ToLower(what[:1])+what[1:]))
 	}
 }
 
@@ -266,9 +308,16 @@ type jsonField struct {
 	Type reflect.Type
 }
 
+// jsonFieldsCache holds jsonFields' answers: the API's types are few, the
+// objects of a hostile profile many.
+var jsonFieldsCache sync.Map
+
 // jsonFields maps a struct's JSON field names to their types, following
 // inlined and embedded structs as encoding/json does.
 func jsonFields(t reflect.Type) map[string]jsonField {
+	if m, ok := jsonFieldsCache.Load(t); ok {
+		return m.(map[string]jsonField)
+	}
 	out := map[string]jsonField{}
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
@@ -294,31 +343,42 @@ func jsonFields(t reflect.Type) map[string]jsonField {
 		}
 		out[name] = jsonField{Type: f.Type}
 	}
+	jsonFieldsCache.Store(t, out)
 	return out
 }
 
-func unknownField(path diag.Path, key string, fields map[string]jsonField) diag.Finding {
+// unknownField reports a key the type lacks. The key is part of the path
+// already; the message repeats it only when it is short enough to be a
+// field name, and suggests a known field when one is close. A key far
+// longer than any field name is no typo, and comparing it would cost its
+// length times theirs.
+func unknownField(path *pathNode, key string, fields map[string]jsonField) diag.Finding {
 	names := make([]string, 0, len(fields))
 	for k := range fields {
 		names = append(names, k)
 	}
 	sort.Strings(names)
-	if best := Closest(key, names); best != "" {
-		return diag.Errorf(path.Child(key).String(), "", "unknown field %q; did you mean %q?", key, best)
+	at := path.child(key).String()
+	if len(key) <= maxSuggestLen {
+		if best := Closest(key, names); best != "" {
+			return diag.Errorf(at, "", "unknown field; did you mean %q?", best)
+		}
 	}
-	return diag.Errorf(path.Child(key).String(), "remove it; known fields here: "+strings.Join(names, ", "), "unknown field %q", key)
+	return diag.Errorf(at, "remove it; known fields here: "+strings.Join(names, ", "), "unknown field")
 }
 
-func typeMismatch(path diag.Path, want string, n *yaml.Node) diag.Finding {
-	if strings.Contains(string(path), "credentials") {
-		// Whatever was written there may be a secret: never repeat it.
-		return diag.Errorf(path.String(), "", "expected %s, got %s", want, kindOf(n))
-	}
+// maxSuggestLen is the longest name Closest compares.
+const maxSuggestLen = 64
+
+// typeMismatch reports a value of the wrong type. It names what was
+// written (a string, a number, a list) but never repeats it: any field may
+// hold what someone pasted by mistake.
+func typeMismatch(path *pathNode, want string, n *yaml.Node) diag.Finding {
 	fix := ""
 	if want == "a string" && n.Kind == yaml.ScalarNode {
-		fix = fmt.Sprintf("quote the value: %q", n.Value)
+		fix = "quote the value"
 	}
-	return diag.Errorf(path.String(), fix, "expected %s, got %s", want, describeNode(n))
+	return diag.Errorf(path.String(), fix, "expected %s, got %s", want, kindOfValue(n))
 }
 
 // kindOf names what a node is without its value.
@@ -332,24 +392,6 @@ func kindOf(n *yaml.Node) string {
 	return "a value"
 }
 
-// describeNode names what a node is, with its value when it is a scalar.
-func describeNode(n *yaml.Node) string {
-	if n.Kind != yaml.ScalarNode {
-		return kindOf(n)
-	}
-	switch n.Tag {
-	case "!!str":
-		return fmt.Sprintf("the string %q", n.Value)
-	case "!!int":
-		return "the number " + n.Value
-	case "!!float":
-		return "the number " + n.Value
-	case "!!bool":
-		return n.Value
-	}
-	return strconv.Quote(n.Value)
-}
-
 // Closest returns the candidate nearest to s by edit distance, or "" when
 // none is near enough to be a likely typo.
 func Closest(s string, candidates []string) string {
@@ -359,6 +401,9 @@ func Closest(s string, candidates []string) string {
 		if bestDist < 0 || d < bestDist {
 			best, bestDist = c, d
 		}
+	}
+	if len(s) > maxSuggestLen {
+		return ""
 	}
 	limit := len(s) / 3
 	if limit < 2 {

@@ -6,7 +6,6 @@ package render
 
 import (
 	"sort"
-	"strings"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -81,7 +80,12 @@ func trustedCAObjects(cas []v1alpha1.TrustedCA) []*kobj.Object {
 	}
 	data := map[string]string{}
 	for _, ca := range cas {
-		data[strings.Replace(ca.Registry, ":", "..", 1)] = ca.PEM
+		// The certificates as parsed and re-encoded, never the input text.
+		certs, err := profile.ParseCertificates(ca.PEM)
+		if err != nil {
+			panic("render: trusted CA not validated: " + err.Error()) // the trusted-cas rule refuses it first
+		}
+		data[profile.TrustedCAKey(ca.Registry)] = profile.EncodeCertificates(certs)
 	}
 	return []*kobj.Object{
 		kobj.New("v1", "ConfigMap", kobj.ConfigNamespace, TrustedCAConfigMap, map[string]any{"data": data}),

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path"
@@ -227,7 +228,18 @@ func Checkout(root, rev, dest string) error {
 	return untarErr
 }
 
+// untar unpacks git archive's output into dest through an os.Root: no
+// entry is written outside dest, whatever its name or the links before it.
+// Regular files are created, never overwritten (two entries of one name
+// are an error, as a symbolic link and a directory of one name would be);
+// a symbolic link is recreated only when its target is relative and has no
+// ".." (so that no chain of links leads out of the tree), else refused.
 func untar(r io.Reader, dest string) error {
+	root, err := os.OpenRoot(dest)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
 	tr := tar.NewReader(r)
 	for {
 		h, err := tr.Next()
@@ -237,32 +249,41 @@ func untar(r io.Reader, dest string) error {
 		if err != nil {
 			return err
 		}
-		name := path.Clean(h.Name)
-		if path.IsAbs(name) || name == ".." || strings.HasPrefix(name, "../") {
+		name := strings.TrimSuffix(h.Name, "/")
+		switch h.Typeflag {
+		case tar.TypeXGlobalHeader, tar.TypeXHeader:
+			continue
+		}
+		if !fs.ValidPath(name) || name == "." {
 			return fmt.Errorf("git archive: unsafe path %q", h.Name)
 		}
-		target := filepath.Join(dest, filepath.FromSlash(name))
-		switch h.Typeflag {
-		case tar.TypeDir:
-			err = os.MkdirAll(target, 0o755)
-		case tar.TypeReg:
-			err = writeFrom(target, tr, os.FileMode(h.Mode)&0o777)
-		case tar.TypeSymlink:
-			if err = os.MkdirAll(filepath.Dir(target), 0o755); err == nil {
-				err = os.Symlink(h.Linkname, target)
+		if d := path.Dir(name); d != "." {
+			if err := root.MkdirAll(d, 0o755); err != nil {
+				return fmt.Errorf("git archive: %s: %w", name, err)
 			}
 		}
+		switch h.Typeflag {
+		case tar.TypeDir:
+			err = root.MkdirAll(name, 0o755)
+		case tar.TypeReg:
+			err = writeFrom(root, name, tr, os.FileMode(h.Mode)&0o777)
+		case tar.TypeSymlink:
+			target := h.Linkname
+			if path.IsAbs(target) || target == ".." || strings.HasPrefix(target, "../") || strings.Contains(target, "/../") || strings.HasSuffix(target, "/..") {
+				return fmt.Errorf("%s is a symbolic link leading out of its directory; regprofile diff does not follow such links; fix: make it a link to a path below it, or a copy", name)
+			}
+			err = root.Symlink(target, name)
+		default:
+			return fmt.Errorf("%s is neither a file, a directory nor a symbolic link; regprofile diff does not extract it", name)
+		}
 		if err != nil {
-			return err
+			return fmt.Errorf("git archive: %s: %w", name, err)
 		}
 	}
 }
 
-func writeFrom(target string, r io.Reader, mode os.FileMode) error {
-	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-		return err
-	}
-	f, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, mode|0o600)
+func writeFrom(root *os.Root, name string, r io.Reader, mode os.FileMode) error {
+	f, err := root.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_WRONLY, mode|0o600)
 	if err != nil {
 		return err
 	}

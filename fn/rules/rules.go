@@ -4,9 +4,7 @@
 package rules
 
 import (
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"net"
 	"net/url"
@@ -114,9 +112,9 @@ func CheckSelection(p *v1alpha1.RegistryProfile, override string) (platforms.Pla
 
 func unknownName(path, got, what string, known []string) diag.Finding {
 	if best := profile.Closest(got, known); best != "" {
-		return diag.Errorf(path, "", "unknown %s %q; did you mean %q?", what, got, best)
+		return diag.Errorf(path, "", "unknown %s; did you mean %q?", what, best)
 	}
-	return diag.Errorf(path, "use one of: "+strings.Join(known, ", "), "unknown %s %q", what, got)
+	return diag.Errorf(path, "use one of: "+strings.Join(known, ", "), "unknown %s", what)
 }
 
 func oneBackend(c *Context) []diag.Finding {
@@ -209,13 +207,13 @@ func volume(c *Context) []diag.Finding {
 			"%s is the claim the operator creates and owns; a claim of that name is adopted, not ours", v.Name))
 	}
 	if q, err := resource.ParseQuantity(v.Size); err != nil {
-		fs = append(fs, diag.Errorf(c.path("pvc.size"), "write a size such as 100Gi", "invalid size %q: %v", v.Size, err))
+		fs = append(fs, diag.Errorf(c.path("pvc.size"), "write a size such as 100Gi", "not a valid size"))
 	} else if q.Cmp(resource.MustParse(platforms.DefaultPVCSize)) < 0 {
 		fs = append(fs, diag.Warnf(c.path("pvc.size"), "use at least 100Gi", "%s is below the 100Gi the registry documentation asks for", v.Size))
 	}
 	fs = append(fs, oneOf(c.path("pvc.accessMode"), v.AccessMode, platforms.ReadWriteOnce, platforms.ReadWriteMany)...)
 	if v.VolumeMode != platforms.Filesystem {
-		fs = append(fs, diag.Errorf(c.path("pvc.volumeMode"), "set volumeMode: Filesystem", "the registry needs a Filesystem volume, got %q", v.VolumeMode))
+		fs = append(fs, diag.Errorf(c.path("pvc.volumeMode"), "set volumeMode: Filesystem", "the registry needs a Filesystem volume"))
 	}
 	if other := otherBackends(c.R.Registry.Storage, profile.PVC); len(other) > 0 {
 		fs = append(fs, diag.Errorf(c.path("pvc"), "remove the pvc section, or the "+other[0]+" backend",
@@ -223,7 +221,7 @@ func volume(c *Context) []diag.Finding {
 	}
 	if s := c.R.Registry.Storage; s != nil && s.PVC != nil && s.PVC.Claim != v.Name {
 		fs = append(fs, diag.Errorf(c.path("registry.storage.pvc.claim"), "remove claim (it is set from pvc.name) or make the two equal",
-			"claim %q differs from the volume the profile creates, %q", s.PVC.Claim, v.Name))
+			"the claim differs from the volume the profile creates (pvc.name)"))
 	}
 	return fs
 }
@@ -260,7 +258,7 @@ func s3Storage(c *Context) []diag.Finding {
 	if s3.RegionEndpoint != "" && !c.R.IsDefaulted("registry.storage.s3.regionEndpoint") { // else object-bucket reports it
 		if u, err := url.Parse(s3.RegionEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			fs = append(fs, diag.Errorf(c.path("registry.storage.s3.regionEndpoint"), "write a URL such as https://s3.example.com",
-				"regionEndpoint %q is not an http or https URL", s3.RegionEndpoint))
+				"regionEndpoint is not an http or https URL"))
 		}
 	}
 	if s3.KeyID != "" && (s3.Encrypt == nil || !*s3.Encrypt) {
@@ -287,7 +285,7 @@ func objectBucket(c *Context) []diag.Finding {
 	}
 	fs := oneOf(c.path("objectBucket.storageClassName"), ob.StorageClassName, platforms.CephRGWClass, platforms.NooBaaClass)
 	if !bucketName.MatchString(ob.BucketName) {
-		fs = append(fs, diag.Errorf(c.path("objectBucket.bucketName"), "use 3 to 63 lower-case letters, digits, '-' and '.'", "invalid bucket name %q", ob.BucketName))
+		fs = append(fs, diag.Errorf(c.path("objectBucket.bucketName"), "use 3 to 63 lower-case letters, digits, '-' and '.'", "invalid bucket name"))
 	}
 	u, err := url.Parse(ob.Endpoint)
 	switch {
@@ -296,10 +294,10 @@ func objectBucket(c *Context) []diag.Finding {
 		// unknown, which is reported above.
 	case err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https"):
 		fs = append(fs, diag.Errorf(c.path("objectBucket.endpoint"), "write the endpoint with its scheme, e.g. https://s3-openshift-storage.apps.example.com",
-			"endpoint %q needs an http:// or https:// scheme", ob.Endpoint))
+			"the endpoint needs an http:// or https:// scheme"))
 	case u.Port() != "":
 		fs = append(fs, diag.Errorf(c.path("objectBucket.endpoint"), "remove :"+u.Port()+" and use the route or service's default port",
-			"endpoint %q has a port: ODF's S3 endpoints are reached without one", ob.Endpoint))
+			"the endpoint has a port: ODF's S3 endpoints are reached without one"))
 	}
 	if other := otherBackends(c.R.Registry.Storage, profile.S3); len(other) > 0 {
 		fs = append(fs, diag.Errorf(c.path("objectBucket"), "remove the objectBucket section, or the "+other[0]+" backend",
@@ -307,7 +305,7 @@ func objectBucket(c *Context) []diag.Finding {
 	}
 	if s := c.R.Registry.Storage; s != nil && s.S3 != nil && s.S3.Bucket != ob.BucketName {
 		fs = append(fs, diag.Errorf(c.path("registry.storage.s3.bucket"), "remove s3.bucket (it is set from objectBucket.bucketName) or make the two equal",
-			"bucket %q differs from the bucket claim's %q", s.S3.Bucket, ob.BucketName))
+			"the bucket differs from the bucket claim's (objectBucket.bucketName)"))
 	}
 	return fs
 }
@@ -352,7 +350,7 @@ func azureStorage(c *Context) []diag.Finding {
 		fs = append(fs, diag.Errorf(c.path("registry.storage.azure.container"), "name the blob container you created", "Azure storage needs a container"))
 	case len(az.Container) < 3 || len(az.Container) > 63 || !azureContainer.MatchString(az.Container):
 		fs = append(fs, diag.Errorf(c.path("registry.storage.azure.container"), "use 3 to 63 lower-case letters and digits, with single hyphens between them",
-			"invalid container name %q", az.Container))
+			"invalid container name"))
 	}
 	if az.CloudName != "" {
 		fs = append(fs, oneOf(c.path("registry.storage.azure.cloudName"), az.CloudName,
@@ -417,7 +415,7 @@ func routes(c *Context) []diag.Finding {
 				"default-route is the operator's own route"))
 		default:
 			if j, dup := seen[rt.Name]; dup {
-				fs = append(fs, diag.Errorf(p, "give each route its own name", "route name %q is already used by routes[%d]", rt.Name, j))
+				fs = append(fs, diag.Errorf(p, "give each route its own name", "the name is already used by routes[%d]", j))
 			}
 			seen[rt.Name] = i
 		}
@@ -506,64 +504,73 @@ func credentials(c *Context) []diag.Finding {
 	return fs
 }
 
+// maxConfigMapBytes is the API server's bound on a ConfigMap's data: the
+// sum of every key's and value's length (ValidateConfigMap).
+const maxConfigMapBytes = 1 << 20
+
 func trustedCAs(c *Context) []diag.Finding {
 	var fs []diag.Finding
 	seen := map[string]int{}
+	total := 0
 	for i, ca := range c.R.TrustedCAs {
 		base := diag.Path("spec.trustedCAs").Index(i)
-		if err := hostPort(ca.Registry); err != nil {
-			fs = append(fs, diag.Errorf(base.Child("registry").String(), "write host or host:port, e.g. registry.example.com:5000", "%v", err))
+		if f := hostPort(base.Child("registry").String(), ca.Registry); f != nil {
+			fs = append(fs, *f)
 		} else if j, dup := seen[ca.Registry]; dup {
-			fs = append(fs, diag.Errorf(base.Child("registry").String(), "put every certificate for one registry in one pem", "registry %q is already listed at trustedCAs[%d]", ca.Registry, j))
+			fs = append(fs, diag.Errorf(base.Child("registry").String(), "put every certificate for one registry in one pem", "the registry is already listed at trustedCAs[%d]", j))
 		}
 		seen[ca.Registry] = i
-		fs = append(fs, checkPEM(base.Child("pem").String(), ca.PEM)...)
+		if f := checkPEM(base.Child("pem").String(), ca.PEM); f != nil {
+			fs = append(fs, f...)
+			continue
+		}
+		certs, _ := profile.ParseCertificates(ca.PEM)
+		total += len(profile.TrustedCAKey(ca.Registry)) + len(profile.EncodeCertificates(certs))
+	}
+	if total > maxConfigMapBytes {
+		fs = append(fs, diag.Errorf("spec.trustedCAs", "trust fewer certificates, or put the bundle in a ConfigMap of your own",
+			"the trusted CAs come to %d bytes; the ConfigMap that carries them holds at most 1 MiB (%d bytes)", total, maxConfigMapBytes))
 	}
 	return fs
 }
 
-func hostPort(s string) error {
+// hostPort checks a trusted CA's registry: a host name or IPv4 address,
+// with an optional port, that makes a valid ConfigMap key.
+func hostPort(path, s string) *diag.Finding {
+	const fix = "write host or host:port, e.g. registry.example.com:5000"
+	fail := func(fix, format string, args ...any) *diag.Finding {
+		f := diag.Errorf(path, fix, format, args...)
+		return &f
+	}
 	if strings.Contains(s, "://") || strings.Contains(s, "/") {
-		return fmt.Errorf("%q is not a host: write the registry's host (and port) without a scheme or path", s)
+		return fail(fix, "not a host: write the registry's host (and port) without a scheme or path")
 	}
 	host, port := s, ""
 	if h, p, err := net.SplitHostPort(s); err == nil {
 		host, port = h, p
 	}
 	if port != "" {
-		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-			return fmt.Errorf("invalid port in %q", s)
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 || strconv.Itoa(n) != port {
+			return fail(fix, "the port is not a number from 1 to 65535")
 		}
 	}
+	if ip := net.ParseIP(strings.Trim(host, "[]")); ip != nil && strings.Contains(host, ":") {
+		return fail("name the registry by a host name (a DNS name that resolves to the address)",
+			"an IPv6 address cannot be expressed: the trusted-CA ConfigMap's keys are host..port and cannot hold ':'")
+	}
 	if net.ParseIP(host) == nil && len(validation.IsDNS1123Subdomain(host)) > 0 {
-		return fmt.Errorf("%q is not a host name or IP address with an optional port", s)
+		return fail(fix, "not a host name (lower-case letters, digits, '-' and '.') or IPv4 address with an optional port")
+	}
+	if len(validation.IsConfigMapKey(profile.TrustedCAKey(s))) > 0 {
+		return fail(fix, "not a valid key for the trusted-CA ConfigMap")
 	}
 	return nil
 }
 
 func checkPEM(path, data string) []diag.Finding {
-	rest := []byte(data)
-	certs := 0
-	for {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			break
-		}
-		if strings.Contains(block.Type, "PRIVATE KEY") {
-			// Never echo the block: it is a secret.
-			return []diag.Finding{diag.Errorf(path, "remove the private key; a CA bundle holds certificates only", "contains a private key")}
-		}
-		if block.Type != "CERTIFICATE" {
-			return []diag.Finding{diag.Errorf(path, "keep only CERTIFICATE blocks", "unexpected PEM block %q", block.Type)}
-		}
-		if _, err := x509.ParseCertificate(block.Bytes); err != nil {
-			return []diag.Finding{diag.Errorf(path, "paste the CA certificate again, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----", "certificate %d does not parse: %v", certs+1, err)}
-		}
-		certs++
-	}
-	if certs == 0 {
-		return []diag.Finding{diag.Errorf(path, "paste the CA certificate, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----", "no PEM certificate found")}
+	if _, err := profile.ParseCertificates(data); err != nil {
+		// Never echo the text: it may hold a key.
+		return []diag.Finding{diag.Errorf(path, "paste only the CA certificates, each from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----; keep keys out of the profile", "%v", err)}
 	}
 	return nil
 }
@@ -596,7 +603,7 @@ func access(c *Context) []diag.Finding {
 			if group.name == "metricsScrapers" {
 				fs = append(fs, diag.Errorf(base.Child("project").String(), "remove project", "metrics are cluster-wide: a metrics scraper cannot be limited to a project"))
 			} else if errs := validation.IsDNS1123Label(s.Project); len(errs) > 0 {
-				fs = append(fs, diag.Errorf(base.Child("project").String(), "name an existing project", "invalid project name %q: %s", s.Project, errs[0]))
+				fs = append(fs, diag.Errorf(base.Child("project").String(), "name an existing project", "invalid project name: %s", errs[0]))
 			}
 		}
 	}
@@ -611,7 +618,7 @@ func pruner(c *Context) []diag.Finding {
 	var fs []diag.Finding
 	if pr.Schedule != "" {
 		if _, err := cron.ParseStandard(pr.Schedule); err != nil {
-			fs = append(fs, diag.Errorf("spec.pruner.schedule", "write five cron fields, e.g. \"0 0 * * *\" (daily at midnight)", "invalid cron schedule %q: %v", pr.Schedule, err))
+			fs = append(fs, diag.Errorf("spec.pruner.schedule", "write five cron fields, e.g. \"0 0 * * *\" (daily at midnight)", "not a valid cron schedule"))
 		}
 	}
 	if pr.KeepTagRevisions != nil && *pr.KeepTagRevisions < 0 {
@@ -637,7 +644,7 @@ func dnsName(path, what, value string) []diag.Finding {
 		// apimachinery's message repeats the fix and its regular
 		// expression; the fix below says it plainly.
 		return []diag.Finding{diag.Errorf(path, "use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit",
-			"invalid %s name %q", what, value)}
+			"invalid %s name", what)}
 	}
 	return nil
 }

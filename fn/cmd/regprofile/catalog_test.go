@@ -72,7 +72,7 @@ func TestHostileInputs(t *testing.T) {
 	head := "apiVersion: regprofile.dev/v1alpha1\nkind: RegistryProfile\nmetadata:\n  name: registry\nspec:\n"
 	for _, tc := range []struct{ name, doc, want string }{
 		{"huge", head + "  platform: aws-upi\n  x: '" + strings.Repeat("a", 5<<20) + "'\n",
-			"the file is 5.0 MiB; a profile is at most 4 MiB; fix: keep large data (such as CA bundles) out of the profile, or split them"},
+			"the file is over 4 MiB; a profile is at most 4 MiB; fix: keep large data (such as CA bundles) out of the profile, or split them"},
 		{"deep", head + "  registry:\n    tolerations: " + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + "\n",
 			"not valid YAML: line 7: exceeded max depth of 10000; fix: fix the YAML syntax"},
 	} {

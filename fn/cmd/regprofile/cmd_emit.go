@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/pflag"
 
@@ -54,15 +53,12 @@ func emitCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	file, source := flags.Arg(0), flags.Arg(0)
-	var data []byte
+	data, fs := profile.ReadFile(file, stdin)
 	if file == "-" {
-		data, err = io.ReadAll(stdin)
 		file, source = "<stdin>", "standard input"
-	} else {
-		data, err = os.ReadFile(file)
 	}
-	if err != nil {
-		fmt.Fprintf(stderr, "regprofile: error: %v\n", err)
+	if fs.HasErrors() {
+		printFindings(stderr, file, fs)
 		return 1
 	}
 	prof, fs := profile.DecodeBytes(data)

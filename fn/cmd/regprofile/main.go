@@ -95,7 +95,16 @@ func krmCmd(stdin io.Reader, stdout, stderr io.Writer) int {
 		results = rl.Results
 		return err
 	})
-	err := framework.Execute(proc, &kio.ByteReadWriter{Reader: stdin, Writer: stdout, KeepReaderAnnotations: true})
+	in := &limitedReader{r: stdin, left: MaxResourceListBytes}
+	var out bytes.Buffer
+	err := framework.Execute(proc, &kio.ByteReadWriter{Reader: in, Writer: &out, KeepReaderAnnotations: true})
+	if in.over {
+		fmt.Fprintf(stderr, "regprofile: error: reading the ResourceList: the input is over %d MiB, the most regprofile reads; fix: render the registry's profile in a kustomization of its own\n", MaxResourceListBytes>>20)
+		return 1
+	}
+	if _, werr := stdout.Write(out.Bytes()); werr != nil && err == nil {
+		err = werr
+	}
 	for _, r := range results {
 		fmt.Fprintln(stderr, resultLine(r))
 	}
@@ -110,6 +119,38 @@ func krmCmd(stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	return 0
 }
+
+// MaxResourceListBytes bounds the ResourceList the KRM function reads: the
+// profile and every other resource of the kustomization or kpt package.
+// Input is cut off there before it is parsed.
+const MaxResourceListBytes = 64 << 20
+
+// limitedReader reads at most left bytes and then fails, remembering that
+// the input was larger.
+type limitedReader struct {
+	r    io.Reader
+	left int64
+	over bool
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		var one [1]byte
+		if n, _ := l.r.Read(one[:]); n > 0 {
+			l.over = true
+			return 0, errInputTooLarge
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	return n, err
+}
+
+var errInputTooLarge = errors.New("input too large")
 
 func resultLine(r *framework.Result) string {
 	var b strings.Builder
@@ -139,16 +180,12 @@ func renderCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	file := flags.Arg(0)
-	var data []byte
-	var err error
+	data, fs := profile.ReadFile(file, stdin)
 	if file == "-" {
-		data, err = io.ReadAll(stdin)
 		file = "<stdin>"
-	} else {
-		data, err = os.ReadFile(file)
 	}
-	if err != nil {
-		fmt.Fprintf(stderr, "regprofile: error: %v\n", err)
+	if fs.HasErrors() {
+		printFindings(stderr, file, fs)
 		return 1
 	}
 	out, fs := renderFile(data, render.Options{Platform: *platform})

@@ -153,7 +153,7 @@ spec:
 		{"wrong functionConfig", resourceList(unrelatedDoc, profileDoc),
 			"regprofile: error: functionConfig is a ConfigMap; regprofile takes a RegistryProfile (generator) or a RegistryProfileTransformer (transformer)\n"},
 		{"conflict with an input object", resourceList("", owned, profileDoc),
-			"regprofile: error: RegistryProfile/registry: the rendered imageregistry.operator.openshift.io/v1 Config cluster would replace an input resource of the same name; remove it from the kustomization, or let the profile own it\n"},
+			"regprofile: error: RegistryProfile/registry: the rendered Config cluster would replace an input resource of the same group, kind and name; remove it from the kustomization, or let the profile own it\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := runFn(t, tc.input)
@@ -180,7 +180,7 @@ func TestRenderCommand(t *testing.T) {
 		t.Errorf("--platform did not override spec.platform: exit %d\n%s", code, out2)
 	}
 	code, out, stderr = runFn(t, "", "render", bad)
-	want := "regprofile: error: " + bad + `: spec.registry.replcas: unknown field "replcas"; did you mean "replicas"?` + "\n"
+	want := "regprofile: error: " + bad + `: spec.registry.replcas: unknown field; did you mean "replicas"?` + "\n"
 	if code != 1 || out != "" || stderr != want {
 		t.Errorf("render bad: exit %d, out %q, stderr:\n%s\nwant:\n%s", code, out, stderr, want)
 	}
