@@ -69,7 +69,7 @@ spec:
       registry:
         tolerations: [{key: b, operator: Exists}]
         storage:
-          s3: {bucket: b, region: eu-west-1}
+          s3: {bucket: bkt, region: eu-west-1}
     vsphere-block: {}
     nutanix:
       pvc: {accessMode: ReadWriteMany, storageClassName: files}
@@ -82,7 +82,7 @@ replicas: 2
 storage:
   managementState: Unmanaged
   s3:
-    bucket: b
+    bucket: bkt
     region: eu-west-1
 tolerations:
 - key: b
@@ -354,7 +354,7 @@ storage:
 		}
 	}
 	// aws-upi leaves managementState alone once the CRD stops requiring it.
-	doc := head + "  platform: aws-upi\n  registry:\n    storage:\n      s3: {bucket: b, region: r}\n"
+	doc := head + "  platform: aws-upi\n  registry:\n    storage:\n      s3: {bucket: bkt, region: r}\n"
 	if got := spec(t, mustRender(t, doc, render.Options{}), "Config"); strings.Contains(got, "managementState: Managed") {
 		t.Errorf("4.22 aws-upi Config sets managementState:\n%s", got)
 	}

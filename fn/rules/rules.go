@@ -62,6 +62,10 @@ var All = []Rule{
 	{"trusted-cas", "Trusted CAs: a host[:port], each once, with PEM certificates and no private key.", trustedCAs},
 	{"access", "Access subjects: User, Group or ServiceAccount, a namespace only (and always) for service accounts, a valid project, no project for metrics scrapers.", access},
 	{"pruner", "The pruner's schedule is a cron expression; counts are 0 or more.", pruner},
+	{"names", "Every name that becomes an object's name is a DNS-1123 subdomain (the profile's, routes and their secrets, claims, storage classes, secret stores, service accounts); namespaces are DNS-1123 labels.", names},
+	{"scheduling", "nodeSelector labels and tolerations as the API server validates them: qualified keys, valid values, operators Exists or Equal, effects NoSchedule, PreferNoSchedule or NoExecute.", scheduling},
+	{"resources", "Container resources: cpu, memory, ephemeral-storage, hugepages-* or a qualified extended resource; no negative quantity; no request above its limit.", containerResources},
+	{"buckets", "Bucket, container, account and region names follow their provider's rules (S3, GCS, Azure).", buckets},
 	{"openshift-version", "Every rendered field is one the target release accepts: a field the release lacks is an error naming the first release that has it. 4.2 to 4.5 use the integer logging (logLevel is 4.6); 4.2 and 4.3 have no ImagePruner.", openshiftVersion},
 }
 
@@ -617,7 +621,10 @@ func pruner(c *Context) []diag.Finding {
 	}
 	var fs []diag.Finding
 	if pr.Schedule != "" {
-		if _, err := cron.ParseStandard(pr.Schedule); err != nil {
+		if tz := strings.TrimSpace(pr.Schedule); strings.HasPrefix(tz, "CRON_TZ=") || strings.HasPrefix(tz, "TZ=") {
+			fs = append(fs, diag.Errorf("spec.pruner.schedule", "remove the CRON_TZ= or TZ= prefix: the pruner's schedule runs in the kube-controller-manager's time zone",
+				"a time zone in the schedule: the CronJob API refuses CRON_TZ and TZ in spec.schedule"))
+		} else if _, err := cron.ParseStandard(pr.Schedule); err != nil {
 			fs = append(fs, diag.Errorf("spec.pruner.schedule", "write five cron fields, e.g. \"0 0 * * *\" (daily at midnight)", "not a valid cron schedule"))
 		}
 	}
@@ -724,10 +731,10 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func sortedKeys[V any](m map[string]V) []string {
+func sortedKeys[K ~string, V any](m map[K]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
-		keys = append(keys, k)
+		keys = append(keys, string(k))
 	}
 	sort.Strings(keys)
 	return keys

@@ -40,8 +40,10 @@ const s3 = `
 platform: aws-upi
 registry:
   storage:
-    s3: {bucket: b, region: us-east-1}
+    s3: {bucket: bkt, region: us-east-1}
 `
+
+const dnsFix = "use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit"
 
 const pemFix = "paste only the CA certificates, each from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----; keep keys out of the profile"
 
@@ -56,7 +58,7 @@ platform: aws-upi
 registry:
   storage:
     emptyDir: {}
-    s3: {bucket: b, region: us-east-1}`,
+    s3: {bucket: bkt, region: us-east-1}`,
 			[]expect{{diag.Error, "spec.registry.storage", "2 storage backends (emptyDir, s3): the operator accepts exactly one",
 				"keep exactly one; a platform's backend replaces the shared one, but one section may not set two"}}},
 		{"no backend", `platform: aws-upi`,
@@ -68,7 +70,7 @@ platforms:
   aws-upi:
     registry:
       storage:
-        gcs: {bucket: b}`,
+        gcs: {bucket: bkt}`,
 			[]expect{{diag.Error, "spec.platforms.aws-upi.registry.storage.gcs", "storage backend gcs does not belong to platform aws-upi",
 				"use s3 on aws-upi, or move this backend under the platform it belongs to"}}},
 		{"emptyDir with two replicas", `
@@ -156,7 +158,7 @@ platforms:
 platform: aws-upi
 registry:
   storage:
-    s3: {bucket: b, region: us-east-1, keyID: k}`,
+    s3: {bucket: bkt, region: us-east-1, keyID: k}`,
 			[]expect{{diag.Error, "spec.registry.storage.s3.keyID", "keyID is only used when encrypt is true", "set encrypt: true, or remove keyID"}}},
 		{"S3 without region or bucket", `
 platform: aws-upi
@@ -210,14 +212,14 @@ registry:
 platform: azure-gov
 registry:
   storage:
-    azure: {accountName: a, container: Registry_Images}`,
+    azure: {accountName: acct, container: Registry_Images}`,
 			[]expect{{diag.Error, "spec.registry.storage.azure.container", `invalid container name`,
 				"use 3 to 63 lower-case letters and digits, with single hyphens between them"}}},
 		{"Azure cloud name", `
 platform: azure-gov
 registry:
   storage:
-    azure: {accountName: a, container: images, cloudName: AzureGovCloud}`,
+    azure: {accountName: acct, container: images, cloudName: AzureGovCloud}`,
 			[]expect{{diag.Error, "spec.registry.storage.azure.cloudName", `unknown value`,
 				"use one of: AzurePublicCloud, AzureUSGovernmentCloud, AzureChinaCloud, AzureGermanCloud, AzureStackCloud"}}},
 		{"enums", s3 + `  managementState: Deleted
@@ -281,6 +283,86 @@ platforms:
 				{diag.Error, "spec.access.viewers[1].namespace", "only ServiceAccount subjects have a namespace", "remove namespace; use project to limit the grant to one project"},
 				{diag.Error, "spec.access.metricsScrapers[0].project", "metrics are cluster-wide: a metrics scraper cannot be limited to a project", "remove project"},
 			}},
+		{"names the API server refuses", `
+platform: aws-upi
+registry:
+  storage:
+    s3: {bucket: bkt, region: us-east-1}
+  routes:
+  - {name: Public_Route, secretName: "tls secret"}
+credentials:
+  externalSecret:
+    storeRef: {name: "Vault Store"}
+    data: {REGISTRY_STORAGE_S3_ACCESSKEY: {key: a}, REGISTRY_STORAGE_S3_SECRETKEY: {key: b}}
+access:
+  viewers:
+  - {kind: ServiceAccount, name: Puller, namespace: Team_A}`,
+			[]expect{
+				{diag.Error, "spec.registry.routes[0].name", "invalid route name", dnsFix},
+				{diag.Error, "spec.registry.routes[0].secretName", "invalid secret name", dnsFix},
+				{diag.Error, "spec.credentials.externalSecret.storeRef.name", "invalid secret store name", dnsFix},
+				{diag.Error, "spec.access.viewers[0].name", "invalid service account name", dnsFix},
+				{diag.Error, "spec.access.viewers[0].namespace", "invalid namespace name", "use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit"},
+			}},
+		{"scheduling the API server refuses", `
+platform: aws-upi
+registry:
+  storage:
+    s3: {bucket: bkt, region: us-east-1}
+  nodeSelector: {"bad key!": x, node-role.kubernetes.io/infra: "not valid"}
+  tolerations:
+  - {key: a, operator: Equals, effect: NoSchedul}
+  - {key: b, operator: Exists, value: v}
+  - {operator: Equal, value: v}
+  - {key: c, effect: NoSchedule, tolerationSeconds: 5}
+pruner:
+  tolerations: [{key: "x y", operator: Exists}]`,
+			[]expect{
+				{diag.Error, "spec.registry.nodeSelector.bad key!", "invalid label key", "write a label key: an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' and '.'"},
+				{diag.Error, "spec.registry.nodeSelector.node-role.kubernetes.io/infra", "invalid label value", "write a label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit"},
+				{diag.Error, "spec.registry.tolerations[0].operator", "unknown value; did you mean \"Equal\"?", ""},
+				{diag.Error, "spec.registry.tolerations[0].effect", "unknown value; did you mean \"NoSchedule\"?", ""},
+				{diag.Error, "spec.registry.tolerations[1].value", "a toleration with operator Exists takes no value", "remove value, or use operator: Equal"},
+				{diag.Error, "spec.registry.tolerations[2].operator", "a toleration without a key must use operator Exists", "set operator: Exists, or a key"},
+				{diag.Error, "spec.registry.tolerations[3].tolerationSeconds", "tolerationSeconds applies to the NoExecute effect only", "set effect: NoExecute, or remove tolerationSeconds"},
+				{diag.Error, "spec.pruner.tolerations[0].key", "invalid taint key", "write a taint key: an optional DNS prefix and '/', then a name"},
+			}},
+		{"resources the API server refuses", `
+platform: aws-upi
+registry:
+  storage:
+    s3: {bucket: bkt, region: us-east-1}
+  resources:
+    requests: {cpu: "-1", memory: 2Gi, gpu: "1"}
+    limits: {memory: 1Gi}`,
+			[]expect{
+				{diag.Error, "spec.registry.resources.requests.cpu", "must not be negative", "write 0 or more"},
+				{diag.Error, "spec.registry.resources.requests.gpu", "unknown resource name", "use cpu, memory, ephemeral-storage, hugepages-<size> or a qualified extended resource (example.com/device)"},
+				{diag.Error, "spec.registry.resources.requests.memory", "the request is above its limit: the API server refuses the pod", "lower the request to the limit or less, or raise the limit"},
+			}},
+		{"bucket names per provider", `
+platform: aws-upi
+registry:
+  storage:
+    s3: {bucket: my..bucket, region: US_EAST}`,
+			[]expect{
+				{diag.Error, "spec.registry.storage.s3.bucket", "invalid S3 bucket name", "do not put '.' next to another '.' or a '-'"},
+				{diag.Error, "spec.registry.storage.s3.region", "invalid region: lower-case letters, digits and '-'", "write a region such as us-east-1"},
+			}},
+		{"GCS bucket name", `
+platform: gcp-upi
+registry:
+  storage:
+    gcs: {bucket: google-images}`,
+			[]expect{{diag.Error, "spec.registry.storage.gcs.bucket", "invalid GCS bucket name", "do not start with goog or contain google, which GCS reserves"}}},
+		{"Azure account name", `
+platform: azure-gov
+registry:
+  storage:
+    azure: {accountName: My-Account, container: images}`,
+			[]expect{{diag.Error, "spec.registry.storage.azure.accountName", "invalid storage account name", "use 3 to 24 lower-case letters and digits"}}},
+		{"pruner schedule with a time zone", s3 + `pruner: {schedule: "CRON_TZ=Europe/Paris 0 0 * * *"}`,
+			[]expect{{diag.Error, "spec.pruner.schedule", "a time zone in the schedule: the CronJob API refuses CRON_TZ and TZ in spec.schedule", "remove the CRON_TZ= or TZ= prefix: the pruner's schedule runs in the kube-controller-manager's time zone"}}},
 		{"pruner", s3 + `pruner:
   schedule: "every day"
   keepTagRevisions: -1`,
@@ -297,7 +379,7 @@ registry:
   - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule}
   storage:
     azure:
-      accountName: a
+      accountName: acct
       container: images
       networkAccess: {type: Internal}
 pruner:
@@ -320,7 +402,7 @@ platform: azure-gov
 openshiftVersion: "4.5"
 registry:
   storage:
-    azure: {accountName: a, container: images}`,
+    azure: {accountName: acct, container: images}`,
 			[]expect{{diag.Error, "spec.registry.storage.azure.cloudName", "storage.azure.cloudName, which azure-gov needs here, is only in OpenShift 4.6 and later; spec.openshiftVersion is 4.5", "set spec.openshiftVersion to 4.6 or later, or choose other storage"}}},
 		{"deprecated logging", s3 + `  logging: 4`,
 			[]expect{{diag.Warning, "spec.registry.logging", "logging is deprecated since OpenShift 4.6", "use logLevel (Normal, Debug, Trace or TraceAll)"}}},
