@@ -183,12 +183,28 @@ func Git(dir string, args ...string) (string, error) {
 	return strings.TrimSpace(stdout.String()), nil
 }
 
-// DefaultBase is the merge base of HEAD with the default branch: the
-// remote's HEAD when known, else main or master (remote or local).
+// DefaultBase is the merge base of HEAD with the default branch. The
+// default branch is the one the remote origin names (git ls-remote), else
+// the local origin/HEAD, else main or master (remote or local). A clone
+// made with --single-branch or --depth lacks that branch or the history
+// to the merge base (and its origin/HEAD may even name the checked-out
+// branch itself, which would make every change look like none): the
+// branch is then fetched, and a shallow clone deepened with --unshallow.
+// When that is impossible the error names the command that fixes it.
 func DefaultBase(root string) (rev, lbl string, err error) {
 	var candidates []string
-	if ref, err := Git(root, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"); err == nil && ref != "" {
-		candidates = append(candidates, ref)
+	if def := remoteDefault(root); def != "" {
+		candidates = append(candidates, "origin/"+def)
+		if _, err := Git(root, "rev-parse", "--verify", "--quiet", "refs/remotes/origin/"+def+"^{commit}"); err != nil {
+			// A single-branch clone: fetch the default branch.
+			_, _ = Git(root, "fetch", "--quiet", "--no-tags", "origin", "+refs/heads/"+def+":refs/remotes/origin/"+def)
+		}
+	} else if ref, err := Git(root, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"); err == nil && ref != "" {
+		// A single-branch clone's origin/HEAD names the branch it cloned,
+		// which is no base for that branch.
+		if cur, err := Git(root, "symbolic-ref", "--quiet", "--short", "HEAD"); err != nil || ref != "origin/"+cur {
+			candidates = append(candidates, ref)
+		}
 	}
 	candidates = append(candidates, "origin/main", "origin/master", "main", "master")
 	for _, branch := range candidates {
@@ -196,12 +212,39 @@ func DefaultBase(root string) (rev, lbl string, err error) {
 			continue
 		}
 		mb, err := Git(root, "merge-base", "HEAD", branch)
+		if err != nil && isShallow(root) && strings.HasPrefix(branch, "origin/") {
+			// The history to the merge base is not here: fetch it.
+			name := strings.TrimPrefix(branch, "origin/")
+			if _, ferr := Git(root, "fetch", "--quiet", "--no-tags", "--unshallow", "origin", "+refs/heads/"+name+":refs/remotes/"+branch); ferr == nil {
+				mb, err = Git(root, "merge-base", "HEAD", branch)
+			}
+		}
 		if err != nil {
-			return "", "", err
+			return "", "", fmt.Errorf("no merge base of HEAD and %s in this clone (shallow, or without the history they share); fix: git fetch --unshallow origin %s, or pass --base REV", branch, strings.TrimPrefix(branch, "origin/"))
 		}
 		return mb, "merge base with " + branch, nil
 	}
-	return "", "", errors.New("no default branch found (tried origin/HEAD, origin/main, origin/master, main, master); fix: pass --base REV")
+	return "", "", errors.New("no default branch found (tried the remote's HEAD, origin/main, origin/master, main, master); fix: git fetch origin main (in a single-branch clone), or pass --base REV")
+}
+
+// remoteDefault asks origin which branch its HEAD is, or "".
+func remoteDefault(root string) string {
+	out, err := Git(root, "ls-remote", "--symref", "origin", "HEAD")
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if rest, ok := strings.CutPrefix(line, "ref: refs/heads/"); ok {
+			name, _, _ := strings.Cut(rest, "\t")
+			return name
+		}
+	}
+	return ""
+}
+
+func isShallow(root string) bool {
+	out, err := Git(root, "rev-parse", "--is-shallow-repository")
+	return err == nil && out == "true"
 }
 
 // Checkout writes the tree of rev into dest (git archive, unpacked).
@@ -220,7 +263,10 @@ func Checkout(root, rev, dest string) error {
 	if err := cmd.Start(); err != nil {
 		return err
 	}
-	untarErr := untar(pipe, dest)
+	untarErr := os.MkdirAll(dest, 0o755)
+	if untarErr == nil {
+		untarErr = untar(pipe, dest)
+	}
 	_, _ = io.Copy(io.Discard, pipe)
 	if err := cmd.Wait(); err != nil {
 		return fmt.Errorf("git archive %s: %s", rev, strings.TrimSpace(stderr.String()))
