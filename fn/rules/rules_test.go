@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -361,6 +362,14 @@ registry:
   storage:
     azure: {accountName: My-Account, container: images}`,
 			[]expect{{diag.Error, "spec.registry.storage.azure.accountName", "invalid storage account name", "use 3 to 24 lower-case letters and digits"}}},
+		{"trusted CAs over the ConfigMap limit", s3 + "trustedCAs:\n" + func() string {
+			var b strings.Builder
+			for i := 0; i < 2000; i++ {
+				fmt.Fprintf(&b, "- registry: r%d.example.com\n  pem: |\n    %s\n", i, strings.ReplaceAll(testCA, "\n", "\n    "))
+			}
+			return b.String()
+		}(),
+			[]expect{{diag.Error, "spec.trustedCAs", "the trusted CAs come to 1238890 bytes; the ConfigMap that carries them holds at most 1 MiB (1048576 bytes)", "trust fewer certificates, or put the bundle in a ConfigMap of your own"}}},
 		{"pruner schedule with a time zone", s3 + `pruner: {schedule: "CRON_TZ=Europe/Paris 0 0 * * *"}`,
 			[]expect{{diag.Error, "spec.pruner.schedule", "a time zone in the schedule: the CronJob API refuses CRON_TZ and TZ in spec.schedule", "remove the CRON_TZ= or TZ= prefix: the pruner's schedule runs in the kube-controller-manager's time zone"}}},
 		{"pruner", s3 + `pruner:
