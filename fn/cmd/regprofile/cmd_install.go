@@ -56,19 +56,33 @@ func install(dir, kustomize string) (string, error) {
 		// The initContainer's volume is not mounted where it says.
 		return "", fmt.Errorf("%s is not a directory; fix: mount the volume the sidecar reads its tools from there", dir)
 	}
-	installed := filepath.Join(dir, "kustomize")
-	if err := installBinary(self, filepath.Join(dir, "regprofile")); err != nil {
-		return "", err
-	}
-	if err := installBinary(kust, installed); err != nil {
-		return "", err
-	}
-	// Run the installed copy: a binary for another architecture or a
-	// broken copy fails here, in the initContainer's log, instead of as an
-	// opaque exec error on every Argo CD refresh.
-	version, err := exec.Command(installed, "version").Output()
+	// All or nothing: both binaries are copied to temporary files in dir
+	// and the kustomize copy is run before either is renamed into place,
+	// so that a failure leaves dir as it was. (A kill between the two
+	// renames would leave the new regprofile beside the old kustomize; each
+	// is whole, never half-written.)
+	regTmp, err := stageBinary(self, dir, "regprofile")
 	if err != nil {
-		return "", fmt.Errorf("the installed %s does not run: %v; fix: install a kustomize built for this platform", installed, err)
+		return "", err
+	}
+	defer os.Remove(regTmp) // after a successful rename there is nothing left to remove
+	kustTmp, err := stageBinary(kust, dir, "kustomize")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(kustTmp)
+	// Run the copy: a binary for another architecture or a broken copy
+	// fails here, in the initContainer's log, instead of as an opaque exec
+	// error on every Argo CD refresh.
+	version, err := exec.Command(kustTmp, "version").Output()
+	if err != nil {
+		return "", fmt.Errorf("the kustomize to install (%s) does not run: %v; fix: install a kustomize built for this platform", kust, err)
+	}
+	if err := os.Rename(kustTmp, filepath.Join(dir, "kustomize")); err != nil {
+		return "", err
+	}
+	if err := os.Rename(regTmp, filepath.Join(dir, "regprofile")); err != nil {
+		return "", err
 	}
 	return strings.TrimSpace(string(version)), nil
 }
@@ -93,30 +107,31 @@ func findKustomize(given, self string) (string, error) {
 	return path, nil
 }
 
-// installBinary copies an executable into place through a temporary file
-// in the same directory and a rename, so that a sidecar starting at the
-// same moment never runs a half-written binary.
-func installBinary(from, to string) error {
+// stageBinary copies an executable to a temporary file in dir, beside
+// the name it will be renamed to, and returns the temporary file's path.
+func stageBinary(from, dir, name string) (string, error) {
 	src, err := os.Open(from)
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer src.Close()
-	tmp, err := os.CreateTemp(filepath.Dir(to), "."+filepath.Base(to)+".*")
+	tmp, err := os.CreateTemp(dir, "."+name+".*")
 	if err != nil {
-		return err
+		return "", err
 	}
-	defer os.Remove(tmp.Name()) // after a successful rename there is nothing left to remove
 	if _, err := io.Copy(tmp, src); err != nil {
 		tmp.Close()
-		return fmt.Errorf("copying %s: %v", from, err)
+		os.Remove(tmp.Name())
+		return "", fmt.Errorf("copying %s: %v", from, err)
 	}
-	if err := tmp.Chmod(0o755); err != nil {
+	if err := tmp.Chmod(0o755); err == nil {
+		err = tmp.Close()
+	} else {
 		tmp.Close()
-		return err
 	}
-	if err := tmp.Close(); err != nil {
-		return err
+	if err != nil {
+		os.Remove(tmp.Name())
+		return "", err
 	}
-	return os.Rename(tmp.Name(), to)
+	return tmp.Name(), nil
 }

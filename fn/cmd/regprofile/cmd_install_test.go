@@ -81,10 +81,16 @@ func TestInstallFailures(t *testing.T) {
 		kdir := fakeKustomize(t, "#!/bin/sh\nexit 126\n")
 		t.Setenv("PATH", kdir)
 		dir := t.TempDir()
+		// What was installed before stays, untouched: all or nothing.
+		os.WriteFile(filepath.Join(dir, "regprofile"), []byte("old"), 0o755)
 		code, _, stderr := runFn(t, "", "install", dir)
-		want := "regprofile install: error: the installed " + filepath.Join(dir, "kustomize") + " does not run: exit status 126; fix: install a kustomize built for this platform\n"
+		want := "regprofile install: error: the kustomize to install (" + filepath.Join(kdir, "kustomize") + ") does not run: exit status 126; fix: install a kustomize built for this platform\n"
 		if code != 1 || stderr != want {
 			t.Errorf("exit %d, stderr %q; want 1 and %q", code, stderr, want)
+		}
+		entries, _ := os.ReadDir(dir)
+		if data, _ := os.ReadFile(filepath.Join(dir, "regprofile")); len(entries) != 1 || string(data) != "old" {
+			t.Errorf("the directory changed: %v", entries)
 		}
 	})
 	t.Run("missing directory", func(t *testing.T) {
