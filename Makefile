@@ -62,6 +62,9 @@ FUZZTIME ?= 20s
 fuzz:
 	go test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./fn/profile/
 	go test -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) ./fn/render/
+	go test -run '^$$' -fuzz '^FuzzProcess$$' -fuzztime $(FUZZTIME) ./fn/krm/
+	go test -run '^$$' -fuzz '^FuzzWriteMarker$$' -fuzztime $(FUZZTIME) ./fn/emit/
+	go test -run '^$$' -fuzz '^FuzzUntar$$' -fuzztime $(FUZZTIME) ./fn/review/
 
 fmt:
 	gofmt -w fn e2e

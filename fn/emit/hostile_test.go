@@ -172,3 +172,34 @@ func TestWriteKilledAtAnyInstant(t *testing.T) {
 	}
 	t.Logf("old %d, new %d", sawOld, sawNew)
 }
+
+// FuzzWriteMarker runs emit over a tree whose marker holds arbitrary bytes:
+// whatever it lists, nothing outside the output directory is read through a
+// link, written or removed.
+func FuzzWriteMarker(f *testing.F) {
+	f.Add([]byte(strings.Repeat("0", 64) + "  ../victim\n"))
+	f.Add([]byte(strings.Repeat("a", 64) + "  bases/kustomization.yaml\n"))
+	f.Add([]byte(strings.Repeat("0", 64) + "  link/x\n"))
+	tree := synthetic("new", 5)
+	f.Fuzz(func(t *testing.T, markerData []byte) {
+		parent := t.TempDir()
+		dir := filepath.Join(parent, "out")
+		if _, err := Write(dir, synthetic("old", 5), Options{}); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(parent, "victim"), []byte("keep"), 0o644)
+		os.WriteFile(filepath.Join(dir, MarkerFile), markerData, 0o644)
+		before := read(t, parent)
+		delete(before, filepath.Join("out", MarkerFile))
+		_, _ = Write(dir, tree, Options{Force: true})
+		after := read(t, parent)
+		if after["victim"] != "keep" {
+			t.Fatalf("the file outside changed")
+		}
+		for p := range after {
+			if !strings.HasPrefix(p, "out"+string(filepath.Separator)) && p != "victim" && p != ".out.regprofile-emit.lock" {
+				t.Fatalf("wrote %s outside the output", p)
+			}
+		}
+	})
+}
