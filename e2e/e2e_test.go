@@ -273,7 +273,7 @@ spec:
 	if out != "" {
 		t.Errorf("output on failure: %q", out)
 	}
-	want := `regprofile: error: RegistryProfile/registry: spec.platforms.vsphere-block.registry.replcas: unknown field "replcas"; did you mean "replicas"?`
+	want := `regprofile: error: RegistryProfile/registry: spec.platforms.vsphere-block.registry.replcas: unknown field; did you mean "replicas"?`
 	if !strings.Contains(stderr, want) {
 		t.Errorf("stderr lacks %q:\n%s", want, stderr)
 	}
@@ -281,7 +281,7 @@ spec:
 	// Asked to record origins, kustomize tells the function the file.
 	writeFile(t, filepath.Join(dir, "kustomization.yaml"), "resources: [profile.yaml]\npatches: [{path: patch.yaml}]\ntransformers: [fn.yaml]\nbuildMetadata: [originAnnotations]\n")
 	_, stderr, err = run(t, repoRoot, kustomize, "build", "--enable-alpha-plugins", "--enable-exec", dir)
-	want = `regprofile: error: profile.yaml: spec.platforms.vsphere-block.registry.replcas: unknown field "replcas"; did you mean "replicas"?`
+	want = `regprofile: error: profile.yaml: spec.platforms.vsphere-block.registry.replcas: unknown field; did you mean "replicas"?`
 	if err == nil || !strings.Contains(stderr, want) {
 		t.Errorf("with originAnnotations, stderr lacks %q:\n%s", want, stderr)
 	}

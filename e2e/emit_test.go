@@ -158,11 +158,11 @@ spec:
   platforms:
     aws-upi:
       registry:
-        storage: {s3: {bucket: a, region: eu-west-1}}
+        storage: {s3: {bucket: bkt-a, region: eu-west-1}}
       credentials: {existingSecret: true}
     gcp-upi:
       registry:
-        storage: {gcs: {bucket: b}}
+        storage: {gcs: {bucket: bkt-b}}
       credentials: {existingSecret: true}
 `,
 	"no-sync-safety": `apiVersion: regprofile.dev/v1alpha1

@@ -95,7 +95,7 @@ func TestWriteLocksTheDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = write(t, dir, buildTree(t, twoPlatforms), Options{})
-	want := dir + ": another regprofile emit is writing there (it holds " + lockFile(dir) + "); fix: wait for it to finish and run again"
+	want := dir + ": another regprofile emit is writing there (it holds the lock on " + filepath.Dir(dir) + "); fix: wait for it to finish and run again"
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)
 	}
@@ -166,7 +166,7 @@ func TestWriteKilledAtAnyInstant(t *testing.T) {
 		if got := read(t, dir); !maps.Equal(got, newFiles) {
 			t.Fatalf("after kill %d: the next emit did not write the new tree", i)
 		}
-		if entries, _ := os.ReadDir(parent); len(entries) != 2 {
+		if entries, _ := os.ReadDir(parent); len(entries) != 1 {
 			t.Fatalf("after kill %d: left beside the output: %v", i, entries)
 		}
 	}
@@ -197,7 +197,7 @@ func FuzzWriteMarker(f *testing.F) {
 			t.Fatalf("the file outside changed")
 		}
 		for p := range after {
-			if !strings.HasPrefix(p, "out"+string(filepath.Separator)) && p != "victim" && p != ".out.regprofile-emit.lock" {
+			if !strings.HasPrefix(p, "out"+string(filepath.Separator)) && p != "victim" {
 				t.Fatalf("wrote %s outside the output", p)
 			}
 		}

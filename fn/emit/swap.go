@@ -6,13 +6,14 @@ import (
 	"path/filepath"
 )
 
-// lockFile is the lock beside dir that two emits into dir contend for.
+// lockFile is the lock file beside dir that two emits into dir contend
+// for where flock(2) on a directory is not available.
 func lockFile(dir string) string {
 	return filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".regprofile-emit.lock")
 }
 
 func errBusy(dir string) error {
-	return fmt.Errorf("%s: another regprofile emit is writing there (it holds %s); fix: wait for it to finish and run again", dir, lockFile(dir))
+	return fmt.Errorf("%s: another regprofile emit is writing there (it holds the lock on %s); fix: wait for it to finish and run again", dir, filepath.Dir(dir))
 }
 
 // swapByRenames moves to aside and from into its place: the old tree ends

@@ -3,6 +3,7 @@ package emit
 import (
 	"errors"
 	"os"
+	"path/filepath"
 
 	"golang.org/x/sys/unix"
 )
@@ -22,11 +23,12 @@ func exchangeDirs(from, to string) error {
 	return nil
 }
 
-// lock takes an exclusive, non-blocking flock(2) on a lock file beside
-// dir. The file stays: removing it would let two emits lock two files.
+// lock takes an exclusive, non-blocking flock(2) on the directory that
+// holds dir: a second emit into dir (or, rarely, into a sibling of it)
+// fails at once instead of mixing two trees, and nothing is left beside
+// dir. The kernel drops the lock when the process dies.
 func lock(dir string) (func(), error) {
-	name := lockFile(dir)
-	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|unix.O_NOFOLLOW, 0o644)
+	f, err := os.OpenFile(filepath.Dir(dir), os.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW, 0)
 	if err != nil {
 		return nil, err
 	}
