@@ -25,6 +25,9 @@ var ConfigFieldSince = map[string]Version{
 	"topologySpreadConstraints":     {4, 11},
 	"storage.s3.trustedCA":          {4, 11},
 	"storage.azure.networkAccess":   {4, 15},
+	// In 4.19 behind the TechPreview feature gate ChunkSizeMiB, which
+	// release-4.20 removed (openshift/api e772c0a42).
+	"storage.s3.chunkSizeMiB": {4, 20},
 }
 
 // PrunerSince is the first release with an ImagePruner.

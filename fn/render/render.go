@@ -5,6 +5,7 @@
 package render
 
 import (
+	"encoding/pem"
 	"sort"
 	"strings"
 	"time"
@@ -67,6 +68,7 @@ func build(r *profile.Resolved, plat platforms.Platform) []*kobj.Object {
 		objs = append(objs, kobj.New("imageregistry.operator.openshift.io/v1", "ImagePruner", "", singleton, map[string]any{"spec": r.Pruner}))
 	}
 	objs = append(objs, trustedCAObjects(r.TrustedCAs)...)
+	objs = append(objs, storageCAObjects(r)...)
 	objs = append(objs, accessObjects(r.Access)...)
 	objs = append(objs, credentialObjects(r.Credentials)...)
 	return append(objs, plat.Objects(r)...)
@@ -83,11 +85,44 @@ func trustedCAObjects(cas []v1alpha1.TrustedCA) []*kobj.Object {
 	for _, ca := range cas {
 		data[strings.Replace(ca.Registry, ":", "..", 1)] = ca.PEM
 	}
+	cm := kobj.New("v1", "ConfigMap", kobj.ConfigNamespace, TrustedCAConfigMap, map[string]any{"data": data})
+	cm.NamedBySingleton = true
 	return []*kobj.Object{
-		kobj.New("v1", "ConfigMap", kobj.ConfigNamespace, TrustedCAConfigMap, map[string]any{"data": data}),
+		cm,
 		kobj.New("config.openshift.io/v1", "Image", "", singleton, map[string]any{
 			"spec": map[string]any{"additionalTrustedCA": map[string]any{"name": TrustedCAConfigMap}},
 		}),
+	}
+}
+
+// storageCAObjects renders the profile's storage CA under ca-bundle.crt,
+// the only key the operator reads, in the ConfigMap s3.trustedCA names.
+func storageCAObjects(r *profile.Resolved) []*kobj.Object {
+	s := r.Registry.Storage
+	if r.StorageCA == nil || s == nil || s.S3 == nil || s.S3.TrustedCA == nil {
+		return nil
+	}
+	cm := kobj.New("v1", "ConfigMap", kobj.ConfigNamespace, s.S3.TrustedCA.Name, map[string]any{
+		"data": map[string]string{"ca-bundle.crt": certificatesPEM(r.StorageCA.PEM)},
+	})
+	cm.NamedBySingleton = true
+	return []*kobj.Object{cm}
+}
+
+// certificatesPEM re-encodes the CERTIFICATE blocks of validated PEM data,
+// dropping anything else (comments, headers, spacing), so that equal
+// certificates always render the same bytes.
+func certificatesPEM(data string) string {
+	var out strings.Builder
+	rest := []byte(data)
+	for {
+		var block *pem.Block
+		if block, rest = pem.Decode(rest); block == nil {
+			return out.String()
+		}
+		if block.Type == "CERTIFICATE" {
+			out.Write(pem.EncodeToMemory(&pem.Block{Type: block.Type, Bytes: block.Bytes}))
+		}
 	}
 }
 
