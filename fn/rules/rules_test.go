@@ -310,13 +310,13 @@ registry:
   storage:
     s3: {bucket: b, region: us-east-1, chunkSizeMiB: 4}`,
 			[]expect{{diag.Error, "spec.registry.storage.s3.chunkSizeMiB", "chunkSizeMiB 4 is out of range: S3 multipart chunks are 5 MiB to 5 GiB", "set 5 to 5120, or remove it for the operator's default"}}},
-		{"chunk size before 4.20", `
+		{"chunk size before 4.17", `
 platform: aws-upi
-openshiftVersion: "4.19"
+openshiftVersion: "4.16"
 registry:
   storage:
     s3: {bucket: b, region: us-east-1, chunkSizeMiB: 16}`,
-			[]expect{{diag.Error, "spec.registry.storage.s3.chunkSizeMiB", "storage.s3.chunkSizeMiB needs OpenShift 4.20 or later; spec.openshiftVersion is 4.19", "remove it, or set spec.openshiftVersion to 4.20 or later"}}},
+			[]expect{{diag.Error, "spec.registry.storage.s3.chunkSizeMiB", "storage.s3.chunkSizeMiB needs OpenShift 4.17 or later; spec.openshiftVersion is 4.16", "remove it, or set spec.openshiftVersion to 4.17 or later"}}},
 		{"https endpoint on a cluster service without its CA", `
 platform: aws-upi
 registry:

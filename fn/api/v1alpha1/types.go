@@ -301,7 +301,7 @@ type S3 struct {
 	// (https://s3.example.com). Default: AWS's endpoint for the region.
 	RegionEndpoint string `json:"regionEndpoint,omitempty"`
 	// ChunkSizeMiB is the size of multipart upload chunks, in MiB: 5 to
-	// 5120. OpenShift 4.20 and later. Default: unset (the operator's
+	// 5120. OpenShift 4.17 and later. Default: unset (the operator's
 	// default, 10 MiB today).
 	ChunkSizeMiB *int32 `json:"chunkSizeMiB,omitempty"`
 	// VirtualHostedStyle addresses the bucket as a host name instead of a
