@@ -533,6 +533,10 @@ func storageCA(c *Context) []diag.Finding {
 				"storageCA is the CA of an S3 endpoint (s3.trustedCA); %s storage has no CA setting", backends[0]))
 		}
 		fs = append(fs, checkPEM(c.path("storageCA.pem"), ca.PEM)...)
+		if s != nil && s.S3 != nil && s.S3.TrustedCA != nil && !c.R.IsDefaulted("registry.storage.s3.trustedCA") {
+			fs = append(fs, diag.Errorf(c.path("registry.storage.s3.trustedCA"), "remove s3.trustedCA (storageCA sets it), or storageCA",
+				"s3.trustedCA names %s, but storageCA renders its CA as %s", s.S3.TrustedCA.Name, platforms.S3BundleName))
+		}
 	}
 	if s == nil || s.S3 == nil {
 		return fs

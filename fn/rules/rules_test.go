@@ -364,6 +364,16 @@ platforms:
     pvc: {defaultStorageClass: true, storageClassName: thin-csi}`,
 			[]expect{{diag.Error, "spec.platforms.vsphere-block.pvc.defaultStorageClass", "defaultStorageClass leaves the class to the cluster, but the claim's class is thin-csi",
 				"remove storageClassName (and any section that creates a class), or defaultStorageClass"}}},
+		{"storage CA and a trustedCA of its own", `
+platform: aws-upi
+registry:
+  storage:
+    s3: {bucket: b, region: us-east-1, trustedCA: {name: my-ca}}
+storageCA:
+  pem: |
+    ` + strings.ReplaceAll(testCA, "\n", "\n    ") + `
+`,
+			[]expect{{diag.Error, "spec.registry.storage.s3.trustedCA", "s3.trustedCA names my-ca, but storageCA renders its CA as image-registry-s3-bundle", "remove s3.trustedCA (storageCA sets it), or storageCA"}}},
 		{"pruner with the registry Removed", `
 platform: aws-upi
 registry:
@@ -470,5 +480,3 @@ func dump(fs diag.Findings) string {
 	}
 	return b.String()
 }
-
-var _ = testCA

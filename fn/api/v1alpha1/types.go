@@ -469,8 +469,8 @@ type RemoteRef struct {
 // certificate in openshift-config-managed/default-ingress-cert. A
 // StorageCA renders the ConfigMap openshift-config/image-registry-s3-bundle
 // with its certificates under ca-bundle.crt, and s3.trustedCA names it
-// (unless s3.trustedCA names another ConfigMap, which is then rendered
-// instead). Both CAs rotate: update the PEM when they do.
+// (so s3.trustedCA is left unset). Both CAs rotate: update the PEM when
+// they do.
 type StorageCA struct {
 	// PEM holds one or more PEM-encoded CA certificates (public data; a
 	// private key is refused). Only the certificates are kept, re-encoded.
