@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -40,7 +41,7 @@ func DecodeBytes(data []byte) (*v1alpha1.RegistryProfile, diag.Findings) {
 			break
 		}
 		if err != nil {
-			return nil, diag.Findings{diag.Errorf("", "fix the YAML syntax", "not valid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))}
+			return nil, diag.Findings{syntaxError(err)}
 		}
 		if n.Kind == yaml.DocumentNode && len(n.Content) == 1 && n.Content[0].Tag == "!!null" {
 			continue // an empty document between separators
@@ -61,10 +62,29 @@ func DecodeBytes(data []byte) (*v1alpha1.RegistryProfile, diag.Findings) {
 	return Decode(yaml.NewRNode(root))
 }
 
+var syntaxLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
+
+// syntaxError reports a YAML parse error at the line the parser names.
+func syntaxError(err error) diag.Finding {
+	msg := err.Error()
+	f := diag.Errorf("", "fix the YAML syntax", "not valid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
+	if m := syntaxLine.FindStringSubmatch(msg); m != nil {
+		f.Line, _ = strconv.Atoi(m[1])
+		f.Message = "not valid YAML: " + msg[len(m[0]):]
+	}
+	return f
+}
+
 // Decode decodes one RegistryProfile node. Unknown fields and values of the
-// wrong type are errors naming the field path; an unknown field gets a
-// "did you mean" suggestion when a known field is close.
+// wrong type are errors naming the field path and its line; an unknown
+// field that the API has elsewhere is sent there ("move it to ..."), and
+// otherwise gets a "did you mean" suggestion when a known field is close.
 func Decode(node *yaml.RNode) (*v1alpha1.RegistryProfile, diag.Findings) {
+	p, fs := decode(node)
+	return p, locate(node.YNode(), fs)
+}
+
+func decode(node *yaml.RNode) (*v1alpha1.RegistryProfile, diag.Findings) {
 	if node.YNode().Kind != yaml.MappingNode {
 		return nil, diag.Findings{diag.Errorf("", "write a RegistryProfile object", "expected a YAML object, got %s", describeNode(node.YNode()))}
 	}
@@ -91,6 +111,13 @@ func Decode(node *yaml.RNode) (*v1alpha1.RegistryProfile, diag.Findings) {
 	}
 	checkNode(node.YNode(), reflect.TypeOf(v1alpha1.RegistryProfile{}), "", &fs)
 	if fs.HasErrors() {
+		// "move it to spec.platforms.<platform>..." names the profile's
+		// platform when it has one.
+		if platform, _ := node.Pipe(yaml.Lookup("spec", "platform")); platform != nil && platform.YNode().Kind == yaml.ScalarNode && platform.YNode().Value != "" {
+			for i := range fs {
+				fs[i].Fix = strings.ReplaceAll(fs[i].Fix, "spec.platforms.<platform>.", "spec.platforms."+platform.YNode().Value+".")
+			}
+		}
 		return nil, fs.Sorted()
 	}
 	data, err := node.MarshalJSON()
@@ -148,6 +175,8 @@ func checkIdentity(node *yaml.RNode) diag.Findings {
 	return fs
 }
 
+var apiPkgPath = reflect.TypeOf(v1alpha1.RegistryProfile{}).PkgPath()
+
 var unmarshalerType = reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()
 
 // checkNode walks a YAML node alongside the Go type it decodes into and
@@ -178,7 +207,7 @@ func checkNode(n *yaml.Node, t reflect.Type, path diag.Path, fs *diag.Findings) 
 			key, val := n.Content[i].Value, n.Content[i+1]
 			f, ok := fields[key]
 			if !ok {
-				*fs = append(*fs, unknownField(path, key, fields))
+				*fs = append(*fs, unknownField(t, path, key, fields))
 				continue
 			}
 			checkNode(val, f.Type, path.Child(key), fs)
@@ -297,12 +326,22 @@ func jsonFields(t reflect.Type) map[string]jsonField {
 	return out
 }
 
-func unknownField(path diag.Path, key string, fields map[string]jsonField) diag.Finding {
+func unknownField(t reflect.Type, path diag.Path, key string, fields map[string]jsonField) diag.Finding {
 	names := make([]string, 0, len(fields))
 	for k := range fields {
 		names = append(names, k)
 	}
 	sort.Strings(names)
+	// A known field written at the wrong level is likelier than a typo.
+	// Within a Kubernetes type (a toleration, an affinity) the API's own
+	// fields are no likely home.
+	if places := FieldPlaces(key, path); len(places) > 0 && t.PkgPath() == apiPkgPath {
+		fix := "move it to " + places[0]
+		if len(places) > 1 {
+			fix += " (or " + strings.Join(places[1:], ", or ") + ")"
+		}
+		return diag.Errorf(path.Child(key).String(), fix, "unknown field %q here", key)
+	}
 	if best := Closest(key, names); best != "" {
 		return diag.Errorf(path.Child(key).String(), "", "unknown field %q; did you mean %q?", key, best)
 	}

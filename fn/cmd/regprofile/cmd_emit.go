@@ -69,6 +69,7 @@ func emitCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !fs.HasErrors() {
 		var rendered []emit.Rendered
 		rendered, fs = emit.RenderAll(prof)
+		fs = profile.Lines(data, fs)
 		if !fs.HasErrors() {
 			printFindings(stderr, file, fs)
 			return writeTree(*out, rendered, source, emit.Options{Force: *force}, stdout, stderr)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -152,7 +153,7 @@ func renderCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	out, fs := renderFile(data, render.Options{Platform: *platform})
-	printFindings(stderr, file, fs)
+	printFindings(stderr, file, profile.Lines(data, fs))
 	if fs.HasErrors() {
 		return 1
 	}
@@ -189,8 +190,14 @@ func renderFile(data []byte, opts render.Options) ([]byte, diag.Findings) {
 	return out.Bytes(), fs
 }
 
+// printFindings prints each finding as "regprofile: SEVERITY: FILE:LINE:
+// PATH: MESSAGE; fix: FIX", without the line when it is not known.
 func printFindings(w io.Writer, file string, fs diag.Findings) {
 	for _, f := range fs.Sorted() {
-		fmt.Fprintf(w, "regprofile: %s: %s: %s\n", f.Severity, file, f.Text())
+		at := file
+		if f.Line > 0 {
+			at += ":" + strconv.Itoa(f.Line)
+		}
+		fmt.Fprintf(w, "regprofile: %s: %s: %s\n", f.Severity, at, f.Text())
 	}
 }

@@ -180,7 +180,7 @@ func TestRenderCommand(t *testing.T) {
 		t.Errorf("--platform did not override spec.platform: exit %d\n%s", code, out2)
 	}
 	code, out, stderr = runFn(t, "", "render", bad)
-	want := "regprofile: error: " + bad + `: spec.registry.replcas: unknown field "replcas"; did you mean "replicas"?` + "\n"
+	want := "regprofile: error: " + bad + `:9: spec.registry.replcas: unknown field "replcas"; did you mean "replicas"?` + "\n"
 	if code != 1 || out != "" || stderr != want {
 		t.Errorf("render bad: exit %d, out %q, stderr:\n%s\nwant:\n%s", code, out, stderr, want)
 	}
