@@ -33,6 +33,9 @@ type Finding struct {
 	// a YAML syntax error, where the parser stopped); 0 when unknown, as
 	// for a profile read through kustomize.
 	Line int
+	// File is the file the finding is about when a profile comes from
+	// several (a base and its patches); empty for the one file.
+	File string
 }
 
 // Errorf returns an error finding.

@@ -28,6 +28,16 @@ const MaxProfileBytes = 4 << 20
 
 // DecodeBytes decodes a file that must hold exactly one RegistryProfile.
 func DecodeBytes(data []byte) (*v1alpha1.RegistryProfile, diag.Findings) {
+	node, fs := ParseDocument(data)
+	if fs != nil {
+		return nil, fs
+	}
+	return Decode(node)
+}
+
+// ParseDocument parses a file that must hold exactly one YAML document,
+// a profile or a patch of one, without decoding it.
+func ParseDocument(data []byte) (*yaml.RNode, diag.Findings) {
 	if len(data) > MaxProfileBytes {
 		return nil, diag.Findings{diag.Errorf("", "keep large data (such as CA bundles) out of the profile, or split them",
 			"the file is %.1f MiB; a profile is at most %d MiB", float64(len(data))/(1<<20), MaxProfileBytes>>20)}
@@ -59,7 +69,7 @@ func DecodeBytes(data []byte) (*v1alpha1.RegistryProfile, diag.Findings) {
 	if root.Kind == yaml.DocumentNode {
 		root = root.Content[0]
 	}
-	return Decode(yaml.NewRNode(root))
+	return yaml.NewRNode(root), nil
 }
 
 var syntaxLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)

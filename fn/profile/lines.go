@@ -1,7 +1,6 @@
 package profile
 
 import (
-	"bytes"
 	"regexp"
 	"strconv"
 	"strings"
@@ -11,20 +10,21 @@ import (
 	"regprofile.dev/regprofile/fn/diag"
 )
 
-// Lines gives each finding that lacks one the line of the profile file data
-// its field path stands on: the key of that field, or of the nearest parent
-// the file writes (a rule about a defaulted field points at its parent).
-// data is the file the findings are about; findings on other input are
-// returned as they are.
-func Lines(data []byte, fs diag.Findings) diag.Findings {
-	if len(fs) == 0 || len(data) > MaxProfileBytes {
+// Locate sets the file and line of each finding about a profile decoded
+// from srcs (see DecodeSources), such as the rules' findings.
+func Locate(srcs []Source, fs diag.Findings) diag.Findings {
+	if len(fs) == 0 {
 		return fs
 	}
-	var doc yaml.Node
-	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil || doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
-		return fs
+	nodes := make([]*yaml.RNode, len(srcs))
+	for i, s := range srcs {
+		n, bad := ParseDocument(s.Data)
+		if bad != nil {
+			return fs
+		}
+		nodes[i] = n
 	}
-	return locate(doc.Content[0], fs)
+	return Attribute(srcs, nodes, fs)
 }
 
 // locate sets the line of every finding whose path resolves in root.
@@ -32,7 +32,7 @@ func locate(root *yaml.Node, fs diag.Findings) diag.Findings {
 	out := make(diag.Findings, len(fs))
 	for i, f := range fs {
 		if f.Line == 0 {
-			f.Line = lineOf(root, f.Path)
+			f.Line, _ = lineOf(root, f.Path)
 		}
 		out[i] = f
 	}
@@ -41,10 +41,10 @@ func locate(root *yaml.Node, fs diag.Findings) diag.Findings {
 
 var index = regexp.MustCompile(`^\[(\d+)\]`)
 
-// lineOf returns the line of the deepest part of path found under n: a key
-// is matched whole, the longest first, since map keys (node selectors,
-// platform names) may hold dots.
-func lineOf(n *yaml.Node, path string) int {
+// lineOf returns the line of the deepest part of path found under n, and
+// whether that is the whole path: a key is matched whole, the longest
+// first, since map keys (node selectors, platform names) may hold dots.
+func lineOf(n *yaml.Node, path string) (int, bool) {
 	line := 0
 	for path != "" && n != nil {
 		for n.Kind == yaml.AliasNode {
@@ -54,14 +54,14 @@ func lineOf(n *yaml.Node, path string) int {
 		if m := index.FindStringSubmatch(path); m != nil {
 			i, _ := strconv.Atoi(m[1])
 			if n.Kind != yaml.SequenceNode || i >= len(n.Content) {
-				return line
+				return line, false
 			}
 			n, path = n.Content[i], path[len(m[0]):]
 			line = n.Line
 			continue
 		}
 		if n.Kind != yaml.MappingNode {
-			return line
+			return line, false
 		}
 		var next *yaml.Node
 		best := -1
@@ -72,9 +72,9 @@ func lineOf(n *yaml.Node, path string) int {
 			}
 		}
 		if next == nil {
-			return line
+			return line, false
 		}
 		n, path = next, path[best:]
 	}
-	return line
+	return line, path == ""
 }

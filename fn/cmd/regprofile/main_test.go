@@ -198,7 +198,7 @@ func TestUsage(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "regprofile render [--platform P] FILE") || !strings.Contains(out, "aws-upi, azure-gov, baremetal-odf-rgw") {
 		t.Errorf("--help: exit %d\n%s", code, out)
 	}
-	for _, args := range [][]string{{"frobnicate"}, {"--bogus"}, {"render"}, {"render", "a", "b"}} {
+	for _, args := range [][]string{{"frobnicate"}, {"--bogus"}, {"render"}, {"render", "--platform"}, {"help", "nosuch"}, {"completion", "tcsh"}} {
 		if code, _, stderr := runFn(t, "", args...); code != 2 || stderr == "" {
 			t.Errorf("%v: exit %d, stderr %q; want exit 2 with usage", args, code, stderr)
 		}
