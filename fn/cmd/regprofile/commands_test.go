@@ -117,3 +117,31 @@ func TestBashCompletionCompletes(t *testing.T) {
 		}
 	}
 }
+
+// TestPatches renders a profile with a patch merged over it, and checks
+// that findings name the file and line the field comes from and that emit
+// refuses a patch that would change every platform.
+func TestPatches(t *testing.T) {
+	dir := t.TempDir()
+	base := filepath.Join(dir, "base.yaml")
+	patch := filepath.Join(dir, "patch.yaml")
+	os.WriteFile(base, []byte("apiVersion: regprofile.dev/v1alpha1\nkind: RegistryProfile\nmetadata:\n  name: registry\nspec:\n  registry:\n    replicas: 2\n"), 0o644)
+	os.WriteFile(patch, []byte("apiVersion: regprofile.dev/v1alpha1\nkind: RegistryProfile\nmetadata:\n  name: registry\nspec:\n  platform: vsphere-block\n  platforms:\n    vsphere-block:\n      registry:\n        replicas: -1\n"), 0o644)
+	code, out, stderr := runFn(t, "", "render", base, patch)
+	want := "regprofile: error: " + patch + ":10: spec.platforms.vsphere-block.registry.replicas: replicas must not be negative, got -1; fix: set 0 or more\n"
+	if code != 1 || out != "" || stderr != want {
+		t.Errorf("render base patch: exit %d, out %q, stderr:\n%s\nwant:\n%s", code, out, stderr, want)
+	}
+	os.WriteFile(patch, []byte("apiVersion: regprofile.dev/v1alpha1\nkind: RegistryProfile\nmetadata:\n  name: registry\nspec:\n  platform: vsphere-block\n  registry:\n    replicas: 1\n"), 0o644)
+	if code, out, stderr := runFn(t, "", "render", base, patch); code != 0 || !strings.Contains(out, "replicas: 1") {
+		t.Errorf("render with a patch: exit %d, stderr %s", code, stderr)
+	}
+	code, _, stderr = runFn(t, "", "emit", "--out", filepath.Join(dir, "out"), base, patch)
+	want = "regprofile: error: " + patch + ":7: spec.registry: emit merges every patch into one profile, so this would apply to every platform; a patch may set only spec.platform and spec.platforms; fix: move it under spec.platforms.<platform>, or render this overlay with kustomize build\n"
+	if code != 1 || stderr != want {
+		t.Errorf("emit with a patch of shared fields: exit %d, stderr:\n%s\nwant:\n%s", code, stderr, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out")); !os.IsNotExist(err) {
+		t.Errorf("emit wrote %s after an error", filepath.Join(dir, "out"))
+	}
+}
