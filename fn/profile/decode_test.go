@@ -59,7 +59,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"a registry field directly under a platform", head + "spec:\n  platforms:\n    gcp-upi:\n      replicas: 2\n",
 			[]string{`7: spec.platforms.gcp-upi.replicas: unknown field "replicas" here; fix: move it to spec.platforms.gcp-upi.registry.replicas (or spec.registry.replicas)`}},
 		{"a field of a list item outside its list", head + "spec:\n  pem: abc\n",
-			[]string{`5: spec.pem: unknown field "pem" here; fix: move it to spec.trustedCAs[].pem`}},
+			[]string{`5: spec.pem: unknown field "pem" here; fix: move it to spec.storageCA.pem (or spec.trustedCAs[].pem, or spec.platforms.<platform>.storageCA.pem)`}},
 		{"not an object", "- a\n- b\n",
 			[]string{`0: expected a YAML object, got a list; fix: write a RegistryProfile object`}},
 	}
