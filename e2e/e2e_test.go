@@ -166,9 +166,7 @@ spec:
 `
 
 func TestKptEvalMatchesKustomize(t *testing.T) {
-	if _, err := exec.LookPath("kpt"); err != nil {
-		t.Fatal("kpt is not on PATH; .ci/run checks for it")
-	}
+	testbin.Tool(t, "kpt")
 	for _, p := range platforms {
 		t.Run(p, func(t *testing.T) {
 			t.Parallel()

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"regprofile.dev/regprofile/e2e/testbin"
 )
 
 // combinedProfile is the example as one profile: the shared settings and
@@ -226,6 +228,7 @@ func TestEmitGeneratedProfilesBuildToTheFunctionsBytes(t *testing.T) {
 // package holding the whole example as one profile: the files kpt writes
 // for each platform are the ones emit writes, byte for byte.
 func TestEmitThroughKptWritesTheSameFiles(t *testing.T) {
+	testbin.Tool(t, "kpt")
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "profile.yaml"), combinedProfile(t, "aws-upi"))
 	mustEmit(t, dir, "--out", "out", "profile.yaml")
@@ -450,4 +453,26 @@ spec:
 			t.Errorf("exit %d\nstderr %q\nwant   %q", code, stderr, want)
 		}
 	})
+}
+
+// TestEmitOfTheRepositoryLayout emits this repository's base and every
+// overlay's patch as given on the command line: the tree is the one emit
+// writes from the profile kustomize merges from them.
+func TestEmitOfTheRepositoryLayout(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "profile.yaml"), combinedProfile(t, platforms[len(platforms)-1]))
+	mustEmit(t, dir, "--out", "want", "profile.yaml")
+	args := []string{"--out", filepath.Join(dir, "got"), filepath.Join("bases", "registryprofile.yaml")}
+	for _, p := range platforms {
+		args = append(args, filepath.Join("overlays", p, "profile.yaml"))
+	}
+	mustEmit(t, repoRoot, args...)
+	want, got := tree(t, filepath.Join(dir, "want")), tree(t, filepath.Join(dir, "got"))
+	for name := range want {
+		if name == ".regprofile-emit" || strings.HasSuffix(name, "kustomization.yaml") {
+			delete(want, name) // they name the source
+			delete(got, name)
+		}
+	}
+	sameTree(t, "emit of the layout against emit of the merged profile", want, got)
 }

@@ -29,6 +29,13 @@ type Finding struct {
 	Fix string
 	// Rule is the ID of the rule that found it; empty for decoding.
 	Rule string
+	// Line is the line of the profile's file that Path stands on (or, for
+	// a YAML syntax error, where the parser stopped); 0 when unknown, as
+	// for a profile read through kustomize.
+	Line int
+	// File is the file the finding is about when a profile comes from
+	// several (a base and its patches); empty for the one file.
+	File string
 }
 
 // Errorf returns an error finding.

@@ -32,6 +32,11 @@ type Object struct {
 	// uses it (WaitForFirstConsumer): it must not be ordered before the
 	// registry that consumes it. Not serialized.
 	WaitsForConsumer bool
+	// NamedBySingleton marks an object that a cluster singleton names (the
+	// CA ConfigMap of image.config.openshift.io/cluster or of the
+	// registry's storage): it must be kept as long as the singleton, which
+	// Argo CD never prunes. Not serialized.
+	NamedBySingleton bool
 	// Fields are the top-level fields besides apiVersion, kind and metadata
 	// (spec, data, rules, roleRef, subjects, ...). Values may be maps, lists,
 	// scalars or API structs with omitempty tags.

@@ -2,7 +2,6 @@ package platforms
 
 import (
 	"net/url"
-	"strings"
 
 	"regprofile.dev/regprofile/fn/api/v1alpha1"
 	"regprofile.dev/regprofile/fn/kobj"
@@ -40,9 +39,11 @@ func (baremetalODF) Backends() []string { return []string{profile.S3, profile.PV
 
 func (baremetalODF) Default(r *profile.Resolved) {
 	setManaged(r)
-	if r.PVC != nil { // CephFS
-		setString(r, &r.PVC.StorageClassName, "pvc.storageClassName", CephFSClass)
-		setString(r, &r.PVC.AccessMode, "pvc.accessMode", ReadWriteMany)
+	if r.PVC != nil { // CephFS, unless the cluster's default class
+		if !UsesDefaultClass(r.PVC) {
+			setString(r, &r.PVC.StorageClassName, "pvc.storageClassName", CephFSClass)
+			setString(r, &r.PVC.AccessMode, "pvc.accessMode", ReadWriteMany)
+		}
 		return
 	}
 	if r.ObjectBucket == nil && len(profile.Backends(r.Registry.Storage)) == 0 {
@@ -71,16 +72,9 @@ func (baremetalODF) Default(r *profile.Resolved) {
 	setBool(r, &s3.VirtualHostedStyle, "registry.storage.s3.virtualHostedStyle", false)
 	setBool(r, &s3.Encrypt, "registry.storage.s3.encrypt", false)
 
-	if u, err := url.Parse(ob.Endpoint); err == nil {
-		if u.Scheme == "https" && s3.TrustedCA == nil {
-			s3.TrustedCA = &v1alpha1.ConfigMapRef{Name: S3BundleName}
-			r.SetDefault("registry.storage.s3.trustedCA")
-		}
-		if isClusterService(u.Hostname()) {
-			// Nodes cannot resolve a .svc name, so a redirect to the
-			// storage would break every pull: the registry serves blobs.
-			setBool(r, &r.Registry.DisableRedirect, "registry.disableRedirect", true)
-		}
+	if u, err := url.Parse(ob.Endpoint); err == nil && u.Scheme == "https" && s3.TrustedCA == nil && r.StorageCA == nil {
+		s3.TrustedCA = &v1alpha1.ConfigMapRef{Name: S3BundleName}
+		r.SetDefault("registry.storage.s3.trustedCA")
 	}
 	if r.Credentials == nil {
 		r.Credentials = &v1alpha1.Credentials{ExternalSecret: &v1alpha1.ExternalSecretSource{
@@ -92,10 +86,6 @@ func (baremetalODF) Default(r *profile.Resolved) {
 		}}
 		r.SetDefault("credentials")
 	}
-}
-
-func isClusterService(host string) bool {
-	return strings.HasSuffix(host, ".svc") || strings.HasSuffix(host, ".svc.cluster.local")
 }
 
 func (baremetalODF) Objects(r *profile.Resolved) []*kobj.Object {
@@ -110,11 +100,12 @@ func (baremetalODF) Objects(r *profile.Resolved) []*kobj.Object {
 	if r.IsDefaulted("credentials") {
 		objs = append(objs, bucketSecretStore()...)
 	}
-	if r.IsDefaulted("registry.storage.s3.trustedCA") {
+	if r.IsDefaulted("registry.storage.s3.trustedCA") && r.StorageCA == nil {
 		// The Cluster Network Operator fills ca-bundle.crt with the
 		// cluster's trusted CAs, the key the registry reads.
 		cm := kobj.New("v1", "ConfigMap", kobj.ConfigNamespace, S3BundleName, nil)
 		cm.Label("config.openshift.io/inject-trusted-cabundle", "true")
+		cm.NamedBySingleton = true
 		objs = append(objs, cm)
 	}
 	return objs

@@ -1,6 +1,7 @@
 package platforms
 
 import (
+	"net/url"
 	"strings"
 
 	"regprofile.dev/regprofile/fn/api/v1alpha1"
@@ -47,6 +48,18 @@ func ApplyDefaults(p Platform, r *profile.Resolved) {
 		}
 	}
 
+	if s3 := storage.S3; s3 != nil && r.StorageCA != nil && s3.TrustedCA == nil {
+		// Assigned even where the release lacks the field: the version
+		// rule then says which release the CA needs.
+		s3.TrustedCA = &v1alpha1.ConfigMapRef{Name: S3BundleName}
+		r.SetDefault("registry.storage.s3.trustedCA")
+	}
+	if inClusterEndpoint(storage) {
+		// Nodes cannot resolve a cluster service's name, so a redirect to
+		// the storage would break every pull: the registry serves blobs.
+		setBool(r, &r.Registry.DisableRedirect, "registry.disableRedirect", true)
+	}
+
 	single := len(backends) == 1
 	rwo := r.PVC != nil && r.PVC.AccessMode == ReadWriteOnce
 	if r.Registry.Replicas == nil {
@@ -73,6 +86,12 @@ func ApplyDefaults(p Platform, r *profile.Resolved) {
 		}
 		r.SetDefault("registry.rolloutStrategy")
 	}
+	if storage.PVC != nil && storage.PVC.Claim == "" {
+		// The operator creates image-registry-storage for an empty claim
+		// and sets storage Managed itself (pkg/storage/pvc CreateStorage);
+		// written out so that Git says what the cluster will.
+		setString(r, &storage.ManagementState, "registry.storage.managementState", Managed)
+	}
 	if single && backends[0] != profile.EmptyDir {
 		// Storage the profile provides must outlive the registry: with
 		// Managed, deleting the Config or setting Removed deletes it.
@@ -88,6 +107,33 @@ func ApplyDefaults(p Platform, r *profile.Resolved) {
 	if !profile.ManagementStateRequiredUntil.Less(r.Version) {
 		setString(r, &r.Registry.ManagementState, "registry.managementState", Managed)
 	}
+}
+
+// inClusterEndpoint reports whether the registry would redirect clients to
+// a blob endpoint inside the cluster: an S3 regionEndpoint or CloudFront
+// URL on a cluster service. These are the only blob endpoints the Config
+// names; Swift's authURL is Keystone, which hands out the object store's
+// endpoint, and Azure and GCS endpoints follow from the cloud.
+func inClusterEndpoint(s *v1alpha1.Storage) bool {
+	if s == nil || s.S3 == nil {
+		return false
+	}
+	endpoints := []string{s.S3.RegionEndpoint}
+	if s.S3.CloudFront != nil {
+		endpoints = append(endpoints, s.S3.CloudFront.BaseURL)
+	}
+	for _, e := range endpoints {
+		if u, err := url.Parse(e); err == nil && IsClusterService(u.Hostname()) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsClusterService reports whether host is a Service's cluster DNS name,
+// which only pods resolve.
+func IsClusterService(host string) bool {
+	return strings.HasSuffix(host, ".svc") || strings.HasSuffix(host, ".svc.cluster.local")
 }
 
 // releaseHas reports whether the target release has the field at rel, a
@@ -115,9 +161,15 @@ func defaultVolume(r *profile.Resolved, storageClass string) {
 		r.PVC = &v1alpha1.PVCVolume{}
 		r.SetDefault("pvc")
 	}
-	if r.PVC != nil {
+	if r.PVC != nil && !UsesDefaultClass(r.PVC) {
 		setString(r, &r.PVC.StorageClassName, "pvc.storageClassName", storageClass)
 	}
+}
+
+// UsesDefaultClass reports whether a volume leaves its class to the
+// cluster's default class.
+func UsesDefaultClass(v *v1alpha1.PVCVolume) bool {
+	return v.DefaultStorageClass != nil && *v.DefaultStorageClass
 }
 
 func setString(r *profile.Resolved, field *string, rel, value string) {

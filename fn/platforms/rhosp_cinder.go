@@ -26,7 +26,7 @@ func (rhospCinder) Default(r *profile.Resolved) {
 	if r.PVC == nil {
 		return
 	}
-	if r.Cinder == nil && r.PVC.StorageClassName == "" {
+	if r.Cinder == nil && r.PVC.StorageClassName == "" && !UsesDefaultClass(r.PVC) {
 		r.Cinder = &v1alpha1.CinderClass{}
 		r.SetDefault("cinder")
 	}

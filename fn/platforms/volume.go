@@ -8,19 +8,22 @@ import (
 // volumeObjects renders the claim a PVC platform creates for the registry.
 // Class, access mode, volume mode and size are always written out: they are
 // immutable (size may only grow), and leaving one to the API server's
-// defaults makes the next apply fail or drift.
+// defaults makes the next apply fail or drift. The one exception is a
+// volume on the cluster's default class (pvc.defaultStorageClass), whose
+// class only the cluster knows.
 func volumeObjects(r *profile.Resolved) []*kobj.Object {
 	if r.PVC == nil {
 		return nil
 	}
-	claim := kobj.New("v1", "PersistentVolumeClaim", kobj.RegistryNamespace, r.PVC.Name, map[string]any{
-		"spec": map[string]any{
-			"accessModes":      []string{r.PVC.AccessMode},
-			"storageClassName": r.PVC.StorageClassName,
-			"volumeMode":       r.PVC.VolumeMode,
-			"resources":        map[string]any{"requests": map[string]any{"storage": r.PVC.Size}},
-		},
-	})
+	spec := map[string]any{
+		"accessModes": []string{r.PVC.AccessMode},
+		"volumeMode":  r.PVC.VolumeMode,
+		"resources":   map[string]any{"requests": map[string]any{"storage": r.PVC.Size}},
+	}
+	if !UsesDefaultClass(r.PVC) {
+		spec["storageClassName"] = r.PVC.StorageClassName
+	}
+	claim := kobj.New("v1", "PersistentVolumeClaim", kobj.RegistryNamespace, r.PVC.Name, map[string]any{"spec": spec})
 	claim.WaitsForConsumer = !BindsImmediately(r.PVC.StorageClassName)
 	return []*kobj.Object{claim}
 }

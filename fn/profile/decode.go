@@ -12,7 +12,9 @@ import (
 	"io/fs"
 	"os"
 	"reflect"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -73,6 +75,16 @@ func tooLarge() diag.Findings {
 
 // DecodeBytes decodes a file that must hold exactly one RegistryProfile.
 func DecodeBytes(data []byte) (*v1alpha1.RegistryProfile, diag.Findings) {
+	node, fs := ParseDocument(data)
+	if fs != nil {
+		return nil, fs
+	}
+	return Decode(node)
+}
+
+// ParseDocument parses a file that must hold exactly one YAML document,
+// a profile or a patch of one, without decoding it.
+func ParseDocument(data []byte) (*yaml.RNode, diag.Findings) {
 	if len(data) > MaxProfileBytes {
 		return nil, tooLarge()
 	}
@@ -85,7 +97,7 @@ func DecodeBytes(data []byte) (*v1alpha1.RegistryProfile, diag.Findings) {
 			break
 		}
 		if err != nil {
-			return nil, diag.Findings{diag.Errorf("", "fix the YAML syntax", "not valid YAML: %s", nodeError(err))}
+			return nil, diag.Findings{syntaxError(err)}
 		}
 		if n.Kind == yaml.DocumentNode && len(n.Content) == 1 && n.Content[0].Tag == "!!null" {
 			continue // an empty document between separators
@@ -106,51 +118,87 @@ func DecodeBytes(data []byte) (*v1alpha1.RegistryProfile, diag.Findings) {
 	if root.Kind == yaml.DocumentNode {
 		root = root.Content[0]
 	}
-	return Decode(yaml.NewRNode(root))
+	return yaml.NewRNode(root), nil
+}
+
+// platformName is the shape of a platform name (aws-upi, gcp-upi, ...).
+var platformName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}$`)
+
+var syntaxLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
+
+// syntaxError reports a YAML parse error at the line the parser names,
+// without the value it quotes.
+func syntaxError(err error) diag.Finding {
+	msg := nodeError(err)
+	f := diag.Errorf("", "fix the YAML syntax", "not valid YAML: %s", msg)
+	if m := syntaxLine.FindStringSubmatch(msg); m != nil {
+		f.Line, _ = strconv.Atoi(m[1])
+		f.Message = "not valid YAML: " + msg[len(m[0]):]
+	}
+	return f
 }
 
 // Decode decodes one RegistryProfile node, in every mode (a file, a KRM
 // item or functionConfig). It first expands aliases and merge keys within
 // the limits (see Expand), so that every check, the credential guard
 // first, sees the tree a YAML reader would. Unknown fields and values of
-// the wrong type are errors naming the field path; an unknown field gets a
-// "did you mean" suggestion when a known field is close.
+// the wrong type are errors naming the field path and its line; an unknown
+// field that the API has elsewhere is sent there ("move it to ..."), and
+// otherwise gets a "did you mean" suggestion when a known field is close.
 func Decode(node *yaml.RNode) (*v1alpha1.RegistryProfile, diag.Findings) {
+	p, tree, fs := decode(node)
+	if tree == nil {
+		tree = node.YNode()
+	}
+	return p, locate(tree, fs)
+}
+
+// decode returns the profile, or findings and the expanded tree (when
+// expanding succeeded) to find their lines in.
+func decode(node *yaml.RNode) (*v1alpha1.RegistryProfile, *yaml.Node, diag.Findings) {
 	tree, fs := Expand(node.YNode())
 	if fs.HasErrors() {
-		return nil, fs.Sorted()
+		return nil, nil, fs.Sorted()
 	}
 	if fs := ClearCredentials(tree, ""); fs.HasErrors() {
-		return nil, fs.Sorted()
+		return nil, tree, fs.Sorted()
 	}
 	if tree.Kind != yaml.MappingNode {
-		return nil, diag.Findings{diag.Errorf("", "write a RegistryProfile object", "expected a YAML object, got %s", kindOfValue(tree))}
+		return nil, tree, diag.Findings{diag.Errorf("", "write a RegistryProfile object", "expected a YAML object, got %s", kindOfValue(tree))}
 	}
 	if fs := checkIdentity(yaml.NewRNode(tree)); fs != nil {
-		return nil, fs
+		return nil, tree, fs
 	}
 	checkNode(tree, reflect.TypeOf(v1alpha1.RegistryProfile{}), nil, &fs)
 	if fs.HasErrors() {
-		return nil, fs.Sorted()
+		// "move it to spec.platforms.<platform>..." names the profile's
+		// platform when it has one of a platform name's shape (a fix
+		// repeats no other value).
+		if platform, _ := yaml.NewRNode(tree).Pipe(yaml.Lookup("spec", "platform")); platform != nil && platform.YNode().Kind == yaml.ScalarNode && platformName.MatchString(platform.YNode().Value) {
+			for i := range fs {
+				fs[i].Fix = strings.ReplaceAll(fs[i].Fix, "spec.platforms.<platform>.", "spec.platforms."+platform.YNode().Value+".")
+			}
+		}
+		return nil, tree, fs.Sorted()
 	}
 	v, f := toValue(tree, nil)
 	if f != nil {
-		return nil, diag.Findings{*f}
+		return nil, tree, diag.Findings{*f}
 	}
 	data, err := json.Marshal(v)
 	if err != nil {
-		return nil, diag.Findings{diag.Errorf("", "", "cannot read the profile: %s", jsonError(err))}
+		return nil, tree, diag.Findings{diag.Errorf("", "", "cannot read the profile: %s", jsonError(err))}
 	}
 	var p v1alpha1.RegistryProfile
 	if err := json.Unmarshal(data, &p); err != nil {
 		// checkNode catches type errors with their paths; this is a backstop.
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return nil, diag.Findings{diag.Errorf(te.Field, "", "expected %s", te.Type)}
+			return nil, tree, diag.Findings{diag.Errorf(te.Field, "", "expected %s", te.Type)}
 		}
-		return nil, diag.Findings{diag.Errorf("", "", "cannot decode the profile: %s", jsonError(err))}
+		return nil, tree, diag.Findings{diag.Errorf("", "", "cannot decode the profile: %s", jsonError(err))}
 	}
-	return &p, nil
+	return &p, tree, nil
 }
 
 // jsonError is encoding/json's message without any value it quotes.
@@ -205,6 +253,8 @@ func checkIdentity(node *yaml.RNode) diag.Findings {
 	return fs
 }
 
+var apiPkgPath = reflect.TypeOf(v1alpha1.RegistryProfile{}).PkgPath()
+
 var unmarshalerType = reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()
 
 // checkNode walks an expanded YAML tree alongside the Go type it decodes
@@ -233,7 +283,7 @@ func checkNode(n *yaml.Node, t reflect.Type, path *pathNode, fs *diag.Findings) 
 			key, val := n.Content[i].Value, n.Content[i+1]
 			f, ok := fields[key]
 			if !ok {
-				*fs = append(*fs, unknownField(path, key, fields))
+				*fs = append(*fs, unknownField(t, path, key, fields))
 				continue
 			}
 			checkNode(val, f.Type, path.child(key), fs)
@@ -348,23 +398,33 @@ func jsonFields(t reflect.Type) map[string]jsonField {
 }
 
 // unknownField reports a key the type lacks. The key is part of the path
-// already; the message repeats it only when it is short enough to be a
-// field name, and suggests a known field when one is close. A key far
-// longer than any field name is no typo, and comparing it would cost its
-// length times theirs.
-func unknownField(path *pathNode, key string, fields map[string]jsonField) diag.Finding {
+// already, so the message does not repeat it. A field the API has at
+// another level is sent there ("move it to ..."); otherwise a known field
+// is suggested when one is close. A key far longer than any field name is
+// no typo, and comparing it would cost its length times theirs.
+func unknownField(t reflect.Type, path *pathNode, key string, fields map[string]jsonField) diag.Finding {
 	names := make([]string, 0, len(fields))
 	for k := range fields {
 		names = append(names, k)
 	}
 	sort.Strings(names)
-	at := path.child(key).String()
+	at := path.child(key)
+	// A known field written at the wrong level is likelier than a typo.
+	// Within a Kubernetes type (a toleration, an affinity) the API's own
+	// fields are no likely home.
+	if places := FieldPlaces(key, path.path()); len(places) > 0 && t.PkgPath() == apiPkgPath {
+		fix := "move it to " + places[0]
+		if len(places) > 1 {
+			fix += " (or " + strings.Join(places[1:], ", or ") + ")"
+		}
+		return diag.Errorf(at.String(), fix, "unknown field here")
+	}
 	if len(key) <= maxSuggestLen {
 		if best := Closest(key, names); best != "" {
-			return diag.Errorf(at, "", "unknown field; did you mean %q?", best)
+			return diag.Errorf(at.String(), "", "unknown field; did you mean %q?", best)
 		}
 	}
-	return diag.Errorf(at, "remove it; known fields here: "+strings.Join(names, ", "), "unknown field")
+	return diag.Errorf(at.String(), "remove it; known fields here: "+strings.Join(names, ", "), "unknown field")
 }
 
 // maxSuggestLen is the longest name Closest compares.

@@ -25,6 +25,10 @@ var ConfigFieldSince = map[string]Version{
 	"topologySpreadConstraints":     {4, 11},
 	"storage.s3.trustedCA":          {4, 11},
 	"storage.azure.networkAccess":   {4, 15},
+	// In 4.16 behind the feature gate ChunkSizeMiB (TechPreview only),
+	// enabled in the Default feature set from 4.17 (openshift/api
+	// features/features.go on release-4.17); 4.20 removed the gate.
+	"storage.s3.chunkSizeMiB": {4, 17},
 }
 
 // PrunerSince is the first release with an ImagePruner.

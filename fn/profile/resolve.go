@@ -22,6 +22,7 @@ type Resolved struct {
 
 	Registry     v1alpha1.RegistrySpec
 	Credentials  *v1alpha1.Credentials
+	StorageCA    *v1alpha1.StorageCA
 	PVC          *v1alpha1.PVCVolume
 	Cinder       *v1alpha1.CinderClass
 	ObjectBucket *v1alpha1.ObjectBucket
@@ -48,6 +49,7 @@ func Resolve(p *v1alpha1.RegistryProfile, platform string, version Version) *Res
 		Access:       clone(p.Spec.Access),
 		Pruner:       clone(p.Spec.Pruner),
 		Credentials:  clone(p.Spec.Credentials),
+		StorageCA:    clone(p.Spec.StorageCA),
 		ArgoCD:       clone(p.Spec.ArgoCD),
 		fromPlatform: map[string]bool{},
 		defaulted:    map[string]bool{},
@@ -75,6 +77,10 @@ func Resolve(p *v1alpha1.RegistryProfile, platform string, version Version) *Res
 	if ps.Credentials != nil {
 		r.Credentials = ps.Credentials
 		r.fromPlatform["credentials"] = true
+	}
+	if ps.StorageCA != nil {
+		r.StorageCA = ps.StorageCA
+		r.fromPlatform["storageCA"] = true
 	}
 	r.PVC, r.Cinder, r.ObjectBucket = ps.PVC, ps.Cinder, ps.ObjectBucket
 	return r
@@ -130,7 +136,7 @@ func (r *Resolved) Path(rel string) diag.Path {
 	switch root {
 	case "pvc", "cinder", "objectBucket":
 		return r.platformPath(rel)
-	case "registry", "credentials":
+	case "registry", "credentials", "storageCA":
 		for p := rel; p != ""; p = parent(p) {
 			if r.fromPlatform[p] {
 				return r.platformPath(rel)

@@ -48,9 +48,9 @@ var All = []Rule{
 	{"emptydir", "emptyDir holds images in the pod: at most 1 replica, and a warning that it is not for production.", emptyDir},
 	{"replicas", "Replicas are 0 or more; 2 or more on a volume need accessMode ReadWriteMany.", replicas},
 	{"rwo-recreate", "A ReadWriteOnce volume needs rolloutStrategy Recreate: a rolling update would start a second pod that cannot mount it.", rwoRecreate},
-	{"volume", "A volume the profile creates: a valid size (below 100Gi warns), ReadWriteOnce or ReadWriteMany, Filesystem, not the operator's own claim name, and the claim the registry uses.", volume},
+	{"volume", "A volume the profile creates: a valid size (below 100Gi warns), ReadWriteOnce or ReadWriteMany, Filesystem, a class or defaultStorageClass but not both, not the operator's own claim name, and the claim the registry uses. An empty claim warns: the operator then creates and owns image-registry-storage.", volume},
 	{"cinder", "rhosp-cinder's StorageClass needs an availability zone.", cinderClass},
-	{"s3", "S3 needs a bucket and a region (the driver refuses to start without one, even with a custom endpoint); a regionEndpoint has a scheme; keyID needs encrypt.", s3Storage},
+	{"s3", "S3 needs a bucket and a region (the driver refuses to start without one, even with a custom endpoint); a regionEndpoint has a scheme; chunkSizeMiB is 5 to 5120; keyID needs encrypt.", s3Storage},
 	{"object-bucket", "An ODF bucket claim: a known class, a valid fixed bucket name, and an endpoint with a scheme and no port.", objectBucket},
 	{"gcs", "GCS needs a bucket.", gcsStorage},
 	{"azure", "Azure needs an account and a container named by Azure's rules; cloudName and networkAccess take known values.", azureStorage},
@@ -59,9 +59,10 @@ var All = []Rule{
 	{"routes", "Route names are set, unique and not default-route (the operator's own route).", routes},
 	{"requests", "Request limits are 0 or more.", requests},
 	{"credentials", "Credentials: one source, only for object storage, with every key the backend needs and no others.", credentials},
+	{"storage-ca", "An https S3 endpoint gets a CA the registry can verify it with: one on a cluster service needs storageCA (the service CA; nothing in openshift-config holds it under ca-bundle.crt, the only key the operator reads); a bucket claim's route with the injected cluster bundle warns that the bundle lacks the ingress CA. storageCA is for S3 only, with PEM certificates and no private key.", storageCA},
 	{"trusted-cas", "Trusted CAs: a host[:port], each once, with PEM certificates and no private key.", trustedCAs},
 	{"access", "Access subjects: User, Group or ServiceAccount, a namespace only (and always) for service accounts, a valid project, no project for metrics scrapers.", access},
-	{"pruner", "The pruner's schedule is a cron expression; counts are 0 or more.", pruner},
+	{"pruner", "The pruner's schedule is a cron expression; counts are 0 or more. With the registry Removed or Unmanaged it prunes image metadata only, which warns.", pruner},
 	{"names", "Every name that becomes an object's name is a DNS-1123 subdomain (the profile's, routes and their secrets, claims, storage classes, secret stores, service accounts); namespaces are DNS-1123 labels.", names},
 	{"scheduling", "nodeSelector labels and tolerations as the API server validates them: qualified keys, valid values, operators Exists or Equal, effects NoSchedule, PreferNoSchedule or NoExecute.", scheduling},
 	{"resources", "Container resources: cpu, memory, ephemeral-storage, hugepages-* or a qualified extended resource; no negative quantity; no request above its limit.", containerResources},
@@ -173,6 +174,9 @@ func replicas(c *Context) []diag.Finding {
 	if n < 2 || s == nil || s.PVC == nil || c.R.IsDefaulted("registry.replicas") {
 		return nil
 	}
+	if c.R.PVC == nil && s.PVC.Claim == "" {
+		return nil // the operator's own claim is ReadWriteMany
+	}
 	if c.R.PVC == nil {
 		return []diag.Finding{diag.Warnf(c.path("registry.replicas"), "make sure claim "+s.PVC.Claim+" is ReadWriteMany, or set replicas: 1",
 			"%d replicas share claim %s, which must be ReadWriteMany", n, s.PVC.Claim)}
@@ -200,11 +204,21 @@ func rwoRecreate(c *Context) []diag.Finding {
 }
 
 func volume(c *Context) []diag.Finding {
+	var fs []diag.Finding
+	if s := c.R.Registry.Storage; s != nil && s.PVC != nil && s.PVC.Claim == "" {
+		fs = append(fs, diag.Warnf(c.path("registry.storage.pvc.claim"),
+			"name a claim you created, or use the platform's pvc section to render one; set storage.managementState: Unmanaged to keep the claim when the registry is removed",
+			"an empty claim makes the operator create %s (ReadWriteMany, 100Gi, the cluster's default class) and own it: storage is %s, and setting the registry Removed deletes the claim and every image on it",
+			platforms.OperatorClaimName, platforms.Managed))
+	}
 	v := c.R.PVC
 	if v == nil {
-		return nil
+		return fs
 	}
-	var fs []diag.Finding
+	if platforms.UsesDefaultClass(v) && v.StorageClassName != "" {
+		fs = append(fs, diag.Errorf(c.path("pvc.defaultStorageClass"), "remove storageClassName (and any section that creates a class), or defaultStorageClass",
+			"defaultStorageClass leaves the class to the cluster, but the claim names a storageClassName"))
+	}
 	fs = append(fs, dnsName(c.path("pvc.name"), "claim", v.Name)...)
 	if v.Name == platforms.OperatorClaimName {
 		fs = append(fs, diag.Errorf(c.path("pvc.name"), "choose another name, e.g. "+platforms.DefaultPVCName,
@@ -264,6 +278,10 @@ func s3Storage(c *Context) []diag.Finding {
 			fs = append(fs, diag.Errorf(c.path("registry.storage.s3.regionEndpoint"), "write a URL such as https://s3.example.com",
 				"regionEndpoint is not an http or https URL"))
 		}
+	}
+	if n := s3.ChunkSizeMiB; n != nil && (*n < 5 || *n > 5120) {
+		fs = append(fs, diag.Errorf(c.path("registry.storage.s3.chunkSizeMiB"), "set 5 to 5120, or remove it for the operator's default",
+			"chunkSizeMiB is out of range: S3 multipart chunks are 5 MiB to 5 GiB"))
 	}
 	if s3.KeyID != "" && (s3.Encrypt == nil || !*s3.Encrypt) {
 		fs = append(fs, diag.Errorf(c.path("registry.storage.s3.keyID"), "set encrypt: true, or remove keyID",
@@ -378,7 +396,7 @@ func storageState(c *Context) []diag.Finding {
 		return nil
 	}
 	fs := oneOf(c.path("registry.storage.managementState"), s.ManagementState, "Managed", "Unmanaged")
-	if s.ManagementState == "Managed" && s.EmptyDir == nil {
+	if s.ManagementState == "Managed" && s.EmptyDir == nil && (s.PVC == nil || s.PVC.Claim != "") {
 		fs = append(fs, diag.Warnf(c.path("registry.storage.managementState"), "remove it to get Unmanaged, unless the operator should own this storage",
 			"with Managed, deleting the registry Config or setting managementState: Removed deletes this storage and every image in it"))
 	}
@@ -512,6 +530,45 @@ func credentials(c *Context) []diag.Finding {
 // sum of every key's and value's length (ValidateConfigMap).
 const maxConfigMapBytes = 1 << 20
 
+func storageCA(c *Context) []diag.Finding {
+	var fs []diag.Finding
+	s := c.R.Registry.Storage
+	if ca := c.R.StorageCA; ca != nil {
+		if backends := profile.Backends(s); len(backends) == 1 && backends[0] != profile.S3 {
+			fs = append(fs, diag.Errorf(c.path("storageCA"), "remove storageCA",
+				"storageCA is the CA of an S3 endpoint (s3.trustedCA); %s storage has no CA setting", backends[0]))
+		}
+		fs = append(fs, checkPEM(c.path("storageCA.pem"), ca.PEM)...)
+		if s != nil && s.S3 != nil && s.S3.TrustedCA != nil && !c.R.IsDefaulted("registry.storage.s3.trustedCA") {
+			fs = append(fs, diag.Errorf(c.path("registry.storage.s3.trustedCA"), "remove s3.trustedCA (storageCA sets it), or storageCA",
+				"s3.trustedCA names a ConfigMap, but storageCA renders its CA as %s", platforms.S3BundleName))
+		}
+	}
+	if s == nil || s.S3 == nil {
+		return fs
+	}
+	u, err := url.Parse(s.S3.RegionEndpoint)
+	if err != nil || u.Scheme != "https" {
+		return fs
+	}
+	rel := "registry.storage.s3.regionEndpoint"
+	if c.R.IsDefaulted(rel) && c.R.ObjectBucket != nil {
+		rel = "objectBucket.endpoint"
+	}
+	// A trustedCA the profile names itself is the profile's business; one
+	// defaulted to the injected cluster bundle holds neither CA below.
+	injected := c.R.IsDefaulted("registry.storage.s3.trustedCA") && c.R.StorageCA == nil
+	switch {
+	case platforms.IsClusterService(u.Hostname()) && c.R.StorageCA == nil && (s.S3.TrustedCA == nil || injected):
+		fs = append(fs, diag.Errorf(c.path(rel), `use the service's http endpoint, or set storageCA.pem to the service CA (oc get configmap openshift-service-ca.crt -n openshift-config -o jsonpath='{.data.service-ca\.crt}')`,
+			"the https endpoint is a cluster service: the service CA signs its certificate, and no ConfigMap in openshift-config holds that CA under ca-bundle.crt, the only key the operator reads"))
+	case injected:
+		fs = append(fs, diag.Warnf(c.path(rel), `if the route uses the default ingress certificate, set storageCA.pem to the ingress CA (oc get configmap default-ingress-cert -n openshift-config-managed -o jsonpath='{.data.ca-bundle\.crt}')`,
+			"the cluster's trusted CA bundle, which s3.trustedCA names by default, holds the system CAs and the proxy's trusted CAs, not the default ingress CA: a route with the default ingress certificate fails verification"))
+	}
+	return fs
+}
+
 func trustedCAs(c *Context) []diag.Finding {
 	var fs []diag.Finding
 	seen := map[string]int{}
@@ -641,6 +698,13 @@ func pruner(c *Context) []diag.Finding {
 	}
 	if pr.LogLevel != "" {
 		fs = append(fs, oneOf("spec.pruner.logLevel", pr.LogLevel, logLevels...)...)
+	}
+	// Document 003 ("Image Registry Operator in OpenShift Container
+	// Platform"): the pruner job runs with --prune-registry=false unless
+	// the registry is Managed, and then leaves the blobs in the storage.
+	if state := c.R.Registry.ManagementState; state == "Removed" || state == "Unmanaged" {
+		fs = append(fs, diag.Warnf("spec.pruner", "set registry.managementState: Managed to prune blobs too, or remove pruner",
+			"with the registry's managementState %s, the pruner prunes image metadata only (--prune-registry=false): blobs stay in the storage", state))
 	}
 	return fs
 }

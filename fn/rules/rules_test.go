@@ -397,6 +397,96 @@ pruner:
 				{diag.Error, "spec.registry.topologySpreadConstraints", "topologySpreadConstraints needs OpenShift 4.11 or later; spec.openshiftVersion is 4.10", "remove it, or set spec.openshiftVersion to 4.11 or later"},
 				{diag.Error, "spec.registry.storage.azure.networkAccess", "storage.azure.networkAccess needs OpenShift 4.15 or later; spec.openshiftVersion is 4.10", "remove it, or set spec.openshiftVersion to 4.15 or later"},
 			}},
+		{"chunk size out of range", `
+platform: aws-upi
+registry:
+  storage:
+    s3: {bucket: bkt, region: us-east-1, chunkSizeMiB: 4}`,
+			[]expect{{diag.Error, "spec.registry.storage.s3.chunkSizeMiB", "chunkSizeMiB is out of range: S3 multipart chunks are 5 MiB to 5 GiB", "set 5 to 5120, or remove it for the operator's default"}}},
+		{"chunk size before 4.17", `
+platform: aws-upi
+openshiftVersion: "4.16"
+registry:
+  storage:
+    s3: {bucket: bkt, region: us-east-1, chunkSizeMiB: 16}`,
+			[]expect{{diag.Error, "spec.registry.storage.s3.chunkSizeMiB", "storage.s3.chunkSizeMiB needs OpenShift 4.17 or later; spec.openshiftVersion is 4.16", "remove it, or set spec.openshiftVersion to 4.17 or later"}}},
+		{"https endpoint on a cluster service without its CA", `
+platform: aws-upi
+registry:
+  storage:
+    s3: {bucket: bkt, region: us-east-1, regionEndpoint: "https://minio.minio.svc.cluster.local"}`,
+			[]expect{{diag.Error, "spec.registry.storage.s3.regionEndpoint", `the https endpoint is a cluster service: the service CA signs its certificate, and no ConfigMap in openshift-config holds that CA under ca-bundle.crt, the only key the operator reads`,
+				`use the service's http endpoint, or set storageCA.pem to the service CA (oc get configmap openshift-service-ca.crt -n openshift-config -o jsonpath='{.data.service-ca\.crt}')`}}},
+		{"bucket claim on the https service without its CA", `
+platform: baremetal-odf-rgw
+platforms:
+  baremetal-odf-rgw:
+    objectBucket: {storageClassName: openshift-storage.noobaa.io, endpoint: "https://s3.openshift-storage.svc"}`,
+			[]expect{{diag.Error, "spec.platforms.baremetal-odf-rgw.objectBucket.endpoint", `the https endpoint is a cluster service: the service CA signs its certificate, and no ConfigMap in openshift-config holds that CA under ca-bundle.crt, the only key the operator reads`,
+				`use the service's http endpoint, or set storageCA.pem to the service CA (oc get configmap openshift-service-ca.crt -n openshift-config -o jsonpath='{.data.service-ca\.crt}')`}}},
+		{"bucket claim on a route with the injected bundle", `
+platform: baremetal-odf-rgw
+platforms:
+  baremetal-odf-rgw:
+    objectBucket: {endpoint: "https://s3-openshift-storage.apps.example.com"}`,
+			[]expect{{diag.Warning, "spec.platforms.baremetal-odf-rgw.objectBucket.endpoint", "the cluster's trusted CA bundle, which s3.trustedCA names by default, holds the system CAs and the proxy's trusted CAs, not the default ingress CA: a route with the default ingress certificate fails verification",
+				`if the route uses the default ingress certificate, set storageCA.pem to the ingress CA (oc get configmap default-ingress-cert -n openshift-config-managed -o jsonpath='{.data.ca-bundle\.crt}')`}}},
+		{"storage CA on storage without a CA setting", `
+platform: gcp-upi
+registry:
+  storage:
+    gcs: {bucket: bkt}
+storageCA: {pem: "x"}`,
+			[]expect{
+				{diag.Error, "spec.storageCA", "storageCA is the CA of an S3 endpoint (s3.trustedCA); gcs storage has no CA setting", "remove storageCA"},
+				{diag.Error, "spec.storageCA.pem", "the text does not start with -----BEGIN CERTIFICATE-----: a bundle holds CERTIFICATE blocks and nothing else", "paste only the CA certificates, each from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----; keep keys out of the profile"},
+			}},
+		{"empty claim", `
+platform: nutanix
+platforms:
+  nutanix:
+    registry:
+      storage:
+        pvc: {}`,
+			[]expect{{diag.Warning, "spec.platforms.nutanix.registry.storage.pvc.claim", "an empty claim makes the operator create image-registry-storage (ReadWriteMany, 100Gi, the cluster's default class) and own it: storage is Managed, and setting the registry Removed deletes the claim and every image on it",
+				"name a claim you created, or use the platform's pvc section to render one; set storage.managementState: Unmanaged to keep the claim when the registry is removed"}}},
+		{"default class and a class", `
+platform: vsphere-block
+platforms:
+  vsphere-block:
+    pvc: {defaultStorageClass: true, storageClassName: thin-csi}`,
+			[]expect{{diag.Error, "spec.platforms.vsphere-block.pvc.defaultStorageClass", "defaultStorageClass leaves the class to the cluster, but the claim names a storageClassName",
+				"remove storageClassName (and any section that creates a class), or defaultStorageClass"}}},
+		{"storage CA and a trustedCA of its own", `
+platform: aws-upi
+registry:
+  storage:
+    s3: {bucket: bkt, region: us-east-1, trustedCA: {name: my-ca}}
+storageCA:
+  pem: |
+    ` + strings.ReplaceAll(testCA, "\n", "\n    ") + `
+`,
+			[]expect{{diag.Error, "spec.registry.storage.s3.trustedCA", "s3.trustedCA names a ConfigMap, but storageCA renders its CA as image-registry-s3-bundle", "remove s3.trustedCA (storageCA sets it), or storageCA"}}},
+		{"pruner with the registry Removed", `
+platform: aws-upi
+registry:
+  managementState: Removed
+  storage:
+    s3: {bucket: bkt, region: us-east-1}
+pruner: {}`,
+			[]expect{{diag.Warning, "spec.pruner", "with the registry's managementState Removed, the pruner prunes image metadata only (--prune-registry=false): blobs stay in the storage",
+				"set registry.managementState: Managed to prune blobs too, or remove pruner"}}},
+		{"pruner with the registry Unmanaged on a platform", `
+platform: aws-upi
+platforms:
+  aws-upi:
+    registry:
+      managementState: Unmanaged
+      storage:
+        s3: {bucket: bkt, region: us-east-1}
+pruner: {schedule: "0 0 * * *"}`,
+			[]expect{{diag.Warning, "spec.pruner", "with the registry's managementState Unmanaged, the pruner prunes image metadata only (--prune-registry=false): blobs stay in the storage",
+				"set registry.managementState: Managed to prune blobs too, or remove pruner"}}},
 		{"logLevel and the pruner on 4.3", `
 platform: vsphere-block
 openshiftVersion: "4.3"
@@ -483,5 +573,3 @@ func dump(fs diag.Findings) string {
 	}
 	return b.String()
 }
-
-var _ = testCA

@@ -75,6 +75,10 @@ type RegistryProfileSpec struct {
 	// Credential Operator).
 	Credentials *Credentials `json:"credentials,omitempty"`
 
+	// StorageCA is the certificate authority of an https S3 endpoint, for
+	// every platform that does not set its own. See StorageCA.
+	StorageCA *StorageCA `json:"storageCA,omitempty"`
+
 	// TrustedCAs are extra certificate authorities for external registries
 	// that the cluster pulls from or pushes to. Rendered as the ConfigMap
 	// openshift-config/registry-cas and image.config.openshift.io/cluster
@@ -112,6 +116,9 @@ type PlatformSpec struct {
 
 	// Credentials replaces spec.credentials on this platform.
 	Credentials *Credentials `json:"credentials,omitempty"`
+
+	// StorageCA replaces spec.storageCA on this platform.
+	StorageCA *StorageCA `json:"storageCA,omitempty"`
 
 	// PVC describes a volume that the profile creates for the registry; the
 	// registry's storage.pvc.claim is set to its name. Used by
@@ -171,8 +178,10 @@ type RegistrySpec struct {
 
 	// DisableRedirect makes the registry serve blobs itself instead of
 	// redirecting clients to the storage backend. Default: unset (false),
-	// except true for in-cluster object storage endpoints (*.svc), which
-	// nodes cannot reach through a redirect.
+	// except true when the blob endpoint (s3.regionEndpoint or
+	// s3.cloudFront.baseURL) is a cluster service (*.svc,
+	// *.svc.cluster.local) on any platform: nodes cannot resolve it, so a
+	// redirect would break every pull.
 	DisableRedirect *bool `json:"disableRedirect,omitempty"`
 
 	// DefaultRoute exposes the registry through the route default-route.
@@ -291,6 +300,10 @@ type S3 struct {
 	// RegionEndpoint is a custom S3 endpoint URL with a scheme
 	// (https://s3.example.com). Default: AWS's endpoint for the region.
 	RegionEndpoint string `json:"regionEndpoint,omitempty"`
+	// ChunkSizeMiB is the size of multipart upload chunks, in MiB: 5 to
+	// 5120. OpenShift 4.17 and later. Default: unset (the operator's
+	// default, 10 MiB today).
+	ChunkSizeMiB *int32 `json:"chunkSizeMiB,omitempty"`
 	// VirtualHostedStyle addresses the bucket as a host name instead of a
 	// path. OpenShift 4.5 and later. Default: unset (path style).
 	VirtualHostedStyle *bool `json:"virtualHostedStyle,omitempty"`
@@ -399,8 +412,11 @@ type Swift struct {
 type PVCStorage struct {
 	// Claim names a claim in openshift-image-registry. Set from
 	// spec.platforms.<p>.pvc.name when the profile creates the volume.
-	// Never empty: an empty claim makes the operator create and own
-	// image-registry-storage.
+	// Empty (pvc: {}) leaves the claim to the operator, which warns: it
+	// creates image-registry-storage (ReadWriteMany, 100Gi, the cluster's
+	// default class), adopts one only if it created it, and owns it;
+	// storage.managementState then defaults to Managed, as the operator
+	// sets it, so that setting the registry Removed deletes the claim.
 	Claim string `json:"claim,omitempty"`
 }
 
@@ -442,6 +458,23 @@ type RemoteRef struct {
 	// Property selects a field of a structured entry (a JSON key, or a key
 	// of a Kubernetes secret). Default: the whole entry.
 	Property string `json:"property,omitempty"`
+}
+
+// StorageCA is the certificate authority that signs an https S3 endpoint's
+// certificate. The operator trusts only the ca-bundle.crt key of the
+// ConfigMap in openshift-config that s3.trustedCA names, and nothing in the
+// cluster holds the CAs of in-cluster endpoints there: the service CA that
+// signs *.svc certificates is published under service-ca.crt (ConfigMap
+// openshift-service-ca.crt), the ingress CA that signs the default route
+// certificate in openshift-config-managed/default-ingress-cert. A
+// StorageCA renders the ConfigMap openshift-config/image-registry-s3-bundle
+// with its certificates under ca-bundle.crt, and s3.trustedCA names it
+// (so s3.trustedCA is left unset). Both CAs rotate: update the PEM when
+// they do.
+type StorageCA struct {
+	// PEM holds one or more PEM-encoded CA certificates (public data; a
+	// private key is refused). Only the certificates are kept, re-encoded.
+	PEM string `json:"pem"`
 }
 
 // TrustedCA is one registry's certificate authority.
@@ -530,6 +563,16 @@ type PVCVolume struct {
 	// rhosp-cinder the Cinder class, vsphere-block thin-csi, nutanix
 	// nutanix-volume, baremetal-odf-rgw ocs-storagecluster-cephfs.
 	StorageClassName string `json:"storageClassName,omitempty"`
+	// DefaultStorageClass leaves the class to the cluster's default class:
+	// the claim is rendered without storageClassName (an empty one would
+	// mean "no class" to Kubernetes) and no platform class is filled in or
+	// created. The default class is resolved once, when the claim is
+	// created: a claim's class is immutable, so changing the cluster's
+	// default later leaves the registry on the old class, and without a
+	// default class the claim stays Pending until one exists. The claim is
+	// ordered as one of an unknown class (with the Config, see the sync
+	// waves). Not with storageClassName. Default: unset (false).
+	DefaultStorageClass *bool `json:"defaultStorageClass,omitempty"`
 	// VolumeMode is Filesystem; the registry cannot use Block. Default:
 	// Filesystem.
 	VolumeMode string `json:"volumeMode,omitempty"`
@@ -554,9 +597,10 @@ type ObjectBucket struct {
 	// BucketName is the bucket's fixed name, so that the registry can name
 	// it before the claim exists. Default: image-registry-bucket.
 	BucketName string `json:"bucketName,omitempty"`
-	// Endpoint is the S3 endpoint URL: a scheme and no port. Default: the
-	// in-cluster service of the selected class
+	// Endpoint is the S3 endpoint URL: a scheme and no port. An https
+	// endpoint on a cluster service needs storageCA (the service CA).
+	// Default: the in-cluster service of the selected class, over http
 	// (http://rook-ceph-rgw-ocs-storagecluster-cephobjectstore.openshift-storage.svc
-	// or https://s3.openshift-storage.svc).
+	// or http://s3.openshift-storage.svc).
 	Endpoint string `json:"endpoint,omitempty"`
 }

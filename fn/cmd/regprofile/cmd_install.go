@@ -12,20 +12,30 @@ import (
 	"github.com/spf13/pflag"
 )
 
+func installFlags() (*pflag.FlagSet, *string) {
+	flags := newFlags("install")
+	kustomize := flags.String("kustomize", "", "the kustomize binary to install (default: kustomize beside regprofile, then on PATH)")
+	return flags, kustomize
+}
+
 // installCmd puts this binary and a kustomize binary into DIR, for an Argo
 // CD Config Management Plugin sidecar: an initContainer from the regprofile
 // image runs it into an emptyDir that the sidecar puts first on its PATH.
 // Both binaries are copied from the image (nothing is downloaded), so the
 // sidecar runs exactly the kustomize this release was tested with.
 func installCmd(args []string, stdout, stderr io.Writer) int {
-	flags := pflag.NewFlagSet("install", pflag.ContinueOnError)
-	flags.SetOutput(io.Discard)
-	kustomize := flags.String("kustomize", "", "the kustomize binary to install (default: kustomize beside regprofile, then on PATH)")
-	if err := flags.Parse(args); err != nil || flags.NArg() != 1 {
-		if err == nil {
-			err = errors.New("install takes exactly one directory")
-		}
-		fmt.Fprintf(stderr, "regprofile install: %v\n\nUsage: regprofile install [--kustomize PATH] DIR\n%s", err, flags.FlagUsages())
+	flags, kustomize := installFlags()
+	err := flags.Parse(args)
+	c, _ := findCommand("install")
+	if help, _ := flags.GetBool("help"); help && err == nil {
+		fmt.Fprint(stdout, commandUsage(c))
+		return 0
+	}
+	if err == nil && flags.NArg() != 1 {
+		err = errors.New("install takes exactly one directory")
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "regprofile install: %v\n\n%s", err, commandUsage(c))
 		return 2
 	}
 	dir := flags.Arg(0)

@@ -180,7 +180,7 @@ func TestRenderCommand(t *testing.T) {
 		t.Errorf("--platform did not override spec.platform: exit %d\n%s", code, out2)
 	}
 	code, out, stderr = runFn(t, "", "render", bad)
-	want := "regprofile: error: " + bad + `: spec.registry.replcas: unknown field; did you mean "replicas"?` + "\n"
+	want := "regprofile: error: " + bad + `:9: spec.registry.replcas: unknown field; did you mean "replicas"?` + "\n"
 	if code != 1 || out != "" || stderr != want {
 		t.Errorf("render bad: exit %d, out %q, stderr:\n%s\nwant:\n%s", code, out, stderr, want)
 	}
@@ -198,7 +198,7 @@ func TestUsage(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "regprofile render [--platform P] FILE") || !strings.Contains(out, "aws-upi, azure-gov, baremetal-odf-rgw") {
 		t.Errorf("--help: exit %d\n%s", code, out)
 	}
-	for _, args := range [][]string{{"frobnicate"}, {"--bogus"}, {"render"}, {"render", "a", "b"}} {
+	for _, args := range [][]string{{"frobnicate"}, {"--bogus"}, {"render"}, {"render", "--platform"}, {"help", "nosuch"}, {"completion", "tcsh"}} {
 		if code, _, stderr := runFn(t, "", args...); code != 2 || stderr == "" {
 			t.Errorf("%v: exit %d, stderr %q; want exit 2 with usage", args, code, stderr)
 		}
