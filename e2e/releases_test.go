@@ -429,10 +429,16 @@ func renderCases(t *testing.T) []renderCase {
 	var cases []renderCase
 	for _, p := range platforms {
 		c := renderCase{name: "overlay-" + p, platform: p, doc: overlayProfile(t, p)}
-		if p == "azure-gov" {
+		switch p {
+		case "azure-gov":
 			// The registry would talk to the public cloud's endpoints
 			// without cloudName.
 			c.needs, c.needsField = profile.ConfigFieldSince["storage.azure.cloudName"], "storage.azure.cloudName"
+		case "vsphere-block", "rhosp-cinder":
+			// A ReadWriteOnce volume: 4.2 and 4.3's operator refuses it.
+			c.needs, c.needsField = profile.Facts["accessMode.ReadWriteOnce"].Since, "pvc.accessMode"
+		case "nutanix":
+			c.needs, c.needsField = profile.Facts["platform.nutanix"].Since, "platform"
 		}
 		cases = append(cases, c)
 	}
