@@ -263,7 +263,7 @@ func TestEmitIsDeterministicAndIdempotent(t *testing.T) {
 
 	before := tree(t, filepath.Join(dir, "a"))
 	code, stdout, stderr := emit(t, dir, "--out", "a", "profile.yaml")
-	if code != 0 || stdout != "regprofile emit: a: platforms aws-upi, azure-gov, baremetal-odf-rgw, gcp-upi, nutanix, rhosp-cinder, vsphere-block; 0 files written, 36 unchanged, 0 removed\n" {
+	if code != 0 || stdout != "regprofile emit: a: platforms aws-upi, azure-gov, azure-upi, baremetal-odf-rgw, gcp-upi, nutanix, rhosp-cinder, rhosp-swift, vsphere-block; 0 files written, 42 unchanged, 0 removed\n" {
 		t.Errorf("re-run: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	sameTree(t, "a re-run", before, tree(t, filepath.Join(dir, "a")))
@@ -363,7 +363,7 @@ func TestEmitNeverClobbers(t *testing.T) {
 		writeFile(t, extra, "ours\n")
 		writeFile(t, filepath.Join(dir, "gcp-less.yaml"), mergedProfile(t, "aws-upi"))
 		code, stdout, stderr := emit(t, dir, "--out", "out", "gcp-less.yaml")
-		if code != 0 || !strings.HasSuffix(stdout, ", 26 removed\n") {
+		if code != 0 || !strings.HasSuffix(stdout, ", 32 removed\n") {
 			t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 		}
 		got := tree(t, filepath.Join(dir, "out"))

@@ -355,7 +355,8 @@ spec:
 
 // forRelease returns doc with spec.openshiftVersion set to release and,
 // unless keepGated, without the fields release lacks (in spec.registry,
-// every spec.platforms.<p>.registry and spec.pruner). It also returns the
+// every spec.platforms.<p>.registry and spec.pruner) and with each volume
+// class it lacks replaced by the one it has. It also returns the
 // profile paths it removed, or would have removed.
 func forRelease(t *testing.T, doc, release string, r profile.Version, keepGated bool) (string, []string) {
 	t.Helper()
@@ -413,6 +414,25 @@ func forRelease(t *testing.T, doc, release string, r profile.Version, keepGated 
 			}
 		}
 	}
+	// A volume class that ships only with later releases becomes the class
+	// the release has (profile.Facts), as a profile for that release says.
+	for _, reg := range registries[1:] {
+		path := append(slices.Clone(reg[:3]), "pvc", "storageClassName")
+		class, err := node.Pipe(yaml.Lookup(path...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if class == nil {
+			continue
+		}
+		key := "class." + yaml.GetValue(class)
+		if f, ok := profile.Facts[key]; ok && f.Instead != "" && !r.Accepts(key) {
+			removed = append(removed, strings.Join(path, "."))
+			if !keepGated {
+				class.YNode().Value = f.Instead
+			}
+		}
+	}
 	return node.MustString(), removed
 }
 
@@ -429,10 +449,16 @@ func renderCases(t *testing.T) []renderCase {
 	var cases []renderCase
 	for _, p := range platforms {
 		c := renderCase{name: "overlay-" + p, platform: p, doc: overlayProfile(t, p)}
-		if p == "azure-gov" {
+		switch p {
+		case "azure-gov":
 			// The registry would talk to the public cloud's endpoints
 			// without cloudName.
 			c.needs, c.needsField = profile.ConfigFieldSince["storage.azure.cloudName"], "storage.azure.cloudName"
+		case "vsphere-block", "rhosp-cinder":
+			// A ReadWriteOnce volume: 4.2 and 4.3's operator refuses it.
+			c.needs, c.needsField = profile.Facts["accessMode.ReadWriteOnce"].Since, "pvc.accessMode"
+		case "nutanix":
+			c.needs, c.needsField = profile.Facts["platform.nutanix"].Since, "platform"
 		}
 		cases = append(cases, c)
 	}
@@ -534,6 +560,14 @@ func TestGatedFieldsFailToRenderPerRelease(t *testing.T) {
 			}
 			for _, path := range removed {
 				field, since := gatedProfileField(path)
+				if strings.HasSuffix(path, ".pvc.storageClassName") {
+					class, err := yaml.Parse(doc)
+					if err != nil {
+						t.Fatal(err)
+					}
+					v, _ := class.Pipe(yaml.Lookup(strings.Split(path, ".")...))
+					field, since = "storage class "+yaml.GetValue(v), profile.Facts["class."+yaml.GetValue(v)].Since
+				}
 				if !slices.ContainsFunc(errs, func(f diag.Finding) bool {
 					return f.Path == path && strings.Contains(f.Message, since.String())
 				}) {

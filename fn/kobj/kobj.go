@@ -95,7 +95,7 @@ func (o *Object) Map() map[string]any {
 // classes before claims, stores before the secrets they fill, everything
 // before the Config that uses it. Unknown kinds sort last.
 var applyOrder = []string{
-	"StorageClass", "ConfigMap", "ServiceAccount", "ClusterRole", "Role",
+	"StorageClass", "PersistentVolume", "ConfigMap", "ServiceAccount", "ClusterRole", "Role",
 	"ClusterRoleBinding", "RoleBinding", "SecretStore", "ObjectBucketClaim",
 	"PersistentVolumeClaim", "ExternalSecret", "Image", "Config", "ImagePruner",
 }

@@ -18,6 +18,10 @@ const (
 	Filesystem        = "Filesystem"
 	Recreate          = "Recreate"
 	RollingUpdate     = "RollingUpdate"
+	// Topologies (spec.topology), as the Infrastructure's
+	// infrastructureTopology names them.
+	HighlyAvailable = "HighlyAvailable"
+	SingleReplica   = "SingleReplica"
 	// Managed and Unmanaged are the operator's management states. The
 	// values are openshift/api's; importing it only for them would add its
 	// scheme registration to every start-up (the e2e tests decode the
@@ -68,6 +72,11 @@ func ApplyDefaults(p Platform, r *profile.Resolved) {
 		// the safe choice.
 		n := int32(2)
 		if single && (backends[0] == profile.EmptyDir || (backends[0] == profile.PVC && (r.PVC == nil || rwo))) {
+			n = 1
+		}
+		if r.Topology == SingleReplica {
+			// One node: the operator bootstraps single-node clusters with
+			// one replica on every storage.
 			n = 1
 		}
 		r.Registry.Replicas = &n
@@ -151,18 +160,6 @@ func setManaged(r *profile.Resolved) {
 	if r.Registry.ManagementState == "" {
 		r.Registry.ManagementState = Managed
 		r.SetDefault("registry.managementState")
-	}
-}
-
-// defaultVolume gives a block-storage platform a volume when the profile
-// chose no storage at all, and fills the volume's class.
-func defaultVolume(r *profile.Resolved, storageClass string) {
-	if r.PVC == nil && len(profile.Backends(r.Registry.Storage)) == 0 {
-		r.PVC = &v1alpha1.PVCVolume{}
-		r.SetDefault("pvc")
-	}
-	if r.PVC != nil && !UsesDefaultClass(r.PVC) {
-		setString(r, &r.PVC.StorageClassName, "pvc.storageClassName", storageClass)
 	}
 }
 

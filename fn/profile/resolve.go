@@ -19,11 +19,15 @@ type Resolved struct {
 	Platform string
 	// Version is the target OpenShift release.
 	Version Version
+	// Topology is spec.topology: HighlyAvailable (also when unset) or
+	// SingleReplica.
+	Topology string
 
 	Registry     v1alpha1.RegistrySpec
 	Credentials  *v1alpha1.Credentials
 	StorageCA    *v1alpha1.StorageCA
 	PVC          *v1alpha1.PVCVolume
+	PV           *v1alpha1.PersistentVolume
 	Cinder       *v1alpha1.CinderClass
 	ObjectBucket *v1alpha1.ObjectBucket
 	TrustedCAs   []v1alpha1.TrustedCA
@@ -45,6 +49,7 @@ func Resolve(p *v1alpha1.RegistryProfile, platform string, version Version) *Res
 		Name:         p.Metadata.Name,
 		Platform:     platform,
 		Version:      version,
+		Topology:     p.Spec.Topology,
 		TrustedCAs:   clone(p.Spec.TrustedCAs),
 		Access:       clone(p.Spec.Access),
 		Pruner:       clone(p.Spec.Pruner),
@@ -66,7 +71,7 @@ func Resolve(p *v1alpha1.RegistryProfile, platform string, version Version) *Res
 	// creates it, replaces the shared backend rather than joining it: two
 	// backends is the operator's MultiStoragesError, and per-platform
 	// storage is the point of having platforms.
-	choosesStorage := ps.PVC != nil || ps.Cinder != nil || ps.ObjectBucket != nil ||
+	choosesStorage := ps.PVC != nil || ps.PersistentVolume != nil || ps.Cinder != nil || ps.ObjectBucket != nil ||
 		(ps.Registry != nil && len(Backends(ps.Registry.Storage)) > 0)
 	if choosesStorage && r.Registry.Storage != nil {
 		r.Registry.Storage = &v1alpha1.Storage{ManagementState: r.Registry.Storage.ManagementState}
@@ -82,7 +87,7 @@ func Resolve(p *v1alpha1.RegistryProfile, platform string, version Version) *Res
 		r.StorageCA = ps.StorageCA
 		r.fromPlatform["storageCA"] = true
 	}
-	r.PVC, r.Cinder, r.ObjectBucket = ps.PVC, ps.Cinder, ps.ObjectBucket
+	r.PVC, r.PV, r.Cinder, r.ObjectBucket = ps.PVC, ps.PersistentVolume, ps.Cinder, ps.ObjectBucket
 	return r
 }
 
@@ -134,7 +139,7 @@ func (r *Resolved) Path(rel string) diag.Path {
 	root, _, _ := strings.Cut(rel, ".")
 	root, _, _ = strings.Cut(root, "[")
 	switch root {
-	case "pvc", "cinder", "objectBucket":
+	case "pvc", "persistentVolume", "cinder", "objectBucket":
 		return r.platformPath(rel)
 	case "registry", "credentials", "storageCA":
 		for p := rel; p != ""; p = parent(p) {

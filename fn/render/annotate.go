@@ -28,7 +28,7 @@ const (
 
 func syncWave(o *kobj.Object) int {
 	switch o.Kind {
-	case "StorageClass":
+	case "StorageClass", "PersistentVolume":
 		return waveStorageClass
 	case "SecretStore":
 		// After the service account and role it signs in with: External
@@ -69,6 +69,7 @@ var syncOptions = map[string]string{
 	"PersistentVolumeClaim": keepOptions,
 	"ObjectBucketClaim":     keepOptions,
 	"StorageClass":          keepOptions,
+	"PersistentVolume":      keepOptions,
 	"ExternalSecret":        keepOptions,
 	"SecretStore":           keepOptions,
 }

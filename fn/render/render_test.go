@@ -560,9 +560,10 @@ func TestOldReleasesGetTheFieldsTheirCRDsRequire(t *testing.T) {
 	for _, tc := range []struct{ version, want string }{
 		// 4.3: integer logging and managementState are required; no
 		// rolloutStrategy and no storage.managementState exist yet.
+		// A ReadWriteMany volume: 4.3's operator refuses any other.
 		{"4.3", `logging: 2
 managementState: Managed
-replicas: 1
+replicas: 2
 storage:
   pvc:
     claim: image-registry-pvc
@@ -578,6 +579,9 @@ storage:
 `},
 	} {
 		doc := head + "  platform: vsphere-block\n  openshiftVersion: \"" + tc.version + "\"\n"
+		if tc.version == "4.3" {
+			doc += "  platforms:\n    vsphere-block:\n      pvc: {accessMode: ReadWriteMany}\n"
+		}
 		if got := spec(t, mustRender(t, doc, render.Options{}), "Config"); got != tc.want {
 			t.Errorf("%s Config spec:\n%s\nwant:\n%s", tc.version, got, tc.want)
 		}

@@ -41,18 +41,29 @@ type Context struct {
 
 func (c *Context) path(rel string) string { return c.R.Path(rel).String() }
 
+// uses reports whether the profile chose a storage the platform accepts; a
+// storage it does not accept is reported once, by platform-backend, and its
+// section is not checked further (it was not defaulted either).
+func (c *Context) uses(s *platforms.Storage) bool {
+	return s.Chosen(c.R) && platforms.Accepts(c.Platform, s)
+}
+
 // All is every rule, in the order the docs list them.
 var All = []Rule{
 	{"one-backend", "Exactly one storage backend. The operator fails with MultiStoragesError on two, and leaves a Removed-bootstrapped registry down with none.", oneBackend},
-	{"platform-backend", "The backend belongs to the platform (emptyDir is accepted everywhere, for non-production clusters).", platformBackend},
+	{"platform-backend", "The storage is one the platform accepts (docs/storage.md; emptyDir is accepted everywhere, for non-production clusters); the fix names the platforms that do accept it.", platformBackend},
+	{"topology", "spec.topology is HighlyAvailable or SingleReplica; SingleReplica (one node) warns above 1 replica.", topology},
+	{"release-storage", "What the target release's operator and platform accept beyond its fields (docs/reference.md, Release facts): a ReadWriteOnce claim only from 4.4 (before, the operator's checkPVC refuses it), a CSI class only from the release that ships its driver, a platform and a topology only from the release that supports them, Swift credential keys only from the release that reads them.", releaseStorage},
 	{"emptydir", "emptyDir holds images in the pod: at most 1 replica, and a warning that it is not for production.", emptyDir},
 	{"replicas", "Replicas are 0 or more; 2 or more on a volume need accessMode ReadWriteMany.", replicas},
 	{"rwo-recreate", "A ReadWriteOnce volume needs rolloutStrategy Recreate: a rolling update would start a second pod that cannot mount it.", rwoRecreate},
 	{"volume", "A volume the profile creates: a valid size (below 100Gi warns), ReadWriteOnce or ReadWriteMany, Filesystem, a class or defaultStorageClass but not both, not the operator's own claim name, and the claim the registry uses. An empty claim warns: the operator then creates and owns image-registry-storage.", volume},
+	{"persistent-volume", "A static volume: exactly one of nfs (server, absolute path) and local (absolute path, nodeName); NFS with 2 or more replicas warns that the export needs no_wdelay (documents 000 §3.3.1, §3.4.1).", persistentVolume},
 	{"cinder", "rhosp-cinder's StorageClass needs an availability zone.", cinderClass},
 	{"s3", "S3 needs a bucket and a region (the driver refuses to start without one, even with a custom endpoint); a regionEndpoint has a scheme; chunkSizeMiB is 5 to 5120; keyID needs encrypt.", s3Storage},
-	{"object-bucket", "An ODF bucket claim: a known class, a valid fixed bucket name, and an endpoint with a scheme and no port.", objectBucket},
+	{"object-bucket", "An ODF bucket claim: a known class, a valid fixed bucket name, and an endpoint with a scheme and no port (required for external-mode classes, which have no in-cluster endpoint).", objectBucket},
 	{"gcs", "GCS needs a bucket.", gcsStorage},
+	{"swift", "Swift needs a container (without one the operator creates and owns its own); authURL is an http or https URL; authVersion a number.", swiftStorage},
 	{"azure", "Azure needs an account and a container named by Azure's rules; cloudName and networkAccess take known values.", azureStorage},
 	{"storage-state", "storage.managementState is Managed or Unmanaged; Managed on storage the profile provides warns, as removing the registry then deletes it.", storageState},
 	{"enums", "managementState, logLevel, operatorLogLevel and rolloutStrategy take the operator's values.", enums},
@@ -126,8 +137,11 @@ func oneBackend(c *Context) []diag.Finding {
 	backends := profile.Backends(c.R.Registry.Storage)
 	switch len(backends) {
 	case 0:
+		if len(platforms.Chosen(c.R)) > 0 {
+			return nil // a section of storage the platform does not accept: platform-backend reports it
+		}
 		return []diag.Finding{diag.Errorf(c.path("registry.storage"),
-			fmt.Sprintf("set one of %s under registry.storage, or a platform helper (pvc, objectBucket)", strings.Join(c.Platform.Backends(), ", ")),
+			"set "+joinOr(sections(c.Platform.Storages())),
 			"no storage backend: the registry would have nowhere to store images")}
 	case 1:
 		return nil
@@ -139,11 +153,157 @@ func oneBackend(c *Context) []diag.Finding {
 
 func platformBackend(c *Context) []diag.Finding {
 	var fs []diag.Finding
-	for _, b := range profile.Backends(c.R.Registry.Storage) {
-		if !platforms.Accepts(c.Platform, b) {
-			fs = append(fs, diag.Errorf(c.path("registry.storage."+b),
-				fmt.Sprintf("use %s on %s, or move this backend under the platform it belongs to", strings.Join(c.Platform.Backends(), " or "), c.Platform.Name()),
-				"storage backend %s does not belong to platform %s", b, c.Platform.Name()))
+	for _, s := range platforms.Chosen(c.R) {
+		if platforms.Accepts(c.Platform, s) {
+			continue
+		}
+		fix := "use " + joinOr(sections(c.Platform.Storages())) + " on " + c.Platform.Name()
+		switch others := platforms.AcceptedBy(s); len(others) {
+		case 0:
+		case 1:
+			fix += ", or move it under spec.platforms." + others[0] + ", the platform that accepts it"
+		default:
+			fix += ", or move it under the section of a platform that accepts it: " + strings.Join(others, ", ")
+		}
+		fs = append(fs, diag.Errorf(c.path(s.Section), fix, "storage %s does not belong to platform %s", s.Name, c.Platform.Name()))
+	}
+	return fs
+}
+
+// joinOr joins "a, b or c".
+func joinOr(list []string) string {
+	if len(list) < 2 {
+		return strings.Join(list, "")
+	}
+	return strings.Join(list[:len(list)-1], ", ") + " or " + list[len(list)-1]
+}
+
+// sections lists where a profile chooses each storage, emptyDir (accepted
+// everywhere, never production) left out.
+func sections(ss []*platforms.Storage) []string {
+	var out []string
+	for _, s := range ss {
+		if s != platforms.EmptyDirStorage {
+			out = append(out, s.Section)
+		}
+	}
+	return out
+}
+
+func topology(c *Context) []diag.Finding {
+	t := c.R.Topology
+	if t == "" {
+		return nil
+	}
+	fs := oneOf("spec.topology", t, platforms.HighlyAvailable, platforms.SingleReplica)
+	if n := *c.R.Registry.Replicas; t == platforms.SingleReplica && n > 1 {
+		fs = append(fs, diag.Warnf(c.path("registry.replicas"), "set replicas: 1, or remove it to get the default",
+			"more than one replica on a single-node cluster: every replica runs on the one node, so more add no availability"))
+	}
+	return fs
+}
+
+// releaseStorage checks the release facts (profile.Facts) a profile relies on.
+func releaseStorage(c *Context) []diag.Finding {
+	v := c.R.Version
+	var fs []diag.Finding
+	needs := func(key, path, what, fix string) {
+		if v.Accepts(key) {
+			return
+		}
+		f := profile.Facts[key]
+		if fix == "" {
+			fix = fmt.Sprintf("set spec.openshiftVersion to %s or later", f.Since)
+		}
+		fs = append(fs, diag.Errorf(path, fix, "%s only from OpenShift %s (%s); spec.openshiftVersion is %s", what, f.Since, f.Source, v))
+	}
+	needs("platform."+c.Platform.Name(), "spec.platform", "platform "+c.Platform.Name()+" is supported", "")
+	if c.R.Topology != "" {
+		needs("topology."+c.R.Topology, "spec.topology", "topology "+c.R.Topology+" is known to the registry operator", "")
+	}
+	if pvc := c.R.PVC; c.uses(platforms.VolumeStorage) {
+		if f, ok := profile.Facts["class."+pvc.StorageClassName]; ok && f.Instead != "" {
+			needs("class."+pvc.StorageClassName, c.path("pvc.storageClassName"), "storage class "+pvc.StorageClassName+" ships",
+				fmt.Sprintf("use storageClassName: %s, the class OpenShift %s has, or set spec.openshiftVersion to %s or later", f.Instead, v, f.Since))
+		}
+		if pvc.AccessMode == platforms.ReadWriteOnce {
+			needs("accessMode.ReadWriteOnce", c.path("pvc.accessMode"), "the registry operator accepts a ReadWriteOnce claim",
+				"set pvc.accessMode: ReadWriteMany on storage that supports it (NFS, CephFS, persistentVolume.nfs), or spec.openshiftVersion to 4.4 or later")
+		}
+	}
+	if platforms.ClaimStorage.Chosen(c.R) && !v.Accepts("accessMode.ReadWriteOnce") {
+		fs = append(fs, diag.Warnf(c.path("registry.storage.pvc.claim"), "make sure the claim is ReadWriteMany",
+			"the claim must be ReadWriteMany: before OpenShift 4.4 the registry operator refuses any other access mode"))
+	}
+	if cr := c.R.Credentials; cr != nil && cr.ExternalSecret != nil {
+		for _, key := range sortedKeys(cr.ExternalSecret.Data) {
+			needs("credentialKey."+key, c.path("credentials.externalSecret.data."+key), "the registry operator reads "+key, "")
+		}
+	}
+	return fs
+}
+
+func persistentVolume(c *Context) []diag.Finding {
+	pv := c.R.PV
+	if !c.uses(platforms.PersistentVolumeStorage) {
+		return nil
+	}
+	fs := dnsName(c.path("persistentVolume.name"), "persistent volume", pv.Name)
+	absolute := func(rel, value, what string) {
+		switch {
+		case value == "":
+			fs = append(fs, diag.Errorf(c.path(rel), "set "+what, "a static volume needs %s", what))
+		case !strings.HasPrefix(value, "/"):
+			fs = append(fs, diag.Errorf(c.path(rel), "write the path from the root, e.g. /registry", "%s is not an absolute path", what))
+		}
+	}
+	required := func(rel, value, what string) {
+		if value == "" {
+			fs = append(fs, diag.Errorf(c.path(rel), "set "+what, "a static volume needs %s", what))
+		}
+	}
+	switch {
+	case (pv.NFS == nil) == (pv.Local == nil):
+		fs = append(fs, diag.Errorf(c.path("persistentVolume"), "set exactly one of nfs: {server, path} and local: {path, nodeName}",
+			"a static volume is either an NFS export or a local volume"))
+	case pv.NFS != nil:
+		required("persistentVolume.nfs.server", pv.NFS.Server, "the NFS server")
+		absolute("persistentVolume.nfs.path", pv.NFS.Path, "the exported path")
+		if n := *c.R.Registry.Replicas; n > 1 {
+			fs = append(fs, diag.Warnf(c.path("persistentVolume.nfs"), "export it with no_wdelay, e.g. /registry *(rw,sync,no_wdelay,no_root_squash)",
+				"%d replicas share an NFS volume: the export needs the no_wdelay option (documents 000 §3.3.1, §3.4.1)", n))
+		}
+	case pv.Local != nil:
+		absolute("persistentVolume.local.path", pv.Local.Path, "the volume's path on the node")
+		required("persistentVolume.local.nodeName", pv.Local.NodeName, "the node holding the volume")
+		if pv.Local.NodeName != "" {
+			fs = append(fs, dnsName(c.path("persistentVolume.local.nodeName"), "node", pv.Local.NodeName)...)
+		}
+	}
+	return fs
+}
+
+func swiftStorage(c *Context) []diag.Finding {
+	s := c.R.Registry.Storage
+	if s == nil || s.Swift == nil {
+		return nil
+	}
+	sw := s.Swift
+	var fs []diag.Finding
+	if sw.Container == "" {
+		fs = append(fs, diag.Errorf(c.path("registry.storage.swift.container"), "name the Swift container you created",
+			"Swift storage needs a container: without one the operator creates and owns a container of its own"))
+	}
+	if sw.AuthURL != "" {
+		if u, err := url.Parse(sw.AuthURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			fs = append(fs, diag.Errorf(c.path("registry.storage.swift.authURL"), "write the Keystone URL, e.g. https://keystone.example.com:5000/v3",
+				"authURL is not an http or https URL"))
+		}
+	}
+	if sw.AuthVersion != "" {
+		if _, err := strconv.Atoi(sw.AuthVersion); err != nil {
+			fs = append(fs, diag.Errorf(c.path("registry.storage.swift.authVersion"), `write the Identity API's major version, e.g. "3"`,
+				"authVersion is not a number: the operator refuses it"))
 		}
 	}
 	return fs
@@ -212,7 +372,7 @@ func volume(c *Context) []diag.Finding {
 			platforms.OperatorClaimName, platforms.Managed))
 	}
 	v := c.R.PVC
-	if v == nil {
+	if !c.uses(platforms.VolumeStorage) {
 		return fs
 	}
 	if platforms.UsesDefaultClass(v) && v.StorageClassName != "" {
@@ -302,18 +462,22 @@ func s3Storage(c *Context) []diag.Finding {
 
 func objectBucket(c *Context) []diag.Finding {
 	ob := c.R.ObjectBucket
-	if ob == nil {
+	if !c.uses(platforms.ObjectBucketStorage) {
 		return nil
 	}
-	fs := oneOf(c.path("objectBucket.storageClassName"), ob.StorageClassName, platforms.CephRGWClass, platforms.NooBaaClass)
+	fs := oneOf(c.path("objectBucket.storageClassName"), ob.StorageClassName, platforms.BucketClasses...)
 	if !bucketName.MatchString(ob.BucketName) {
 		fs = append(fs, diag.Errorf(c.path("objectBucket.bucketName"), "use 3 to 63 lower-case letters, digits, '-' and '.'", "invalid bucket name"))
 	}
 	u, err := url.Parse(ob.Endpoint)
 	switch {
-	case c.R.IsDefaulted("objectBucket.endpoint") || ob.Endpoint == "":
-		// The class's own service, valid; or none because the class is
-		// unknown, which is reported above.
+	case c.R.IsDefaulted("objectBucket.endpoint"):
+		// The class's own service, valid.
+	case ob.Endpoint == "":
+		if contains(platforms.BucketClasses, ob.StorageClassName) { // else reported above
+			fs = append(fs, diag.Errorf(c.path("objectBucket.endpoint"), "set the object store's S3 URL, e.g. https://rgw.example.com",
+				"%s has no in-cluster endpoint: with ODF in external mode the object store runs outside the cluster", ob.StorageClassName))
+		}
 	case err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https"):
 		fs = append(fs, diag.Errorf(c.path("objectBucket.endpoint"), "write the endpoint with its scheme, e.g. https://s3-openshift-storage.apps.example.com",
 			"the endpoint needs an http:// or https:// scheme"))
@@ -517,7 +681,14 @@ func credentials(c *Context) []diag.Finding {
 				"%s storage needs %s: the operator refuses a secret without it", backends[0], key))
 		}
 	}
-	if len(keys.Required) == 0 && len(es.Data) == 0 {
+	if len(keys.Sets) > 0 && !completeSet(keys.Sets, es.Data) {
+		var alts []string
+		for _, set := range keys.Sets {
+			alts = append(alts, strings.Join(set, " and "))
+		}
+		fs = append(fs, diag.Errorf(p(".externalSecret.data"), "map "+strings.Join(alts, "; or "),
+			"%s storage needs a complete set of credential keys: the operator refuses a secret without one", backends[0]))
+	} else if len(keys.Required) == 0 && len(es.Data) == 0 {
 		fs = append(fs, diag.Errorf(p(".externalSecret.data"), "map the keys: "+strings.Join(keys.Optional, ", "), "no keys mapped"))
 	}
 	if es.RefreshInterval != nil && es.RefreshInterval.Duration < 0 {
@@ -567,6 +738,22 @@ func storageCA(c *Context) []diag.Finding {
 			"the cluster's trusted CA bundle, which s3.trustedCA names by default, holds the system CAs and the proxy's trusted CAs, not the default ingress CA: a route with the default ingress certificate fails verification"))
 	}
 	return fs
+}
+
+// completeSet reports whether data maps every key of one of the sets.
+func completeSet(sets [][]string, data map[string]v1alpha1.RemoteRef) bool {
+	for _, set := range sets {
+		complete := true
+		for _, k := range set {
+			if _, ok := data[k]; !ok {
+				complete = false
+			}
+		}
+		if complete {
+			return true
+		}
+	}
+	return false
 }
 
 func trustedCAs(c *Context) []diag.Finding {

@@ -64,7 +64,7 @@ registry:
 				"keep exactly one; a platform's backend replaces the shared one, but one section may not set two"}}},
 		{"no backend", `platform: aws-upi`,
 			[]expect{{diag.Error, "spec.registry.storage", "no storage backend: the registry would have nowhere to store images",
-				"set one of s3 under registry.storage, or a platform helper (pvc, objectBucket)"}}},
+				"set registry.storage.s3"}}},
 		{"backend of another platform", `
 platform: aws-upi
 platforms:
@@ -72,8 +72,137 @@ platforms:
     registry:
       storage:
         gcs: {bucket: bkt}`,
-			[]expect{{diag.Error, "spec.platforms.aws-upi.registry.storage.gcs", "storage backend gcs does not belong to platform aws-upi",
-				"use s3 on aws-upi, or move this backend under the platform it belongs to"}}},
+			[]expect{{diag.Error, "spec.platforms.aws-upi.registry.storage.gcs", "storage gcs does not belong to platform aws-upi",
+				"use registry.storage.s3 on aws-upi, or move it under spec.platforms.gcp-upi, the platform that accepts it"}}},
+		{"Swift is only on rhosp-swift", `
+platform: aws-upi
+registry:
+  storage:
+    swift: {container: c}`,
+			[]expect{{diag.Error, "spec.registry.storage.swift", "storage swift does not belong to platform aws-upi",
+				"use registry.storage.s3 on aws-upi, or move it under spec.platforms.rhosp-swift, the platform that accepts it"}}},
+		{"a bucket claim on a cloud", `
+platform: gcp-upi
+platforms:
+  gcp-upi:
+    objectBucket: {}`,
+			[]expect{{diag.Error, "spec.platforms.gcp-upi.objectBucket", "storage objectBucket does not belong to platform gcp-upi",
+				"use registry.storage.gcs on gcp-upi, or move it under the section of a platform that accepts it: baremetal-odf-rgw, nutanix, vsphere-block"}}},
+		{"a static volume on a cloud", `
+platform: azure-upi
+platforms:
+  azure-upi:
+    persistentVolume: {nfs: {server: nfs.example.com, path: /registry}}`,
+			[]expect{
+				{diag.Error, "spec.platforms.azure-upi.persistentVolume", "storage persistentVolume does not belong to platform azure-upi",
+					"use registry.storage.azure on azure-upi, or move it under the section of a platform that accepts it: baremetal-odf-rgw, nutanix, vsphere-block"},
+			}},
+		{"SingleReplica warns above one replica", `
+platform: aws-upi
+topology: SingleReplica
+registry:
+  replicas: 2
+  storage:
+    s3: {bucket: bkt, region: us-east-1}`,
+			[]expect{{diag.Warning, "spec.registry.replicas", "more than one replica on a single-node cluster: every replica runs on the one node, so more add no availability", "set replicas: 1, or remove it to get the default"}}},
+		{"unknown topology", s3 + `topology: SingleNode`,
+			[]expect{{diag.Error, "spec.topology", `unknown value`, "use one of: HighlyAvailable, SingleReplica"}}},
+		{"NFS with two replicas warns about no_wdelay", `
+platform: vsphere-block
+platforms:
+  vsphere-block:
+    persistentVolume: {nfs: {server: 172.16.231.181, path: /registry}}`,
+			[]expect{{diag.Warning, "spec.platforms.vsphere-block.persistentVolume.nfs", "2 replicas share an NFS volume: the export needs the no_wdelay option (documents 000 §3.3.1, §3.4.1)",
+				"export it with no_wdelay, e.g. /registry *(rw,sync,no_wdelay,no_root_squash)"}}},
+		{"a static volume that is both or neither", `
+platform: nutanix
+platforms:
+  nutanix:
+    persistentVolume:
+      nfs: {server: nfs.example.com, path: registry}
+      local: {path: /mnt/registry, nodeName: node-1}`,
+			[]expect{{diag.Error, "spec.platforms.nutanix.persistentVolume", "a static volume is either an NFS export or a local volume",
+				"set exactly one of nfs: {server, path} and local: {path, nodeName}"}}},
+		{"an incomplete static volume", `
+platform: baremetal-odf-rgw
+platforms:
+  baremetal-odf-rgw:
+    persistentVolume:
+      nfs: {path: registry}`,
+			[]expect{
+				{diag.Error, "spec.platforms.baremetal-odf-rgw.persistentVolume.nfs.server", "a static volume needs the NFS server", "set the NFS server"},
+				{diag.Error, "spec.platforms.baremetal-odf-rgw.persistentVolume.nfs.path", `the exported path is not an absolute path`, "write the path from the root, e.g. /registry"},
+			}},
+		{"Swift without a container", `
+platform: rhosp-swift
+registry:
+  storage:
+    swift: {authURL: "keystone:5000", authVersion: v3}`,
+			[]expect{
+				{diag.Error, "spec.registry.storage.swift.container", "Swift storage needs a container: without one the operator creates and owns a container of its own", "name the Swift container you created"},
+				{diag.Error, "spec.registry.storage.swift.authURL", `authURL is not an http or https URL`, "write the Keystone URL, e.g. https://keystone.example.com:5000/v3"},
+				{diag.Error, "spec.registry.storage.swift.authVersion", `authVersion is not a number: the operator refuses it`, `write the Identity API's major version, e.g. "3"`},
+			}},
+		{"Swift credentials need a complete set", `
+platform: rhosp-swift
+registry:
+  storage:
+    swift: {container: registry}
+credentials:
+  externalSecret:
+    storeRef: {name: vault}
+    data:
+      REGISTRY_STORAGE_SWIFT_USERNAME: {key: swift-user}`,
+			[]expect{{diag.Error, "spec.credentials.externalSecret.data", "swift storage needs a complete set of credential keys: the operator refuses a secret without one",
+				"map REGISTRY_STORAGE_SWIFT_USERNAME and REGISTRY_STORAGE_SWIFT_PASSWORD; or REGISTRY_STORAGE_SWIFT_APPLICATIONCREDENTIALID and REGISTRY_STORAGE_SWIFT_APPLICATIONCREDENTIALNAME and REGISTRY_STORAGE_SWIFT_APPLICATIONCREDENTIALSECRET; or REGISTRY_STORAGE_SWIFT_TOKENID"}}},
+		{"external-mode RGW needs its endpoint", `
+platform: vsphere-block
+platforms:
+  vsphere-block:
+    objectBucket: {storageClassName: ocs-external-storagecluster-ceph-rgw}`,
+			[]expect{{diag.Error, "spec.platforms.vsphere-block.objectBucket.endpoint", "ocs-external-storagecluster-ceph-rgw has no in-cluster endpoint: with ODF in external mode the object store runs outside the cluster",
+				"set the object store's S3 URL, e.g. https://rgw.example.com"}}},
+		{"ReadWriteOnce before 4.4", `
+platform: vsphere-block
+openshiftVersion: "4.3"`,
+			[]expect{{diag.Error, "spec.platforms.vsphere-block.pvc.accessMode", "the registry operator accepts a ReadWriteOnce claim only from OpenShift 4.4 (cluster-image-registry-operator release-4.4 pkg/storage/pvc/pvc.go checkPVC (commit 1f4685c6c)); spec.openshiftVersion is 4.3",
+				"set pvc.accessMode: ReadWriteMany on storage that supports it (NFS, CephFS, persistentVolume.nfs), or spec.openshiftVersion to 4.4 or later"}}},
+		{"an existing claim before 4.4 warns", `
+platform: vsphere-block
+openshiftVersion: "4.2"
+registry:
+  storage: {pvc: {claim: registry}}`,
+			[]expect{{diag.Warning, "spec.registry.storage.pvc.claim", "the claim must be ReadWriteMany: before OpenShift 4.4 the registry operator refuses any other access mode", "make sure the claim is ReadWriteMany"}}},
+		{"a CSI class before its driver ships", `
+platform: vsphere-block
+openshiftVersion: "4.9"
+platforms:
+  vsphere-block:
+    pvc: {storageClassName: thin-csi}`,
+			[]expect{{diag.Error, "spec.platforms.vsphere-block.pvc.storageClassName", "storage class thin-csi ships only from OpenShift 4.10 (OpenShift 4.10 docs, Storage, VMware vSphere CSI Driver Operator (installed by default; 4.8 and 4.9 tech preview)); spec.openshiftVersion is 4.9",
+				"use storageClassName: thin, the class OpenShift 4.9 has, or set spec.openshiftVersion to 4.10 or later"}}},
+		{"Nutanix before 4.11", `
+platform: nutanix
+openshiftVersion: "4.10"`,
+			[]expect{{diag.Error, "spec.platform", "platform nutanix is supported only from OpenShift 4.11 (cluster-image-registry-operator release-4.11 pkg/storage/storage.go (NutanixPlatformType)); spec.openshiftVersion is 4.10",
+				"set spec.openshiftVersion to 4.11 or later"}}},
+		{"single-node before 4.8", s3 + `openshiftVersion: "4.7"
+topology: SingleReplica`,
+			[]expect{{diag.Error, "spec.topology", "topology SingleReplica is known to the registry operator only from OpenShift 4.8 (cluster-image-registry-operator release-4.8 pkg/operator/bootstrap.go (SingleReplicaTopologyMode)); spec.openshiftVersion is 4.7",
+				"set spec.openshiftVersion to 4.8 or later"}}},
+		{"a Swift token before 4.20", `
+platform: rhosp-swift
+openshiftVersion: "4.14"
+registry:
+  storage:
+    swift: {container: registry}
+credentials:
+  externalSecret:
+    storeRef: {name: vault}
+    data:
+      REGISTRY_STORAGE_SWIFT_TOKENID: {key: swift-token}`,
+			[]expect{{diag.Error, "spec.credentials.externalSecret.data.REGISTRY_STORAGE_SWIFT_TOKENID", "the registry operator reads REGISTRY_STORAGE_SWIFT_TOKENID only from OpenShift 4.20 (cluster-image-registry-operator release-4.20 pkg/storage/swift/swift.go); spec.openshiftVersion is 4.14",
+				"set spec.openshiftVersion to 4.20 or later"}}},
 		{"emptyDir with two replicas", `
 platform: aws-upi
 registry:
@@ -488,9 +617,9 @@ pruner: {schedule: "0 0 * * *"}`,
 			[]expect{{diag.Warning, "spec.pruner", "with the registry's managementState Unmanaged, the pruner prunes image metadata only (--prune-registry=false): blobs stay in the storage",
 				"set registry.managementState: Managed to prune blobs too, or remove pruner"}}},
 		{"logLevel and the pruner on 4.3", `
-platform: vsphere-block
+platform: aws-upi
 openshiftVersion: "4.3"
-registry: {logLevel: Debug}
+registry: {logLevel: Debug, storage: {s3: {bucket: bkt, region: us-east-1}}}
 pruner: {keepTagRevisions: 3}`,
 			[]expect{
 				{diag.Error, "spec.registry.logLevel", "logLevel needs OpenShift 4.6 or later; spec.openshiftVersion is 4.3", "remove it, or set spec.openshiftVersion to 4.6 or later"},
@@ -508,10 +637,10 @@ registry:
 		{"unknown platform", `platform: aws-upl`,
 			[]expect{{diag.Error, "spec.platform", `unknown platform; did you mean "aws-upi"?`, ""}}},
 		{"no platform", `registry: {replicas: 1}`,
-			[]expect{{diag.Error, "spec.platform", "no platform selected", "set spec.platform or pass --platform; one of: aws-upi, azure-gov, baremetal-odf-rgw, gcp-upi, nutanix, rhosp-cinder, vsphere-block"}}},
+			[]expect{{diag.Error, "spec.platform", "no platform selected", "set spec.platform or pass --platform; one of: aws-upi, azure-gov, azure-upi, baremetal-odf-rgw, gcp-upi, nutanix, rhosp-cinder, rhosp-swift, vsphere-block"}}},
 		{"unknown platform section", s3 + `platforms:
   vsphere: {}`,
-			[]expect{{diag.Error, "spec.platforms.vsphere", `unknown platform`, "use one of: aws-upi, azure-gov, baremetal-odf-rgw, gcp-upi, nutanix, rhosp-cinder, vsphere-block"}}},
+			[]expect{{diag.Error, "spec.platforms.vsphere", `unknown platform`, "use one of: aws-upi, azure-gov, azure-upi, baremetal-odf-rgw, gcp-upi, nutanix, rhosp-cinder, rhosp-swift, vsphere-block"}}},
 		{"version format", s3 + `openshiftVersion: "4.x"`,
 			[]expect{{diag.Error, "spec.openshiftVersion", `not a release written 4.N, e.g. "4.14" (quoted, no leading zeros, no patch version)`, ""}}},
 		{"version range", s3 + `openshiftVersion: "4.1"`,

@@ -34,6 +34,8 @@ var minimalProfiles = []string{
   platforms: {baremetal-odf-rgw: {objectBucket: {storageClassName: openshift-storage.noobaa.io}}}`,
 	`platform: baremetal-odf-rgw
   platforms: {baremetal-odf-rgw: {pvc: {}}}`,
+	`platform: vsphere-block
+  platforms: {vsphere-block: {persistentVolume: {local: {path: /mnt/registry, nodeName: node-1}}}}`,
 }
 
 // notValues are words a "Default:" sentence uses that are prose, not a

@@ -48,10 +48,18 @@ type RegistryProfile struct {
 
 // RegistryProfileSpec is what a profile says.
 type RegistryProfileSpec struct {
-	// Platform selects the platform to render: aws-upi, gcp-upi, azure-gov,
-	// rhosp-cinder, baremetal-odf-rgw, vsphere-block or nutanix. Required when
-	// rendering one platform (the render command's --platform overrides it).
+	// Platform selects the platform to render (the list is at the top of
+	// this page; docs/storage.md shows the storage each accepts). Required
+	// when rendering one platform (the render command's --platform
+	// overrides it).
 	Platform string `json:"platform,omitempty"`
+
+	// Topology is the cluster's control plane and infrastructure topology:
+	// HighlyAvailable or SingleReplica (single-node OpenShift, OpenShift
+	// 4.8 and later). SingleReplica defaults the registry to 1 replica on
+	// every storage, as the operator does on such clusters, and warns
+	// above 1. Unset means HighlyAvailable.
+	Topology string `json:"topology,omitempty"`
 
 	// OpenShiftVersion is the target cluster's release as "4.N", from 4.2 to
 	// the newest supported release. Default: the newest supported release.
@@ -121,17 +129,55 @@ type PlatformSpec struct {
 	StorageCA *StorageCA `json:"storageCA,omitempty"`
 
 	// PVC describes a volume that the profile creates for the registry; the
-	// registry's storage.pvc.claim is set to its name. Used by
-	// rhosp-cinder, vsphere-block, nutanix and baremetal-odf-rgw (CephFS).
+	// registry's storage.pvc.claim is set to its name. Accepted on the
+	// platforms whose storage includes a volume (docs/storage.md).
 	PVC *PVCVolume `json:"pvc,omitempty"`
+
+	// PersistentVolume statically provisions the registry's volume: a
+	// PersistentVolume (reclaim policy Retain, capacity pvc.size) bound to
+	// the registry's claim, and for a local volume a no-provisioner
+	// StorageClass. The claim is still described by pvc. Exactly one of nfs
+	// and local.
+	PersistentVolume *PersistentVolume `json:"persistentVolume,omitempty"`
 
 	// Cinder describes the StorageClass that rhosp-cinder creates for the
 	// registry volume.
 	Cinder *CinderClass `json:"cinder,omitempty"`
 
-	// ObjectBucket describes the OpenShift Data Foundation bucket claim that
-	// baremetal-odf-rgw creates and points the registry's S3 storage at.
+	// ObjectBucket describes an OpenShift Data Foundation bucket claim that
+	// the profile creates and points the registry's S3 storage at. Accepted
+	// on the platforms whose storage includes ODF object storage
+	// (docs/storage.md).
 	ObjectBucket *ObjectBucket `json:"objectBucket,omitempty"`
+}
+
+// PersistentVolume is a statically provisioned volume for the registry.
+type PersistentVolume struct {
+	// Name of the PersistentVolume. Default: image-registry-pv.
+	Name string `json:"name,omitempty"`
+	// NFS is an NFS export. With 2 or more replicas the export needs the
+	// no_wdelay option (a warning says so).
+	NFS *NFSVolume `json:"nfs,omitempty"`
+	// Local is a directory or disk on one node; the registry then runs on
+	// that node only (ReadWriteOnce, one replica).
+	Local *LocalVolume `json:"local,omitempty"`
+}
+
+// NFSVolume is an NFS export.
+type NFSVolume struct {
+	// Server is the NFS server's host name or IP address. Required.
+	Server string `json:"server,omitempty"`
+	// Path is the exported path, absolute. Required.
+	Path string `json:"path,omitempty"`
+}
+
+// LocalVolume is a local directory or disk on one node.
+type LocalVolume struct {
+	// Path is the directory or device on the node, absolute. Required.
+	Path string `json:"path,omitempty"`
+	// NodeName is the node (its kubernetes.io/hostname label) holding the
+	// volume. Required.
+	NodeName string `json:"nodeName,omitempty"`
 }
 
 // RegistrySpec mirrors the operator's Config spec
@@ -556,12 +602,15 @@ type PVCVolume struct {
 	Name string `json:"name,omitempty"`
 	// Size of the volume. Below 100Gi warns. Default: 100Gi.
 	Size string `json:"size,omitempty"`
-	// AccessMode is ReadWriteOnce (one replica, Recreate) or ReadWriteMany.
-	// Default: ReadWriteOnce, except ReadWriteMany for CephFS.
+	// AccessMode is ReadWriteOnce (one replica, Recreate; OpenShift 4.4 and
+	// later) or ReadWriteMany. Default: the class's own mode where it is
+	// known (ReadWriteMany for CephFS and NFS), ReadWriteOnce otherwise.
 	AccessMode string `json:"accessMode,omitempty"`
-	// StorageClassName is the volume's class. Default per platform:
-	// rhosp-cinder the Cinder class, vsphere-block thin-csi, nutanix
-	// nutanix-volume, baremetal-odf-rgw ocs-storagecluster-cephfs.
+	// StorageClassName is the volume's class. Default per platform and
+	// release (docs/storage.md): rhosp-cinder the Cinder class,
+	// vsphere-block thin-csi (thin before 4.10), nutanix nutanix-volume,
+	// baremetal-odf-rgw ocs-storagecluster-cephfs; with persistentVolume,
+	// image-registry-local for local and none ("") for nfs.
 	StorageClassName string `json:"storageClassName,omitempty"`
 	// DefaultStorageClass leaves the class to the cluster's default class:
 	// the claim is rendered without storageClassName (an empty one would
@@ -590,8 +639,9 @@ type CinderClass struct {
 
 // ObjectBucket is an OpenShift Data Foundation bucket claim.
 type ObjectBucket struct {
-	// StorageClassName is ocs-storagecluster-ceph-rgw (Ceph RGW) or
-	// openshift-storage.noobaa.io (NooBaa). Default:
+	// StorageClassName is ocs-storagecluster-ceph-rgw (Ceph RGW),
+	// openshift-storage.noobaa.io (NooBaa) or, with ODF in external mode,
+	// ocs-external-storagecluster-ceph-rgw (which needs endpoint). Default:
 	// ocs-storagecluster-ceph-rgw.
 	StorageClassName string `json:"storageClassName,omitempty"`
 	// BucketName is the bucket's fixed name, so that the registry can name

@@ -195,7 +195,7 @@ func TestRenderCommand(t *testing.T) {
 
 func TestUsage(t *testing.T) {
 	code, out, _ := runFn(t, "", "--help")
-	if code != 0 || !strings.Contains(out, "regprofile render [--platform P] FILE") || !strings.Contains(out, "aws-upi, azure-gov, baremetal-odf-rgw") {
+	if code != 0 || !strings.Contains(out, "regprofile render [--platform P] FILE") || !strings.Contains(out, "aws-upi, azure-gov, azure-upi, baremetal-odf-rgw") {
 		t.Errorf("--help: exit %d\n%s", code, out)
 	}
 	for _, args := range [][]string{{"frobnicate"}, {"--bogus"}, {"render"}, {"render", "--platform"}, {"help", "nosuch"}, {"completion", "tcsh"}} {
