@@ -144,4 +144,16 @@ func TestPatches(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "out")); !os.IsNotExist(err) {
 		t.Errorf("emit wrote %s after an error", filepath.Join(dir, "out"))
 	}
+	// A patch is input like the profile: the same size cap bounds it.
+	os.WriteFile(patch, []byte("spec:\n  x: '"+strings.Repeat("a", 5<<20)+"'\n"), 0o644)
+	want = "regprofile: error: " + patch + ": the file is over 4 MiB; a profile is at most 4 MiB; fix: keep large data (such as CA bundles) out of the profile, or split them\n"
+	for _, args := range [][]string{{"render", base, patch}, {"emit", "--out", filepath.Join(dir, "out"), base, patch}} {
+		if code, out, stderr := runFn(t, "", args...); code != 1 || out != "" || stderr != want {
+			t.Errorf("%s with a patch over the cap: exit %d, out %q, stderr:\n%s\nwant:\n%s", args[0], code, out, stderr, want)
+		}
+	}
+	// stdin is for the profile only.
+	if code, _, stderr := runFn(t, "", "render", base, "-"); code != 1 || !strings.Contains(stderr, `only the profile, the first file, can be "-"`) {
+		t.Errorf("render with a patch on stdin: exit %d, stderr:\n%s", code, stderr)
+	}
 }
