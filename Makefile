@@ -19,7 +19,7 @@ GO_BUILD := go build -trimpath -ldflags='-s -w'
 GO_SOURCES := go.mod go.sum fn/version/KUSTOMIZE $(shell find fn -name '*.go' ! -name '*_test.go')
 # The binaries, one per fn/cmd/<name>: regprofile (the function and its
 # light commands) and the heavier subcommands it hands over to.
-BINARIES := regprofile regprofile-diff regprofile-argocd
+BINARIES := regprofile regprofile-build regprofile-diff regprofile-argocd
 
 .PHONY: all build tools example install test unit e2e e2e-argocd fuzz fmt vet bench clean
 

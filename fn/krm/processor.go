@@ -97,7 +97,32 @@ func (p Processor) process(rl *framework.ResourceList) error {
 	if err := keepLocal(node); err != nil {
 		return err
 	}
+	if err := dropIDs(items); err != nil {
+		return err
+	}
 	rl.Items = items
+	return nil
+}
+
+// dropIDs removes the id annotations the orchestrator put on the input
+// items (kyaml's runtimeutil.FunctionFilter, used by kustomize and kpt).
+// Given back, they make it walk every returned item against its schema to
+// copy comments and field order back from the input (which, in kustomize,
+// parses kyaml's whole built-in OpenAPI schema) and then clear them. The
+// items already carry their comments and field order, since the function
+// passes their nodes through untouched, so clearing the ids here, the same
+// way kyaml does, gives the same items without the walk.
+func dropIDs(items []*yaml.RNode) error {
+	for _, it := range items {
+		for _, key := range []string{kioutil.IdAnnotation, kioutil.LegacyIdAnnotation} {
+			if _, ok := it.GetAnnotations()[key]; !ok {
+				continue
+			}
+			if err := it.PipeE(yaml.ClearAnnotation(key)); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 

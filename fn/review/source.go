@@ -14,10 +14,7 @@ import (
 	"sort"
 	"strings"
 
-	"sigs.k8s.io/kustomize/api/krusty"
-	"sigs.k8s.io/kustomize/api/types"
-	"sigs.k8s.io/kustomize/kyaml/filesys"
-
+	"regprofile.dev/regprofile/fn/build"
 	"regprofile.dev/regprofile/fn/emit"
 	"regprofile.dev/regprofile/fn/profile"
 )
@@ -117,20 +114,18 @@ func RenderTree(root string, targets []Target) (Rendering, error) {
 	return out, nil
 }
 
-// buildOverlay runs kustomize build --enable-alpha-plugins --enable-exec.
+// BuildOptions are how overlays are built (regprofile build's code: what
+// kustomize build --enable-alpha-plugins --enable-exec prints, with the
+// function in process when that is exact).
+var BuildOptions build.Options
+
+// buildOverlay builds an overlay as regprofile build does.
 func buildOverlay(dir string) ([]*Object, error) {
-	opts := krusty.MakeDefaultOptions()
-	opts.PluginConfig = types.EnabledPluginConfig(types.BploUseStaticallyLinked)
-	opts.PluginConfig.FnpLoadingOptions.EnableExec = true
-	m, err := krusty.MakeKustomizer(opts).Run(filesys.MakeFsOnDisk(), dir)
+	res, err := build.Build(dir, BuildOptions)
 	if err != nil {
 		return nil, fmt.Errorf("kustomize build: %w", err)
 	}
-	data, err := m.AsYaml()
-	if err != nil {
-		return nil, err
-	}
-	return ParseObjects(string(data))
+	return ParseObjects(string(res.YAML))
 }
 
 // renderProfile renders every platform a profile file names.

@@ -33,6 +33,7 @@ func commands() []command {
 			func() *pflag.FlagSet { f, _, _ := emitFlags(); return f }},
 		{"install", "[--kustomize PATH] DIR", "copy regprofile and kustomize into DIR (Argo CD sidecar)",
 			func() *pflag.FlagSet { f, _ := installFlags(); return f }},
+		{"build", "[DIR]", "kustomize build of an overlay with the function in process; the same bytes as kustomize build --enable-alpha-plugins --enable-exec (runs regprofile-build)", nil},
 		{"diff", "[--base R] [--head R]", "what a change renders differently, risks first (runs regprofile-diff)", nil},
 		{"argocd", "[--repo URL ...]", "the ApplicationSet, plugin, sidecar, health checks, RBAC (runs regprofile-argocd)", nil},
 		{"help", "[COMMAND]", "this help, or a command's", func() *pflag.FlagSet { return newFlags("help") }},

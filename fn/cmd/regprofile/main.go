@@ -13,8 +13,6 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
-	"sigs.k8s.io/kustomize/kyaml/kio"
 
 	"regprofile.dev/regprofile/fn/api/v1alpha1"
 	"regprofile.dev/regprofile/fn/diag"
@@ -102,86 +100,9 @@ func printUsage(w io.Writer) {
 	fmt.Fprintf(w, usageTail, strings.Join(platforms.Names(), ", "))
 }
 
-// krmCmd runs the KRM function. Results go in the returned ResourceList and,
-// since kustomize shows only stderr, to stderr as well.
+// krmCmd runs the KRM function.
 func krmCmd(stdin io.Reader, stdout, stderr io.Writer) int {
-	var results framework.Results
-	proc := framework.ResourceListProcessorFunc(func(rl *framework.ResourceList) error {
-		err := krm.Processor{}.Process(rl)
-		results = rl.Results
-		return err
-	})
-	in := &limitedReader{r: stdin, left: MaxResourceListBytes}
-	var out bytes.Buffer
-	err := framework.Execute(proc, &kio.ByteReadWriter{Reader: in, Writer: &out, KeepReaderAnnotations: true})
-	if in.over {
-		fmt.Fprintf(stderr, "regprofile: error: reading the ResourceList: the input is over %d MiB, the most regprofile reads; fix: render the registry's profile in a kustomization of its own\n", MaxResourceListBytes>>20)
-		return 1
-	}
-	if _, werr := stdout.Write(out.Bytes()); werr != nil && err == nil {
-		err = werr
-	}
-	for _, r := range results {
-		fmt.Fprintln(stderr, resultLine(r))
-	}
-	if err != nil {
-		if !errors.As(err, new(framework.Results)) {
-			// kyaml refused the input before the function saw it; its
-			// message runs on with the node's contents, which may be large.
-			first, _, _ := strings.Cut(err.Error(), "\n")
-			fmt.Fprintf(stderr, "regprofile: error: reading the ResourceList: %s; fix: make every item a Kubernetes object whose metadata is a map\n", strings.TrimSuffix(first, ": node contents:"))
-		}
-		return 1
-	}
-	return 0
-}
-
-// MaxResourceListBytes bounds the ResourceList the KRM function reads: the
-// profile and every other resource of the kustomization or kpt package.
-// Input is cut off there before it is parsed.
-const MaxResourceListBytes = 64 << 20
-
-// limitedReader reads at most left bytes and then fails, remembering that
-// the input was larger.
-type limitedReader struct {
-	r    io.Reader
-	left int64
-	over bool
-}
-
-func (l *limitedReader) Read(p []byte) (int, error) {
-	if l.left <= 0 {
-		var one [1]byte
-		if n, _ := l.r.Read(one[:]); n > 0 {
-			l.over = true
-			return 0, errInputTooLarge
-		}
-		return 0, io.EOF
-	}
-	if int64(len(p)) > l.left {
-		p = p[:l.left]
-	}
-	n, err := l.r.Read(p)
-	l.left -= int64(n)
-	return n, err
-}
-
-var errInputTooLarge = errors.New("input too large")
-
-func resultLine(r *framework.Result) string {
-	var b strings.Builder
-	b.WriteString("regprofile: " + string(r.Severity) + ": ")
-	switch {
-	case r.File != nil && r.File.Path != "":
-		b.WriteString(r.File.Path + ": ")
-	case r.ResourceRef != nil:
-		b.WriteString(r.ResourceRef.Kind + "/" + r.ResourceRef.Name + ": ")
-	}
-	if r.Field != nil && r.Field.Path != "" {
-		b.WriteString(r.Field.Path + ": ")
-	}
-	b.WriteString(r.Message)
-	return b.String()
+	return krm.Run(stdin, stdout, stderr, nil)
 }
 
 func renderFlags() (*pflag.FlagSet, *string) {
