@@ -214,7 +214,17 @@ require (
 	oras.land/oras-go/v2 v2.5.0 // indirect
 	sigs.k8s.io/apiserver-network-proxy/konnectivity-client v0.30.3 // indirect
 	sigs.k8s.io/controller-runtime v0.19.3 // indirect
-	sigs.k8s.io/randfill v1.0.0 // indirect
 	sigs.k8s.io/structured-merge-diff/v4 v4.4.4-0.20241211184406-7bf59b3d70ee // indirect
-	sigs.k8s.io/structured-merge-diff/v6 v6.4.1 // indirect
+)
+
+// kustomize's API v0.21.2 asks for kube-openapi 2026-07, which moved to
+// structured-merge-diff/v6 and no longer builds with the k8s.io v0.31 line
+// that Argo CD v2.14 needs. kustomize's API uses only kube-openapi's
+// pkg/validation packages, which between the two versions changed the API
+// of their internal JSON library, not what they decode; regprofile build's
+// output is tested byte for byte against the pinned kustomize CLI, which
+// is built with the newer one (e2e/build_test.go).
+replace (
+	github.com/google/gnostic-models => github.com/google/gnostic-models v0.6.9
+	k8s.io/kube-openapi => k8s.io/kube-openapi v0.0.0-20241212222426-2c72e554b1e7
 )

@@ -32,7 +32,7 @@ var (
 func TestMain(m *testing.M) {
 	os.Exit(testbin.Run(m, func(root, scratch string) (err error) {
 		repoRoot, binDir = root, scratch
-		if err := testbin.Build(repoRoot, binDir, map[string]string{"regprofile": "./fn/cmd/regprofile"}); err != nil {
+		if err := testbin.Build(repoRoot, binDir, map[string]string{"regprofile": "./fn/cmd/regprofile", "regprofile-build": "./fn/cmd/regprofile-build"}); err != nil {
 			return err
 		}
 		kustomize, err = testbin.Kustomize(repoRoot)

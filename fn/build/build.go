@@ -53,7 +53,8 @@ type Result struct {
 }
 
 // Build builds dir. An error is kustomize's (the CLI prints it as
-// "Error: " and the message, and exits 1).
+// "Error: " and the message, and exits 1); the Result then says only how
+// the build ran.
 func Build(dir string, opts Options) (*Result, error) {
 	if opts.Stderr == nil {
 		opts.Stderr = os.Stderr
@@ -77,7 +78,7 @@ func Build(dir string, opts Options) (*Result, error) {
 	}
 	m, err := exactBuild(dir)
 	if err != nil {
-		return nil, err
+		return &Result{Why: why}, err
 	}
 	yml, err := m.AsYaml()
 	return &Result{YAML: yml, Why: why}, err

@@ -50,7 +50,7 @@ func fastBuild(dir string, p *plan, fn function, exitStatus []string) (resmap.Re
 	opts.LoadRestrictions = types.LoadRestrictionsRootOnly
 	m, err := krusty.MakeKustomizer(opts).Run(stage1, p.fnDir)
 	if err != nil {
-		return nil, errFallback{"kustomize reports an error before the function: " + err.Error()}
+		return nil, errFallback{"kustomize reports an error before the function"}
 	}
 	if err := unhideLocalConfig(m); err != nil {
 		return nil, err
@@ -59,7 +59,7 @@ func fastBuild(dir string, p *plan, fn function, exitStatus []string) (resmap.Re
 	// The function, as kustomize runs an exec transformer.
 	status, err := applyFunction(m, p, fn)
 	if err != nil {
-		return nil, errFallback{"running the function: " + err.Error()}
+		return nil, errFallback{"running the function: " + firstLine(err.Error())}
 	}
 
 	// Stage 2: the whole tree, the function's kustomization replaced by
@@ -98,7 +98,7 @@ func fastBuild(dir string, p *plan, fn function, exitStatus []string) (resmap.Re
 		if status != 0 {
 			return nil, err // the function's failure, in kustomize's words
 		}
-		return nil, errFallback{"kustomize reports an error after the function: " + err.Error()}
+		return nil, errFallback{"kustomize reports an error after the function"}
 	}
 	if status != 0 {
 		return nil, errFallback{"the function failed but kustomize did not"}
@@ -240,4 +240,9 @@ func updateResMap(rm resmap.ResMap, output []byte) error {
 	}
 	rm.DropEmpties()
 	return nil
+}
+
+func firstLine(s string) string {
+	first, _, _ := strings.Cut(s, "\n")
+	return first
 }

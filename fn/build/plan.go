@@ -141,10 +141,10 @@ func (a *analysis) load(dir string, depth int) (*kust, string) {
 	}
 	k := &kust{dir: dir, file: file}
 	if err := k.raw.Unmarshal(data); err != nil {
-		return nil, rel(file) + ": " + err.Error()
+		return nil, rel(file) + ": " + firstLine(err.Error())
 	}
 	if err := k.k.Unmarshal(data); err != nil {
-		return nil, rel(file) + ": " + err.Error()
+		return nil, rel(file) + ": " + firstLine(err.Error())
 	}
 	k.k.FixKustomization()
 	a.seen[dir] = k
