@@ -244,3 +244,27 @@ stringData:
 		t.Error("an error message repeats the secret")
 	}
 }
+
+// The function gives items back without the ids kyaml's FunctionFilter put
+// on them (kustomize, kpt): given back, they make kyaml walk each item
+// against its OpenAPI schema to copy comments and field order back, which
+// in kustomize parses the whole built-in schema. Everything else about the
+// item stays as it came, comments included.
+func TestPassedItemsComeBackWithoutIDs(t *testing.T) {
+	withIDs := func(doc, id string) string {
+		return strings.Replace(doc, "metadata:\n", "metadata:\n  annotations:\n    internal.config.kubernetes.io/id: '"+id+"'\n    config.k8s.io/id: '"+id+"'\n", 1)
+	}
+	commented := "# head comment\n" + strings.Replace(unrelatedDoc, "  key: value\n", "  key: value # line comment\n", 1)
+	profile := strings.Replace(profileDoc, "  annotations:\n", "  annotations:\n    internal.config.kubernetes.io/id: '2'\n    config.k8s.io/id: '2'\n", 1)
+	code, out, stderr := runFn(t, resourceList("", withIDs(commented, "1"), profile))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if strings.Contains(out, "config.kubernetes.io/id") || strings.Contains(out, "config.k8s.io/id") {
+		t.Errorf("ids came back:\n%s", out)
+	}
+	got := items(t, out)
+	if s := got[0].MustString(); s != commented {
+		t.Errorf("the passed item changed beyond its ids:\n%s\nwant:\n%s", s, commented)
+	}
+}
