@@ -225,7 +225,7 @@ func TestBuildErrorsNameTheFileAndLine(t *testing.T) {
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"))
 	out, err := cmd.CombinedOutput()
-	want := `regprofile: error: patch.yaml:9: spec.platforms.vsphere-block.registry.replcas: unknown field "replcas"; did you mean "replicas"?`
+	want := `regprofile: error: patch.yaml:9: spec.platforms.vsphere-block.registry.replcas: unknown field; did you mean "replicas"?`
 	if err == nil || !strings.Contains(string(out), want+"\n") {
 		t.Errorf("err %v, output lacks %q:\n%s", err, want, out)
 	}
