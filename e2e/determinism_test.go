@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"regprofile.dev/regprofile/e2e/secretscan"
+	"regprofile.dev/regprofile/e2e/testbin"
 )
 
 // TestOutputHasNoSecrets scans every overlay's render for secret material.
@@ -100,6 +101,7 @@ func TestRenderPathReadsNoClockOrEnvironment(t *testing.T) {
 // an exec mutator twice: the second run must leave every file as the first
 // left it, and the profile must stay in the package.
 func TestKptRenderTwiceChangesNothing(t *testing.T) {
+	testbin.Tool(t, "kpt")
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "Kptfile"), `apiVersion: kpt.dev/v1
 kind: Kptfile

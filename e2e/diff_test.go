@@ -348,7 +348,7 @@ func TestDiffErrors(t *testing.T) {
 	}{
 		{"a broken overlay", nil, []string{
 			"regprofile diff: error: rendering the head (working tree): overlays/vsphere-block: kustomize build: ",
-			`regprofile: error: RegistryProfile/registry: spec.platforms.vsphere-block.registry.replcas: unknown field "replcas"; did you mean "replicas"?`,
+			`regprofile: error: RegistryProfile/registry: spec.platforms.vsphere-block.registry.replcas: unknown field; did you mean "replicas"?`,
 		}},
 		{"a broken profile", []string{"broken.yaml"}, []string{
 			"regprofile diff: error: rendering the head (working tree): error: broken.yaml: spec.platforms.nutanix.pvc.size: ",

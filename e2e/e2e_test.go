@@ -32,7 +32,7 @@ var (
 func TestMain(m *testing.M) {
 	os.Exit(testbin.Run(m, func(root, scratch string) (err error) {
 		repoRoot, binDir = root, scratch
-		if err := testbin.Build(repoRoot, binDir, map[string]string{"regprofile": "./fn/cmd/regprofile"}); err != nil {
+		if err := testbin.Build(repoRoot, binDir, map[string]string{"regprofile": "./fn/cmd/regprofile", "regprofile-build": "./fn/cmd/regprofile-build"}); err != nil {
 			return err
 		}
 		kustomize, err = testbin.Kustomize(repoRoot)
@@ -166,9 +166,7 @@ spec:
 `
 
 func TestKptEvalMatchesKustomize(t *testing.T) {
-	if _, err := exec.LookPath("kpt"); err != nil {
-		t.Fatal("kpt is not on PATH; .ci/run checks for it")
-	}
+	testbin.Tool(t, "kpt")
 	for _, p := range platforms {
 		t.Run(p, func(t *testing.T) {
 			t.Parallel()
@@ -273,7 +271,7 @@ spec:
 	if out != "" {
 		t.Errorf("output on failure: %q", out)
 	}
-	want := `regprofile: error: RegistryProfile/registry: spec.platforms.vsphere-block.registry.replcas: unknown field "replcas"; did you mean "replicas"?`
+	want := `regprofile: error: RegistryProfile/registry: spec.platforms.vsphere-block.registry.replcas: unknown field; did you mean "replicas"?`
 	if !strings.Contains(stderr, want) {
 		t.Errorf("stderr lacks %q:\n%s", want, stderr)
 	}
@@ -281,7 +279,7 @@ spec:
 	// Asked to record origins, kustomize tells the function the file.
 	writeFile(t, filepath.Join(dir, "kustomization.yaml"), "resources: [profile.yaml]\npatches: [{path: patch.yaml}]\ntransformers: [fn.yaml]\nbuildMetadata: [originAnnotations]\n")
 	_, stderr, err = run(t, repoRoot, kustomize, "build", "--enable-alpha-plugins", "--enable-exec", dir)
-	want = `regprofile: error: profile.yaml: spec.platforms.vsphere-block.registry.replcas: unknown field "replcas"; did you mean "replicas"?`
+	want = `regprofile: error: profile.yaml: spec.platforms.vsphere-block.registry.replcas: unknown field; did you mean "replicas"?`
 	if err == nil || !strings.Contains(stderr, want) {
 		t.Errorf("with originAnnotations, stderr lacks %q:\n%s", want, stderr)
 	}

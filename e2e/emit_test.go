@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"regprofile.dev/regprofile/e2e/testbin"
 )
 
 // combinedProfile is the example as one profile: the shared settings and
@@ -158,11 +160,11 @@ spec:
   platforms:
     aws-upi:
       registry:
-        storage: {s3: {bucket: a, region: eu-west-1}}
+        storage: {s3: {bucket: bkt-a, region: eu-west-1}}
       credentials: {existingSecret: true}
     gcp-upi:
       registry:
-        storage: {gcs: {bucket: b}}
+        storage: {gcs: {bucket: bkt-b}}
       credentials: {existingSecret: true}
 `,
 	"no-sync-safety": `apiVersion: regprofile.dev/v1alpha1
@@ -226,6 +228,7 @@ func TestEmitGeneratedProfilesBuildToTheFunctionsBytes(t *testing.T) {
 // package holding the whole example as one profile: the files kpt writes
 // for each platform are the ones emit writes, byte for byte.
 func TestEmitThroughKptWritesTheSameFiles(t *testing.T) {
+	testbin.Tool(t, "kpt")
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "profile.yaml"), combinedProfile(t, "aws-upi"))
 	mustEmit(t, dir, "--out", "out", "profile.yaml")
@@ -260,7 +263,7 @@ func TestEmitIsDeterministicAndIdempotent(t *testing.T) {
 
 	before := tree(t, filepath.Join(dir, "a"))
 	code, stdout, stderr := emit(t, dir, "--out", "a", "profile.yaml")
-	if code != 0 || stdout != "regprofile emit: a: platforms aws-ipi, aws-upi, azure-gov, azure-ipi, baremetal-odf-rgw, gcp-ipi, gcp-upi, nutanix, rhosp-cinder, rhosp-ipi, vsphere-block; 0 files written, 55 unchanged, 0 removed\n" {
+	if code != 0 || stdout != "regprofile emit: a: platforms aws-ipi, aws-upi, azure-gov, azure-ipi, azure-upi, baremetal-odf-rgw, gcp-ipi, gcp-upi, nutanix, rhosp-cinder, rhosp-ipi, rhosp-swift, vsphere-block; 0 files written, 63 unchanged, 0 removed\n" {
 		t.Errorf("re-run: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	sameTree(t, "a re-run", before, tree(t, filepath.Join(dir, "a")))
@@ -360,7 +363,7 @@ func TestEmitNeverClobbers(t *testing.T) {
 		writeFile(t, extra, "ours\n")
 		writeFile(t, filepath.Join(dir, "gcp-less.yaml"), mergedProfile(t, "aws-upi"))
 		code, stdout, stderr := emit(t, dir, "--out", "out", "gcp-less.yaml")
-		if code != 0 || !strings.HasSuffix(stdout, ", 46 removed\n") {
+		if code != 0 || !strings.HasSuffix(stdout, ", 54 removed\n") {
 			t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 		}
 		got := tree(t, filepath.Join(dir, "out"))
@@ -395,7 +398,7 @@ spec:
 		dir := t.TempDir()
 		writeFile(t, filepath.Join(dir, "profile.yaml"), broken)
 		code, stdout, stderr := emit(t, dir, "--out", "out", "profile.yaml")
-		want := "regprofile: error: profile.yaml: spec.platforms.vsphere-block.registry.replicas: 2 replicas on a ReadWriteOnce volume"
+		want := "regprofile: error: profile.yaml:7: spec.platforms.vsphere-block.registry.replicas: 2 replicas on a ReadWriteOnce volume"
 		if code != 1 || stdout != "" || !strings.HasPrefix(stderr, want) {
 			t.Errorf("exit %d\nstdout %q\nstderr %q\nwant prefix %q", code, stdout, stderr, want)
 		}
@@ -421,7 +424,7 @@ spec:
 		dir := t.TempDir()
 		copyFile(t, filepath.Join(repoRoot, "bases", "registryprofile.yaml"), filepath.Join(dir, "profile.yaml"))
 		code, _, stderr := emit(t, dir, "--out", "out", "profile.yaml")
-		want := "regprofile: error: profile.yaml: spec.platforms: the profile names no platform to emit; fix: add a section per platform to render (spec.platforms.<platform>: {}), or set spec.platform\n"
+		want := "regprofile: error: profile.yaml:10: spec.platforms: the profile names no platform to emit; fix: add a section per platform to render (spec.platforms.<platform>: {}), or set spec.platform\n"
 		if code != 1 || stderr != want {
 			t.Errorf("exit %d\nstderr %q\nwant   %q", code, stderr, want)
 		}
@@ -431,11 +434,19 @@ spec:
 	})
 	t.Run("usage", func(t *testing.T) {
 		dir := t.TempDir()
-		for _, args := range [][]string{{"profile.yaml"}, {"--out", "out"}, {"--out", "out", "a.yaml", "b.yaml"}, {"--bogus"}} {
+		for _, args := range [][]string{{"profile.yaml"}, {"--out", "out"}, {"--bogus"}} {
 			code, stdout, stderr := emit(t, dir, args...)
 			if code != 2 || stdout != "" || !strings.Contains(stderr, "Usage: regprofile emit --out DIR [--force] PROFILE") {
 				t.Errorf("%v: exit %d\n%s", args, code, stderr)
 			}
+		}
+		if got := entries(t, dir); got != "" {
+			t.Errorf("written: %s", got)
+		}
+		// A second file is a patch, not a usage error: each must exist.
+		code, stdout, stderr := emit(t, dir, "--out", "out", "a.yaml", "b.yaml")
+		if want := "regprofile: error: a.yaml: cannot open it: no such file or directory; fix: name an existing, readable profile file\n"; code != 1 || stdout != "" || stderr != want {
+			t.Errorf("a missing profile with a patch: exit %d\nstderr %q\nwant   %q", code, stderr, want)
 		}
 		if got := entries(t, dir); got != "" {
 			t.Errorf("written: %s", got)
@@ -450,4 +461,26 @@ spec:
 			t.Errorf("exit %d\nstderr %q\nwant   %q", code, stderr, want)
 		}
 	})
+}
+
+// TestEmitOfTheRepositoryLayout emits this repository's base and every
+// overlay's patch as given on the command line: the tree is the one emit
+// writes from the profile kustomize merges from them.
+func TestEmitOfTheRepositoryLayout(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "profile.yaml"), combinedProfile(t, platforms[len(platforms)-1]))
+	mustEmit(t, dir, "--out", "want", "profile.yaml")
+	args := []string{"--out", filepath.Join(dir, "got"), filepath.Join("bases", "registryprofile.yaml")}
+	for _, p := range platforms {
+		args = append(args, filepath.Join("overlays", p, "profile.yaml"))
+	}
+	mustEmit(t, repoRoot, args...)
+	want, got := tree(t, filepath.Join(dir, "want")), tree(t, filepath.Join(dir, "got"))
+	for name := range want {
+		if name == ".regprofile-emit" || strings.HasSuffix(name, "kustomization.yaml") {
+			delete(want, name) // they name the source
+			delete(got, name)
+		}
+	}
+	sameTree(t, "emit of the layout against emit of the merged profile", want, got)
 }

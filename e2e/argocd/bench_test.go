@@ -36,10 +36,10 @@ func startBenchServers(tb testing.TB) {
 		}
 		return out
 	}
-	plain.Spec.Generate = replace(shipped.Spec.Generate, "kustomize build --enable-alpha-plugins --enable-exec .", "kustomize build .")
+	plain.Spec.Generate = replace(shipped.Spec.Generate, "regprofile build .", "kustomize build .")
 	plain.Spec.Discover.Find.Command = replace(shipped.Spec.Discover.Find.Command, "RegistryProfile", "Kustomization")
 	if slices.Equal(plain.Spec.Generate.Command, shipped.Spec.Generate.Command) && slices.Equal(plain.Spec.Generate.Args, shipped.Spec.Generate.Args) {
-		tb.Fatal("the shipped plugin.yaml no longer runs \"kustomize build --enable-alpha-plugins --enable-exec .\": update the benchmark's plain plugin")
+		tb.Fatal("the shipped plugin.yaml no longer runs \"regprofile build .\": update the benchmark's plain plugin")
 	}
 	startCMPServers(tb, shipped, plain)
 }

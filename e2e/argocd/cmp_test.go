@@ -61,7 +61,7 @@ func TestMain(m *testing.M) {
 				return err
 			}
 		}
-		if err := testbin.Build(repoRoot, binDir, map[string]string{"regprofile": "./fn/cmd/regprofile", "regprofile-argocd": "./fn/cmd/regprofile-argocd"}); err != nil {
+		if err := testbin.Build(repoRoot, binDir, map[string]string{"regprofile": "./fn/cmd/regprofile", "regprofile-build": "./fn/cmd/regprofile-build", "regprofile-argocd": "./fn/cmd/regprofile-argocd"}); err != nil {
 			return err
 		}
 		// The image's layout: the pinned kustomize beside regprofile.
@@ -256,7 +256,7 @@ func TestPluginRendersEveryOverlay(t *testing.T) {
 
 // TestPluginReportsABrokenProfile breaks a profile in a copy of the
 // repository: the plugin must fail, and the error Argo CD shows must name
-// the field path.
+// the overlay's file, the line and the field path.
 func TestPluginReportsABrokenProfile(t *testing.T) {
 	startCMPServer(t)
 	repo := copyExample(t)
@@ -275,7 +275,7 @@ spec:
 	if err == nil {
 		t.Fatalf("the plugin rendered a broken profile: %d objects", len(objs))
 	}
-	want := `regprofile: error: RegistryProfile/registry: spec.platforms.vsphere-block.registry.replcas: unknown field "replcas"; did you mean "replicas"?`
+	want := `regprofile: error: profile.yaml:10: spec.platforms.vsphere-block.registry.replcas: unknown field; did you mean "replicas"?`
 	if msg := status.Convert(err).Message(); !strings.Contains(msg, want) {
 		t.Errorf("the error lacks %q:\n%s", want, msg)
 	}
@@ -294,7 +294,7 @@ func TestPluginRefusesAnEmptyRender(t *testing.T) {
 	writeFile(t, filepath.Join(app, "profile.yaml"), readFile(t, filepath.Join(repoRoot, "bases", "registryprofile.yaml")))
 	writeFile(t, filepath.Join(app, "kustomization.yaml"), "resources: [profile.yaml]\n")
 	_, err := generate(t, repo, app)
-	want := "regprofile plugin: kustomize build printed no manifests for cluster-a; fix: list the regprofile transformer under transformers in its kustomization.yaml, or annotate the profile as a generator (README.md)"
+	want := "regprofile plugin: regprofile build printed no manifests for cluster-a; fix: list the regprofile transformer under transformers in its kustomization.yaml, or annotate the profile as a generator (README.md)"
 	if err == nil || !strings.Contains(status.Convert(err).Message(), want) {
 		t.Errorf("got %v\nwant an error with %q", err, want)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -43,6 +44,7 @@ func builtinKinds() map[schema.GroupVersionKind]builtinKind {
 		core.WithKind("Secret"):                builtin(true, apivalidation.NameIsDNSSubdomain, checkSecret),
 		core.WithKind("ServiceAccount"):        builtin[corev1.ServiceAccount](true, apivalidation.ValidateServiceAccountName, nil),
 		core.WithKind("PersistentVolumeClaim"): builtin(true, apivalidation.NameIsDNSSubdomain, checkPVC),
+		core.WithKind("PersistentVolume"):      builtin(false, apivalidation.NameIsDNSSubdomain, checkPV),
 		core.WithKind("Namespace"):             builtin[corev1.Namespace](false, apivalidation.ValidateNamespaceName, nil),
 		storage.WithKind("StorageClass"):       builtin(false, apivalidation.NameIsDNSSubdomain, checkStorageClass),
 		// RBAC object names only have to be valid path segments.
@@ -181,6 +183,48 @@ func checkPVC(pvc *corev1.PersistentVolumeClaim) field.ErrorList {
 		if !slices.Contains(supported, string(*vm)) {
 			errs = append(errs, field.NotSupported(spec.Child("volumeMode"), *vm, supported))
 		}
+	}
+	return errs
+}
+
+// checkPV checks what the server requires of a PersistentVolume: access
+// modes, a capacity, exactly one volume source, a known reclaim policy, an
+// absolute path for NFS and local volumes, and node affinity for a local
+// one.
+func checkPV(pv *corev1.PersistentVolume) field.ErrorList {
+	var errs field.ErrorList
+	spec := field.NewPath("spec")
+	if len(pv.Spec.AccessModes) == 0 {
+		errs = append(errs, field.Required(spec.Child("accessModes"), "at least 1 access mode is required"))
+	}
+	if q, ok := pv.Spec.Capacity[corev1.ResourceStorage]; !ok || q.Sign() <= 0 {
+		errs = append(errs, field.Required(spec.Child("capacity").Key(string(corev1.ResourceStorage)), "a capacity greater than zero is required"))
+	}
+	sources := 0
+	if nfs := pv.Spec.NFS; nfs != nil {
+		sources++
+		if nfs.Server == "" {
+			errs = append(errs, field.Required(spec.Child("nfs", "server"), ""))
+		}
+		if !strings.HasPrefix(nfs.Path, "/") {
+			errs = append(errs, field.Invalid(spec.Child("nfs", "path"), nfs.Path, "must be an absolute path"))
+		}
+	}
+	if local := pv.Spec.Local; local != nil {
+		sources++
+		if !strings.HasPrefix(local.Path, "/") {
+			errs = append(errs, field.Invalid(spec.Child("local", "path"), local.Path, "must be an absolute path"))
+		}
+		if pv.Spec.NodeAffinity == nil || pv.Spec.NodeAffinity.Required == nil {
+			errs = append(errs, field.Required(spec.Child("nodeAffinity"), "local volumes require node affinity"))
+		}
+	}
+	if sources != 1 {
+		errs = append(errs, field.Invalid(spec, sources, "exactly 1 volume source (nfs or local here) is required"))
+	}
+	supported := []string{string(corev1.PersistentVolumeReclaimRetain), string(corev1.PersistentVolumeReclaimDelete), string(corev1.PersistentVolumeReclaimRecycle)}
+	if p := pv.Spec.PersistentVolumeReclaimPolicy; p != "" && !slices.Contains(supported, string(p)) {
+		errs = append(errs, field.NotSupported(spec.Child("persistentVolumeReclaimPolicy"), p, supported))
 	}
 	return errs
 }

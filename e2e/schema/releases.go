@@ -215,3 +215,28 @@ func (v *Validator) field(kind, specPath string) (parent, node *structuralschema
 	}
 	return parent, node
 }
+
+// SpecFields lists the dotted paths of every field under spec in the schema
+// of kind (as HasField names them: through objects' declared properties,
+// stepping into array items), sorted; nil when the Validator has no schema,
+// or more than one, for kind.
+func (v *Validator) SpecFields(kind string) []string {
+	_, spec := v.field(kind, "")
+	if spec == nil {
+		return nil
+	}
+	var out []string
+	var walk func(node *structuralschema.Structural, prefix string)
+	walk = func(node *structuralschema.Structural, prefix string) {
+		for node.Type == "array" && node.Items != nil {
+			node = node.Items
+		}
+		for name, child := range node.Properties {
+			out = append(out, prefix+name)
+			walk(&child, prefix+name+".")
+		}
+	}
+	walk(spec, "")
+	slices.Sort(out)
+	return out
+}

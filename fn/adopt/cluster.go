@@ -376,7 +376,7 @@ func readCredentials(s *clusterSettings, objs []*object, used map[*object]bool, 
 		}
 	}
 	s.credentials = map[string]any{"externalSecret": map[string]any{
-		"storeRef": map[string]any{"kind": "ClusterSecretStore", "name": "REPLACE-with-your-secret-store"},
+		"storeRef": map[string]any{"kind": "ClusterSecretStore", "name": "replace-with-your-secret-store"},
 		"data":     data,
 	}}
 	fs.add(secret.file, diag.Warnf(secret.id(), "fill in spec.credentials.externalSecret: the store's name and each key's entry",

@@ -136,15 +136,10 @@ func readObjects(in Input, fs *Findings) []*object {
 		out = append(out, o)
 	}
 	for i, d := range docs {
-		var dup diag.Findings
-		if profile.CheckDuplicateKeys(d, &dup); dup.HasErrors() {
-			for _, f := range dup {
-				fs.add(in.Name, f)
-			}
-			continue
-		}
-		if afs := profile.CheckAliases(d); afs.HasErrors() {
-			for _, f := range afs {
+		// Expand bounds aliases and reports keys written twice.
+		d, efs := profile.Expand(d)
+		if efs.HasErrors() {
+			for _, f := range efs {
 				fs.add(in.Name, f)
 			}
 			continue

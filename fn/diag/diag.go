@@ -29,6 +29,13 @@ type Finding struct {
 	Fix string
 	// Rule is the ID of the rule that found it; empty for decoding.
 	Rule string
+	// Line is the line of the profile's file that Path stands on (or, for
+	// a YAML syntax error, where the parser stopped); 0 when unknown, as
+	// for a profile read through kustomize.
+	Line int
+	// File is the file the finding is about when a profile comes from
+	// several (a base and its patches); empty for the one file.
+	File string
 }
 
 // Errorf returns an error finding.
@@ -79,15 +86,52 @@ func (fs Findings) Sorted() Findings {
 
 var rank = map[Severity]int{Error: 0, Warning: 1, Info: 2}
 
-// Less orders findings errors first, then by path and message.
+// Less orders findings errors first, then by path (see PathLess) and
+// message.
 func Less(a, b Finding) bool {
 	if rank[a.Severity] != rank[b.Severity] {
 		return rank[a.Severity] < rank[b.Severity]
 	}
 	if a.Path != b.Path {
-		return a.Path < b.Path
+		return PathLess(a.Path, b.Path)
 	}
 	return a.Message < b.Message
+}
+
+// PathLess orders field paths as a reader does: list indexes, and any
+// other run of digits, by number ("routes[9]" before "routes[10]"), the
+// rest byte by byte.
+func PathLess(a, b string) bool {
+	for a != "" && b != "" {
+		da, db := digits(a), digits(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if len(na) != len(nb) {
+				return len(na) < len(nb)
+			}
+			if na != nb {
+				return na < nb
+			}
+			if da != db {
+				return da < db
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if a[0] != b[0] {
+			return a[0] < b[0]
+		}
+		a, b = a[1:], b[1:]
+	}
+	return len(a) < len(b)
+}
+
+func digits(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
 }
 
 // Error implements error.

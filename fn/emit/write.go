@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -57,20 +58,38 @@ func (e *ConflictError) Error() string {
 	return b.String()
 }
 
-// rename is os.Rename; tests replace it to fail part-way.
-var rename = os.Rename
-
-// Write writes the tree into dir, all or nothing. A new dir is built next
-// to it and renamed into place in one step. In an existing dir every file
-// is first written to a staging directory beside it and everything is
-// checked; files are then renamed into place, and a failure part-way moves
-// the old files back. On any error nothing in dir has changed.
+// Write writes the tree into dir, all or nothing, and never reads, writes
+// or removes anything outside dir or through a symbolic link:
+//   - It holds an exclusive lock (flock(2) on .<dir>.regprofile-emit.lock
+//     beside dir) while it works: a second emit into the same dir fails at
+//     once rather than mixing two trees.
+//   - It reads the existing dir through an os.Root and refuses any symbolic
+//     link or special file in it, and any marker line that is not a clean
+//     relative path.
+//   - It builds the complete new tree (the new files, and every file emit
+//     does not own, copied) in a staging directory beside dir, then swaps
+//     the two with one rename(2) (renameat2 RENAME_EXCHANGE on Linux): at
+//     every instant dir is the old tree or the new one, even if the process
+//     is killed. The old tree is then removed with the staging directory;
+//     a staging directory left by a killed run is removed by the next.
+//
+// Where RENAME_EXCHANGE is not available (other systems, some file
+// systems) the swap is two renames, and a kill between them leaves dir
+// missing and the old tree in the staging directory beside it.
 func Write(dir string, tree Tree, opts Options) (Summary, error) {
 	var sum Summary
+	dir = filepath.Clean(dir)
 	parent := filepath.Dir(dir)
 	if st, err := os.Stat(parent); err != nil || !st.IsDir() {
 		return sum, fmt.Errorf("%s: the parent directory %s does not exist; fix: create it, or choose another --out", dir, parent)
 	}
+	unlock, err := lock(dir)
+	if err != nil {
+		return sum, err
+	}
+	defer unlock()
+	removeStale(dir)
+
 	files := map[string][]byte{}
 	for p, data := range tree {
 		files[p] = data
@@ -83,128 +102,69 @@ func Write(dir string, tree Tree, opts Options) (Summary, error) {
 		return writeNew(dir, files)
 	case err != nil:
 		return sum, err
+	case st.Mode()&fs.ModeSymlink != 0:
+		return sum, fmt.Errorf("%s is a symbolic link; emit does not follow links; fix: pass the directory it points to, or choose another --out", dir)
 	case !st.IsDir():
 		return sum, fmt.Errorf("%s exists and is not a directory; fix: choose another --out", dir)
 	}
 
-	owned, hasMarker, err := readMarker(dir)
+	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return sum, err
 	}
-	if !hasMarker && !opts.Force {
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			return sum, err
-		}
-		if len(entries) > 0 {
-			names := make([]string, 0, len(entries))
-			for _, e := range entries {
-				names = append(names, e.Name()+": not written by regprofile emit")
+	defer root.Close()
+	existing, err := scan(root, dir)
+	if err != nil {
+		return sum, err
+	}
+	owned, hasMarker, err := readMarker(root, dir, existing)
+	if err != nil {
+		return sum, err
+	}
+	if !hasMarker && !opts.Force && len(existing.entries) > 0 {
+		var names []string
+		for _, e := range existing.entries {
+			if !strings.Contains(e, "/") {
+				names = append(names, e+": not written by regprofile emit")
 			}
-			return sum, &ConflictError{Dir: dir, NoMarker: true, Conflicts: names}
 		}
+		return sum, &ConflictError{Dir: dir, NoMarker: true, Conflicts: names}
 	}
 
-	plan, conflicts, err := planChanges(dir, files, owned)
-	if err != nil {
-		return sum, err
-	}
-	if len(conflicts) > 0 && !opts.Force {
-		return sum, &ConflictError{Dir: dir, Conflicts: conflicts}
-	}
-	for _, op := range plan {
-		switch {
-		case op.path == MarkerFile:
-		case op.remove:
-			sum.Removed = append(sum.Removed, op.path)
-		case op.data == nil:
-			sum.Unchanged = append(sum.Unchanged, op.path)
-		default:
-			sum.Written = append(sum.Written, op.path)
-		}
-	}
-	if len(sum.Written) == 0 && len(sum.Removed) == 0 && !plan.touches(MarkerFile) {
-		return sum, nil
-	}
-	return sum, apply(dir, plan)
-}
-
-// writeNew builds the whole tree beside dir and renames it into place.
-func writeNew(dir string, files map[string][]byte) (Summary, error) {
-	var sum Summary
-	stage, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".regprofile-emit-")
-	if err != nil {
-		return sum, err
-	}
-	defer os.RemoveAll(stage)
-	root := filepath.Join(stage, "new")
-	for _, p := range slices.Sorted(maps.Keys(files)) {
-		if err := writeFile(filepath.Join(root, filepath.FromSlash(p)), files[p]); err != nil {
-			return sum, err
-		}
-		if p != MarkerFile {
-			sum.Written = append(sum.Written, p)
-		}
-	}
-	if err := rename(root, dir); err != nil {
-		return Summary{}, err
-	}
-	return sum, nil
-}
-
-// op is one file's change: data to write (nil: unchanged), or removal.
-type op struct {
-	path   string
-	data   []byte
-	remove bool
-}
-
-type plan []op
-
-func (pl plan) touches(p string) bool {
-	for _, o := range pl {
-		if o.path == p && (o.data != nil || o.remove) {
-			return true
-		}
-	}
-	return false
-}
-
-// planChanges decides each file's fate and lists the conflicts: files to
-// overwrite or remove that emit does not own as they are now.
-func planChanges(dir string, files map[string][]byte, owned map[string]string) (plan, []string, error) {
-	var pl plan
 	var conflicts []string
+	changed := false
 	for _, p := range slices.Sorted(maps.Keys(files)) {
 		if p == MarkerFile {
 			continue
 		}
-		if err := checkParents(dir, p); err != nil {
-			return nil, nil, err
+		if err := existing.checkParents(dir, p); err != nil {
+			return sum, err
 		}
-		cur, exists, err := readExisting(dir, p)
-		if err != nil {
-			return nil, nil, err
-		}
+		cur, exists, err := existing.read(root, dir, p)
 		switch {
+		case err != nil:
+			return sum, err
 		case !exists:
-			pl = append(pl, op{path: p, data: files[p]})
+			sum.Written = append(sum.Written, p)
+			changed = true
 		case bytes.Equal(cur, files[p]):
-			pl = append(pl, op{path: p})
+			sum.Unchanged = append(sum.Unchanged, p)
 		default:
 			if why := ownership(p, cur, owned); why != "" {
 				conflicts = append(conflicts, p+": "+why+"; emit would overwrite it")
 			}
-			pl = append(pl, op{path: p, data: files[p]})
+			sum.Written = append(sum.Written, p)
+			changed = true
 		}
 	}
+	removed := map[string]bool{}
 	for _, p := range slices.Sorted(maps.Keys(owned)) {
 		if _, keep := files[p]; keep {
 			continue
 		}
-		cur, exists, err := readExisting(dir, p)
+		cur, exists, err := existing.read(root, dir, p)
 		if err != nil {
-			return nil, nil, err
+			return sum, err
 		}
 		if !exists {
 			continue
@@ -212,19 +172,241 @@ func planChanges(dir string, files map[string][]byte, owned map[string]string) (
 		if why := ownership(p, cur, owned); why != "" {
 			conflicts = append(conflicts, p+": "+why+"; emit would remove it")
 		}
-		pl = append(pl, op{path: p, remove: true})
+		sum.Removed = append(sum.Removed, p)
+		removed[p] = true
+		changed = true
 	}
-	// The marker goes last, so that it never lists a file not yet in place.
-	cur, _, err := readExisting(dir, MarkerFile)
+	if len(conflicts) > 0 && !opts.Force {
+		return Summary{}, &ConflictError{Dir: dir, Conflicts: conflicts}
+	}
+	cur, _, err := existing.read(root, dir, MarkerFile)
 	if err != nil {
-		return nil, nil, err
+		return Summary{}, err
 	}
-	if bytes.Equal(cur, files[MarkerFile]) {
-		pl = append(pl, op{path: MarkerFile})
-	} else {
-		pl = append(pl, op{path: MarkerFile, data: files[MarkerFile]})
+	if !changed && bytes.Equal(cur, files[MarkerFile]) {
+		return sum, nil
 	}
-	return pl, conflicts, nil
+	// Everything emit does not write or remove is carried over.
+	keep := map[string]bool{}
+	for _, p := range existing.files {
+		if _, written := files[p]; !written && !removed[p] {
+			keep[p] = true
+		}
+	}
+	if err := replace(dir, st.Mode().Perm(), files, root, existing, keep); err != nil {
+		return Summary{}, err
+	}
+	return sum, nil
+}
+
+// stagePrefix names the staging directories beside dir.
+func stagePrefix(dir string) string { return "." + filepath.Base(dir) + ".regprofile-emit-" }
+
+// removeStale removes staging directories that a killed emit left beside
+// dir. It runs under the lock, so no other emit is using them.
+func removeStale(dir string) {
+	stale, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), globEscape(stagePrefix(dir))+"*"))
+	for _, s := range stale {
+		if st, err := os.Lstat(s); err == nil && st.IsDir() {
+			os.RemoveAll(s)
+		}
+	}
+}
+
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[]\`, r) {
+			b.WriteRune('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// writeNew builds the whole tree beside dir and renames it into place.
+func writeNew(dir string, files map[string][]byte) (Summary, error) {
+	var sum Summary
+	stage, err := os.MkdirTemp(filepath.Dir(dir), stagePrefix(dir))
+	if err != nil {
+		return sum, err
+	}
+	defer os.RemoveAll(stage)
+	newRoot := filepath.Join(stage, "new")
+	if err := writeTree(newRoot, 0o755, files, nil, nil, nil); err != nil {
+		return sum, err
+	}
+	for _, p := range slices.Sorted(maps.Keys(files)) {
+		if p != MarkerFile {
+			sum.Written = append(sum.Written, p)
+		}
+	}
+	if err := rename(newRoot, dir); err != nil {
+		return Summary{}, err
+	}
+	return sum, nil
+}
+
+// rename and exchange are the renames that put a tree in place; tests
+// replace them to fail or stop part-way.
+var (
+	rename   = os.Rename
+	exchange = exchangeDirs
+)
+
+// replace writes the new tree beside dir and swaps it in.
+func replace(dir string, perm fs.FileMode, files map[string][]byte, old *os.Root, existing *scanned, keep map[string]bool) error {
+	stage, err := os.MkdirTemp(filepath.Dir(dir), stagePrefix(dir))
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(stage)
+	newRoot := filepath.Join(stage, "new")
+	if err := writeTree(newRoot, perm, files, old, existing, keep); err != nil {
+		return err
+	}
+	return exchange(newRoot, dir)
+}
+
+// writeTree writes files, and the files and directories of old listed in
+// keep (with every directory of old), into a new directory.
+func writeTree(dir string, perm fs.FileMode, files map[string][]byte, old *os.Root, existing *scanned, keep map[string]bool) error {
+	if err := os.Mkdir(dir, perm|0o700); err != nil {
+		return err
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	if existing != nil {
+		// Directories that were empty stay; one that emit emptied goes.
+		for _, d := range existing.dirs {
+			if existing.children[d] == 0 {
+				if err := root.MkdirAll(d, 0o755); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for _, p := range slices.Sorted(maps.Keys(keep)) {
+		data, _, err := existing.read(old, "", p)
+		if err != nil {
+			return err
+		}
+		if err := rootWrite(root, p, data, existing.modes[p]); err != nil {
+			return err
+		}
+	}
+	for _, p := range slices.Sorted(maps.Keys(files)) {
+		if err := rootWrite(root, p, files[p], 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func rootWrite(root *os.Root, p string, data []byte, mode fs.FileMode) error {
+	if d := path.Dir(p); d != "." {
+		if err := root.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+	}
+	f, err := root.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// scanned is what an existing output directory holds.
+type scanned struct {
+	files   []string // regular files, slash-separated, sorted
+	dirs    []string
+	entries []string // everything, for messages
+	modes   map[string]fs.FileMode
+	isFile  map[string]bool
+	isDir   map[string]bool
+	// children counts each directory's entries.
+	children map[string]int
+}
+
+// scan lists an existing output directory without following anything: a
+// symbolic link, device, socket or pipe anywhere in it is an error.
+func scan(root *os.Root, dir string) (*scanned, error) {
+	s := &scanned{modes: map[string]fs.FileMode{}, isFile: map[string]bool{}, isDir: map[string]bool{}, children: map[string]int{}}
+	err := fs.WalkDir(root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p == "." {
+			return nil
+		}
+		s.entries = append(s.entries, p)
+		s.children[path.Dir(p)]++
+		switch {
+		case d.Type()&fs.ModeSymlink != 0:
+			return fmt.Errorf("%s is a symbolic link; emit does not follow or keep links; fix: remove it, or choose another --out", filepath.Join(dir, filepath.FromSlash(p)))
+		case d.IsDir():
+			s.dirs = append(s.dirs, p)
+			s.isDir[p] = true
+		case d.Type().IsRegular():
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			s.files = append(s.files, p)
+			s.modes[p] = info.Mode().Perm()
+			s.isFile[p] = true
+		default:
+			return fmt.Errorf("%s is not a regular file or directory; fix: move it away, or choose another --out", filepath.Join(dir, filepath.FromSlash(p)))
+		}
+		return nil
+	})
+	return s, err
+}
+
+// checkParents refuses a path whose parent directories exist as files.
+func (s *scanned) checkParents(dir, p string) error {
+	for d := path.Dir(p); d != "."; d = path.Dir(d) {
+		if s.isFile[d] {
+			return fmt.Errorf("%s: %s is a file where emit needs a directory; fix: move it away, or choose another --out", filepath.Join(dir, filepath.FromSlash(d)), d)
+		}
+	}
+	return nil
+}
+
+// read reads a regular file that scan found, through root, and checks
+// that it is still the file scan saw (not replaced by a link since).
+func (s *scanned) read(root *os.Root, dir, p string) ([]byte, bool, error) {
+	if s.isDir[p] {
+		return nil, false, fmt.Errorf("%s is a directory where emit writes a file; fix: move it away, or choose another --out", filepath.Join(dir, filepath.FromSlash(p)))
+	}
+	if !s.isFile[p] {
+		return nil, false, nil
+	}
+	before, err := root.Lstat(p)
+	if err != nil {
+		return nil, false, err
+	}
+	f, err := root.Open(p)
+	if err != nil {
+		return nil, false, err
+	}
+	defer f.Close()
+	after, err := f.Stat()
+	if err != nil {
+		return nil, false, err
+	}
+	if !before.Mode().IsRegular() || !os.SameFile(before, after) {
+		return nil, false, fmt.Errorf("%s changed while emit was reading it; fix: run emit again when nothing else writes there", filepath.Join(dir, filepath.FromSlash(p)))
+	}
+	data, err := io.ReadAll(f)
+	return data, err == nil, err
 }
 
 // ownership says why emit does not own a file as it is now; "" if it does.
@@ -239,144 +421,6 @@ func ownership(p string, cur []byte, owned map[string]string) string {
 	return ""
 }
 
-// checkParents refuses a path whose parent directories exist as files.
-func checkParents(dir, p string) error {
-	for d := path.Dir(p); d != "."; d = path.Dir(d) {
-		st, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(d)))
-		if err == nil && !st.IsDir() {
-			return fmt.Errorf("%s: %s is a file where emit needs a directory; fix: move it away, or choose another --out", filepath.Join(dir, filepath.FromSlash(d)), d)
-		}
-	}
-	return nil
-}
-
-// readExisting reads a file of the tree if it exists; a directory where a
-// file should be is an error.
-func readExisting(dir, p string) ([]byte, bool, error) {
-	full := filepath.Join(dir, filepath.FromSlash(p))
-	st, err := os.Lstat(full)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, false, fmt.Errorf("%s is not a regular file; fix: move it away, or choose another --out", full)
-	}
-	data, err := os.ReadFile(full)
-	return data, err == nil, err
-}
-
-// apply carries out a plan in an existing dir: new contents are staged
-// beside it, then renamed into place, old files moved to a backup first.
-// A failure rolls back every step taken, in reverse.
-func apply(dir string, pl plan) (err error) {
-	stage, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".regprofile-emit-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(stage)
-	newRoot, oldRoot := filepath.Join(stage, "new"), filepath.Join(stage, "old")
-	for _, o := range pl {
-		if o.data != nil {
-			if err := writeFile(filepath.Join(newRoot, filepath.FromSlash(o.path)), o.data); err != nil {
-				return err
-			}
-		}
-	}
-
-	var undo []func() error
-	defer func() {
-		if err == nil {
-			return
-		}
-		for i := len(undo) - 1; i >= 0; i-- {
-			if uerr := undo[i](); uerr != nil {
-				err = fmt.Errorf("%w; rolling back also failed: %v (the previous files are in %s)", err, uerr, oldRoot)
-			}
-		}
-	}()
-	var removed []string
-	for _, o := range pl {
-		if o.data == nil && !o.remove {
-			continue
-		}
-		target := filepath.Join(dir, filepath.FromSlash(o.path))
-		if _, statErr := os.Lstat(target); statErr == nil {
-			backup := filepath.Join(oldRoot, filepath.FromSlash(o.path))
-			if err := os.MkdirAll(filepath.Dir(backup), 0o755); err != nil {
-				return err
-			}
-			if err := rename(target, backup); err != nil {
-				return err
-			}
-			undo = append(undo, func() error { return rename(backup, target) })
-		}
-		if o.remove {
-			removed = append(removed, o.path)
-			continue
-		}
-		created, err := mkdirs(dir, path.Dir(o.path))
-		undo = append(undo, func() error { return removeDirs(created) })
-		if err != nil {
-			return err
-		}
-		if err := rename(filepath.Join(newRoot, filepath.FromSlash(o.path)), target); err != nil {
-			return err
-		}
-		undo = append(undo, func() error { return os.Remove(target) })
-	}
-	for _, p := range removed {
-		pruneEmptyDirs(dir, path.Dir(p))
-	}
-	return nil
-}
-
-// mkdirs creates the missing directories of rel under dir and returns
-// them, deepest first, for rollback.
-func mkdirs(dir, rel string) ([]string, error) {
-	var missing []string
-	for d := rel; d != "."; d = path.Dir(d) {
-		full := filepath.Join(dir, filepath.FromSlash(d))
-		if _, err := os.Lstat(full); err == nil {
-			break
-		}
-		missing = append(missing, full)
-	}
-	for i := len(missing) - 1; i >= 0; i-- {
-		if err := os.Mkdir(missing[i], 0o755); err != nil {
-			return missing[i+1:], err
-		}
-	}
-	return missing, nil
-}
-
-func removeDirs(dirs []string) error {
-	for _, d := range dirs {
-		if err := os.Remove(d); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// pruneEmptyDirs removes directories a removal left empty, up to dir.
-func pruneEmptyDirs(dir, rel string) {
-	for d := rel; d != "."; d = path.Dir(d) {
-		if os.Remove(filepath.Join(dir, filepath.FromSlash(d))) != nil {
-			return // not empty
-		}
-	}
-}
-
-func writeFile(p string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(p, data, 0o644)
-}
-
 // marker lists every file of the tree with its SHA-256, sorted by path.
 func marker(tree Tree) []byte {
 	var b strings.Builder
@@ -386,14 +430,13 @@ func marker(tree Tree) []byte {
 	return []byte(b.String())
 }
 
-// readMarker reads the marker of dir: path to SHA-256.
-func readMarker(dir string) (map[string]string, bool, error) {
+// readMarker reads the marker of dir: path to SHA-256. Every line must be
+// "<sha256>  <path>" with a clean relative path inside dir; the scan has
+// already refused symbolic links, so no path leads outside.
+func readMarker(root *os.Root, dir string, existing *scanned) (map[string]string, bool, error) {
 	file := filepath.Join(dir, MarkerFile)
-	data, err := os.ReadFile(file)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, false, nil
-	}
-	if err != nil {
+	data, exists, err := existing.read(root, dir, MarkerFile)
+	if err != nil || !exists {
 		return nil, false, err
 	}
 	owned := map[string]string{}
@@ -401,17 +444,21 @@ func readMarker(dir string) (map[string]string, bool, error) {
 	for n := 1; sc.Scan(); n++ {
 		sum, p, ok := strings.Cut(sc.Text(), "  ")
 		if _, herr := hex.DecodeString(sum); !ok || herr != nil || len(sum) != 64 || !safePath(p) {
-			return nil, false, fmt.Errorf("%s: line %d is not \"<sha256>  <path>\"; fix: restore the file from version control, or delete it and pass --force", file, n)
+			return nil, false, fmt.Errorf("%s: line %d is not \"<sha256>  <path>\" with a clean relative path; fix: restore the file from version control, or delete it and pass --force", file, n)
 		}
 		owned[p] = sum
 	}
-	return owned, true, sc.Err()
+	if sc.Err() != nil {
+		return nil, false, fmt.Errorf("%s: %v; fix: restore the file from version control, or delete it and pass --force", file, sc.Err())
+	}
+	return owned, true, nil
 }
 
-// safePath accepts only relative paths that stay inside the directory, so
-// that a tampered marker cannot make emit remove files elsewhere.
+// safePath accepts only clean relative paths that stay inside the
+// directory, so that a tampered marker cannot make emit touch files
+// elsewhere.
 func safePath(p string) bool {
-	return p != "" && !path.IsAbs(p) && path.Clean(p) == p && p != ".." && !strings.HasPrefix(p, "../") && p != MarkerFile
+	return p != "" && fs.ValidPath(p) && p != "." && p != MarkerFile && !strings.Contains(p, "\\")
 }
 
 func digest(data []byte) string {

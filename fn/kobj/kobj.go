@@ -32,6 +32,11 @@ type Object struct {
 	// uses it (WaitForFirstConsumer): it must not be ordered before the
 	// registry that consumes it. Not serialized.
 	WaitsForConsumer bool
+	// NamedBySingleton marks an object that a cluster singleton names (the
+	// CA ConfigMap of image.config.openshift.io/cluster or of the
+	// registry's storage): it must be kept as long as the singleton, which
+	// Argo CD never prunes. Not serialized.
+	NamedBySingleton bool
 	// Fields are the top-level fields besides apiVersion, kind and metadata
 	// (spec, data, rules, roleRef, subjects, ...). Values may be maps, lists,
 	// scalars or API structs with omitempty tags.
@@ -90,7 +95,7 @@ func (o *Object) Map() map[string]any {
 // classes before claims, stores before the secrets they fill, everything
 // before the Config that uses it. Unknown kinds sort last.
 var applyOrder = []string{
-	"StorageClass", "ConfigMap", "ServiceAccount", "ClusterRole", "Role",
+	"StorageClass", "PersistentVolume", "ConfigMap", "ServiceAccount", "ClusterRole", "Role",
 	"ClusterRoleBinding", "RoleBinding", "SecretStore", "ObjectBucketClaim",
 	"PersistentVolumeClaim", "ExternalSecret", "Image", "Config", "ImagePruner",
 }

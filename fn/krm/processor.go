@@ -97,7 +97,32 @@ func (p Processor) process(rl *framework.ResourceList) error {
 	if err := keepLocal(node); err != nil {
 		return err
 	}
+	if err := dropIDs(items); err != nil {
+		return err
+	}
 	rl.Items = items
+	return nil
+}
+
+// dropIDs removes the id annotations the orchestrator put on the input
+// items (kyaml's runtimeutil.FunctionFilter, used by kustomize and kpt).
+// Given back, they make it walk every returned item against its schema to
+// copy comments and field order back from the input (which, in kustomize,
+// parses kyaml's whole built-in OpenAPI schema) and then clear them. The
+// items already carry their comments and field order, since the function
+// passes their nodes through untouched, so clearing the ids here, the same
+// way kyaml does, gives the same items without the walk.
+func dropIDs(items []*yaml.RNode) error {
+	for _, it := range items {
+		for _, key := range []string{kioutil.IdAnnotation, kioutil.LegacyIdAnnotation} {
+			if _, ok := it.GetAnnotations()[key]; !ok {
+				continue
+			}
+			if err := it.PipeE(yaml.ClearAnnotation(key)); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
@@ -123,6 +148,14 @@ func filePaths(prof *v1alpha1.RegistryProfile, opts render.Options, objs []*kobj
 func findProfile(rl *framework.ResourceList) (*yaml.RNode, error) {
 	fc := rl.FunctionConfig
 	if fc != nil && fc.GetKind() == v1alpha1.Kind {
+		// The same profile may be among the items too (kpt passes a
+		// function config that lives in the package); another is an error,
+		// never passed through as if it were a cluster resource.
+		for _, it := range rl.Items {
+			if isProfileKind(it) && (it.GetName() != fc.GetName() || it.GetApiVersion() != fc.GetApiVersion()) {
+				return nil, fmt.Errorf("a second %s, %s, among the input items of a generator whose functionConfig is %s; one render takes exactly one: remove one of them", v1alpha1.Kind, it.GetName(), fc.GetName())
+			}
+		}
 		return fc, nil
 	}
 	if fc != nil && !transformerConfig(fc) {
@@ -130,7 +163,7 @@ func findProfile(rl *framework.ResourceList) (*yaml.RNode, error) {
 	}
 	var found []*yaml.RNode
 	for _, it := range rl.Items {
-		if it.GetKind() == v1alpha1.Kind {
+		if isProfileKind(it) {
 			found = append(found, it)
 		}
 	}
@@ -195,32 +228,96 @@ func transformerConfig(fc *yaml.RNode) bool {
 }
 
 // merge returns the input items with this profile's earlier output replaced
-// by the new one. An input object that the new output would overwrite but
-// that this profile did not render is a conflict, never silently replaced.
+// by the new one. An input item is dropped only when it is provably that
+// earlier output: it carries this profile's owner annotation AND it is an
+// object the new render produces (same group, kind, name and, for a
+// namespaced kind, namespace). Anything else the render would overwrite is
+// a conflict, and an item claiming to be this profile's output that the
+// render does not produce is an error rather than silently dropped: the
+// annotation alone proves nothing.
 func merge(items, rendered []*yaml.RNode, owner string) ([]*yaml.RNode, error) {
 	ids := map[string]bool{}
+	clusterScoped := map[string]bool{}
+	namespaced := map[string]bool{}
 	for _, rn := range rendered {
-		ids[identity(rn)] = true
+		gk := groupKind(rn)
+		if rn.GetNamespace() == "" {
+			clusterScoped[gk] = true
+		} else {
+			namespaced[gk] = true
+		}
+		ids[gk+" "+rn.GetNamespace()+"/"+rn.GetName()] = true
+	}
+	matches := func(it *yaml.RNode) bool {
+		gk := groupKind(it)
+		switch {
+		case clusterScoped[gk]:
+			// A namespace on a cluster-scoped kind is ignored by the API
+			// server: it is the same object.
+			return ids[gk+" /"+it.GetName()]
+		case namespaced[gk] && it.GetNamespace() == "":
+			// The namespace may be set later (kustomize's namespace:).
+			for id := range ids {
+				if strings.HasPrefix(id, gk+" ") && strings.HasSuffix(id, "/"+it.GetName()) {
+					return true
+				}
+			}
+			return false
+		}
+		return ids[gk+" "+it.GetNamespace()+"/"+it.GetName()]
 	}
 	out := make([]*yaml.RNode, 0, len(items)+len(rendered))
 	for _, it := range items {
-		if it.GetAnnotations()[render.OwnerAnnotation] == owner && it.GetKind() != v1alpha1.Kind {
-			continue // our own earlier output
-		}
-		if ids[identity(it)] {
-			return nil, fmt.Errorf("the rendered %s would replace an input resource of the same name; remove it from the kustomization, or let the profile own it", identity(it))
+		ours := annotation(it, render.OwnerAnnotation) == owner && !isProfileKind(it)
+		match := matches(it)
+		switch {
+		case ours && match:
+			continue // our own earlier output, replaced below
+		case match:
+			return nil, fmt.Errorf("the rendered %s would replace an input resource of the same group, kind and name; remove it from the kustomization, or let the profile own it", describe(it))
+		case ours:
+			return nil, fmt.Errorf("input %s carries %s: %s but this render does not produce it; fix: delete it if it is output of an earlier render of this profile, or remove the annotation", describe(it), render.OwnerAnnotation, owner)
 		}
 		out = append(out, it)
 	}
 	return append(out, rendered...), nil
 }
 
-func identity(rn *yaml.RNode) string {
-	id := rn.GetApiVersion() + " " + rn.GetKind() + " " + rn.GetName()
+// groupKind is an object's API group and kind: the version does not
+// change which object it is.
+func groupKind(rn *yaml.RNode) string {
+	group, _, found := strings.Cut(rn.GetApiVersion(), "/")
+	if !found {
+		group = "" // the core group: "v1"
+	}
+	return group + " " + rn.GetKind()
+}
+
+func describe(rn *yaml.RNode) string {
+	id := rn.GetKind() + " " + rn.GetName()
 	if ns := rn.GetNamespace(); ns != "" {
-		id = rn.GetApiVersion() + " " + rn.GetKind() + " " + ns + "/" + rn.GetName()
+		id += " (namespace " + ns + ")"
 	}
 	return id
+}
+
+// annotation reads one annotation without trusting the item's shape.
+func annotation(rn *yaml.RNode, key string) string {
+	annotations, err := rn.Pipe(yaml.Lookup("metadata", "annotations"))
+	if err != nil || annotations == nil || annotations.YNode().Kind != yaml.MappingNode {
+		return ""
+	}
+	if v := annotations.Field(key); v != nil && v.Value.YNode().Kind == yaml.ScalarNode {
+		return v.Value.YNode().Value
+	}
+	return ""
+}
+
+// isProfileKind reports whether an item is a RegistryProfile, of any
+// version of regprofile's API group.
+func isProfileKind(rn *yaml.RNode) bool {
+	group, _, _ := strings.Cut(rn.GetApiVersion(), "/")
+	return rn.GetKind() == v1alpha1.Kind && (group == "regprofile.dev" || rn.GetApiVersion() == "")
 }
 
 // keepLocal marks the profile local-config, so that kustomize drops it from

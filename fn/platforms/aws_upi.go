@@ -1,16 +1,11 @@
 package platforms
 
-import (
-	"regprofile.dev/regprofile/fn/kobj"
-	"regprofile.dev/regprofile/fn/profile"
-)
-
 // awsUPI is AWS with user-provisioned infrastructure: the registry stores
 // images in an S3 bucket the user created. Credentials come from the Cloud
 // Credential Operator unless the profile names an ExternalSecret.
-type awsUPI struct{}
-
-func (awsUPI) Name() string                             { return "aws-upi" }
-func (awsUPI) Backends() []string                       { return []string{profile.S3} }
-func (awsUPI) Default(*profile.Resolved)                {}
-func (awsUPI) Objects(*profile.Resolved) []*kobj.Object { return nil }
+var awsUPI = &infra{
+	name:     "aws-upi",
+	doc:      "AWS, user-provisioned: an S3 bucket you created.",
+	sections: []string{"001 §3.1", "002 §3.1"},
+	storages: []*Storage{S3Storage},
+}

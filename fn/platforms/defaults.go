@@ -1,6 +1,7 @@
 package platforms
 
 import (
+	"net/url"
 	"strings"
 
 	"regprofile.dev/regprofile/fn/api/v1alpha1"
@@ -20,6 +21,10 @@ const (
 	Filesystem                = "Filesystem"
 	Recreate                  = "Recreate"
 	RollingUpdate             = "RollingUpdate"
+	// Topologies (spec.topology), as the Infrastructure's
+	// infrastructureTopology names them.
+	HighlyAvailable = "HighlyAvailable"
+	SingleReplica   = "SingleReplica"
 	// Managed and Unmanaged are the operator's management states. The
 	// values are openshift/api's; importing it only for them would add its
 	// scheme registration to every start-up (the e2e tests decode the
@@ -57,6 +62,18 @@ func ApplyDefaults(p Platform, r *profile.Resolved) {
 		}
 	}
 
+	if s3 := storage.S3; s3 != nil && r.StorageCA != nil && s3.TrustedCA == nil {
+		// Assigned even where the release lacks the field: the version
+		// rule then says which release the CA needs.
+		s3.TrustedCA = &v1alpha1.ConfigMapRef{Name: S3BundleName}
+		r.SetDefault("registry.storage.s3.trustedCA")
+	}
+	if inClusterEndpoint(storage) {
+		// Nodes cannot resolve a cluster service's name, so a redirect to
+		// the storage would break every pull: the registry serves blobs.
+		setBool(r, &r.Registry.DisableRedirect, "registry.disableRedirect", true)
+	}
+
 	single := len(backends) == 1
 	rwo := r.PVC != nil && r.PVC.AccessMode == ReadWriteOnce
 	if r.Registry.Replicas == nil {
@@ -65,6 +82,11 @@ func ApplyDefaults(p Platform, r *profile.Resolved) {
 		// the safe choice.
 		n := int32(2)
 		if single && (backends[0] == profile.EmptyDir || (backends[0] == profile.PVC && (r.PVC == nil || rwo))) {
+			n = 1
+		}
+		if r.Topology == SingleReplica {
+			// One node: the operator bootstraps single-node clusters with
+			// one replica on every storage.
 			n = 1
 		}
 		r.Registry.Replicas = &n
@@ -82,6 +104,12 @@ func ApplyDefaults(p Platform, r *profile.Resolved) {
 			r.Registry.RolloutStrategy = RollingUpdate
 		}
 		r.SetDefault("registry.rolloutStrategy")
+	}
+	if storage.PVC != nil && storage.PVC.Claim == "" {
+		// The operator creates image-registry-storage for an empty claim
+		// and sets storage Managed itself (pkg/storage/pvc CreateStorage);
+		// written out so that Git says what the cluster will.
+		setString(r, &storage.ManagementState, "registry.storage.managementState", Managed)
 	}
 	if single && backends[0] != profile.EmptyDir {
 		// Storage the profile provides must outlive the registry: with
@@ -108,6 +136,33 @@ func applyVersionDefaults(r *profile.Resolved) {
 	}
 }
 
+// inClusterEndpoint reports whether the registry would redirect clients to
+// a blob endpoint inside the cluster: an S3 regionEndpoint or CloudFront
+// URL on a cluster service. These are the only blob endpoints the Config
+// names; Swift's authURL is Keystone, which hands out the object store's
+// endpoint, and Azure and GCS endpoints follow from the cloud.
+func inClusterEndpoint(s *v1alpha1.Storage) bool {
+	if s == nil || s.S3 == nil {
+		return false
+	}
+	endpoints := []string{s.S3.RegionEndpoint}
+	if s.S3.CloudFront != nil {
+		endpoints = append(endpoints, s.S3.CloudFront.BaseURL)
+	}
+	for _, e := range endpoints {
+		if u, err := url.Parse(e); err == nil && IsClusterService(u.Hostname()) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsClusterService reports whether host is a Service's cluster DNS name,
+// which only pods resolve.
+func IsClusterService(host string) bool {
+	return strings.HasSuffix(host, ".svc") || strings.HasSuffix(host, ".svc.cluster.local")
+}
+
 // releaseHas reports whether the target release has the field at rel, a
 // path under "registry.". Defaults never write a field the release lacks;
 // a platform that cannot work without one assigns it directly, and the
@@ -126,16 +181,10 @@ func setManaged(r *profile.Resolved) {
 	}
 }
 
-// defaultVolume gives a block-storage platform a volume when the profile
-// chose no storage at all, and fills the volume's class.
-func defaultVolume(r *profile.Resolved, storageClass string) {
-	if r.PVC == nil && len(profile.Backends(r.Registry.Storage)) == 0 {
-		r.PVC = &v1alpha1.PVCVolume{}
-		r.SetDefault("pvc")
-	}
-	if r.PVC != nil {
-		setString(r, &r.PVC.StorageClassName, "pvc.storageClassName", storageClass)
-	}
+// UsesDefaultClass reports whether a volume leaves its class to the
+// cluster's default class.
+func UsesDefaultClass(v *v1alpha1.PVCVolume) bool {
+	return v.DefaultStorageClass != nil && *v.DefaultStorageClass
 }
 
 func setString(r *profile.Resolved, field *string, rel, value string) {

@@ -15,7 +15,8 @@ import (
 // them (replicas, which the CRD requires, is written: the operator's
 // bootstrap count).
 type installer struct {
-	name string
+	name, doc string
+	sections  []string
 	// backend is what the operator configured at install time; it decides
 	// which credential keys an override needs.
 	backend string
@@ -29,18 +30,31 @@ type installer struct {
 	replicas int32
 }
 
-func (p installer) Name() string     { return p.name }
-func (installer) Backends() []string { return nil }
-func (p installer) Default(r *profile.Resolved) {
-	if r.Registry.Replicas == nil && p.replicas > 0 {
-		n := p.replicas
+func (p *installer) Name() string       { return p.name }
+func (p *installer) Doc() string        { return p.doc }
+func (p *installer) Sections() []string { return p.sections }
+
+// Storages is empty: the profile sets no storage, not even emptyDir (the
+// installer-storage rule refuses any).
+func (*installer) Storages() []*Storage                     { return nil }
+func (*installer) DefaultStorage() *Storage                 { return nil }
+func (*installer) VolumeClass(profile.Version) string       { return "" }
+func (*installer) Objects(*profile.Resolved) []*kobj.Object { return nil }
+
+func (p *installer) Default(r *profile.Resolved) {
+	n := p.replicas
+	if r.Topology == SingleReplica {
+		// The operator bootstraps single-node clusters with one replica on
+		// every storage.
+		n = 1
+	}
+	if r.Registry.Replicas == nil && n > 0 {
 		r.Registry.Replicas = &n
 		r.SetDefault("registry.replicas")
 	}
 }
 
-func (installer) Objects(*profile.Resolved) []*kobj.Object        { return nil }
-func (p installer) InstallerStorage() (backend, what, byo string) { return p.backend, p.what, p.byo }
+func (p *installer) InstallerStorage() (backend, what, byo string) { return p.backend, p.what, p.byo }
 
 // InstallerProvisioned is implemented by platforms whose storage the
 // installer provisioned: the backend the operator configured, a phrase

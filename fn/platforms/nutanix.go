@@ -1,21 +1,15 @@
 package platforms
 
-import (
-	"regprofile.dev/regprofile/fn/kobj"
-	"regprofile.dev/regprofile/fn/profile"
-)
-
 // nutanix is Nutanix with the registry on a volume: Nutanix Volumes
-// (ReadWriteOnce: one replica, Recreate) or Nutanix Files (ReadWriteMany:
-// two replicas, RollingUpdate). The operator bootstraps it as Removed.
-type nutanix struct{}
-
-func (nutanix) Name() string       { return "nutanix" }
-func (nutanix) Backends() []string { return []string{profile.PVC} }
-
-func (nutanix) Default(r *profile.Resolved) {
-	setManaged(r)
-	defaultVolume(r, "nutanix-volume")
+// (ReadWriteOnce: one replica, Recreate) by default, or Nutanix Files or
+// CephFS (ReadWriteMany: two replicas, RollingUpdate), a static volume, ODF
+// object storage, or an existing claim. The operator bootstraps it as
+// Removed.
+var nutanix = &infra{
+	name:             "nutanix",
+	doc:              "Nutanix (OpenShift 4.11 and later): a nutanix-volume block volume by default; Nutanix Files or any other class, a static volume, ODF object storage, or an existing claim.",
+	sections:         []string{"001 §3.9"},
+	removedAtInstall: true,
+	volumeClass:      "nutanix-volume",
+	storages:         []*Storage{VolumeStorage, PersistentVolumeStorage, ClaimStorage, ObjectBucketStorage},
 }
-
-func (nutanix) Objects(r *profile.Resolved) []*kobj.Object { return volumeObjects(r) }

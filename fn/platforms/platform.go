@@ -1,7 +1,8 @@
-// Package platforms holds one file per platform. Each platform says which
-// storage backends it accepts, fills in what it implies, and renders the
-// objects only it needs (volumes, storage classes, bucket claims). Nothing
-// outside this package switches on a platform's name.
+// Package platforms holds the infrastructures the registry runs on and the
+// storage it can use there: one file per platform (which storage it accepts,
+// and its own defaults) and one file per storage (storage_*.go: defaults and
+// objects, the same wherever the storage is the same). Nothing outside this
+// package switches on a platform's name.
 package platforms
 
 import (
@@ -16,20 +17,127 @@ type Platform interface {
 	// Name is the platform's name in profiles (spec.platform and the keys
 	// of spec.platforms).
 	Name() string
-	// Backends are the storage backends the platform accepts; emptyDir is
-	// accepted everywhere (for non-production clusters) and not listed.
-	Backends() []string
-	// Default fills in what the platform implies and the profile left
-	// unset. It runs before the defaults every platform shares.
+	// Storages are the storage the platform accepts, its default first.
+	// emptyDir is accepted everywhere (for non-production clusters) and
+	// listed last.
+	Storages() []*Storage
+	// Default fills in what the platform and its storage imply and the
+	// profile left unset. It runs before the defaults every platform
+	// shares.
 	Default(r *profile.Resolved)
-	// Objects renders the objects only this platform needs.
+	// Objects renders the objects the platform and its storage need
+	// (volumes, storage classes, bucket claims).
 	Objects(r *profile.Resolved) []*kobj.Object
+	// DefaultStorage is the storage used when a profile chooses none, or
+	// nil when the platform's storage cannot be made up (a bucket).
+	DefaultStorage() *Storage
+	// VolumeClass is the class a volume defaults to on release v; empty
+	// when the platform takes no volume or has no default class.
+	VolumeClass(v profile.Version) string
+	// Doc describes the platform, and Sections names the documents'
+	// sections it follows, for docs/storage.md.
+	Doc() string
+	Sections() []string
+}
+
+// infra is a platform: an infrastructure and the storage it accepts. Each
+// platform file declares one.
+type infra struct {
+	name, doc string
+	sections  []string
+	// storages the platform accepts, the default first (emptyDir is added).
+	storages []*Storage
+	// removedAtInstall: the operator bootstraps the registry as Removed
+	// for want of storage, so a profile that configures it sets Managed.
+	removedAtInstall bool
+	// volumeClass is the class a volume defaults to on the newest release;
+	// older releases get what profile.Facts says they have instead.
+	volumeClass string
+	// prepare fills platform-specific values before the storage's defaults
+	// run (rhosp-cinder's class, azure-gov's cloud).
+	prepare func(r *profile.Resolved)
+	// objects renders what only this platform needs, besides its storage's.
+	objects func(r *profile.Resolved) []*kobj.Object
+}
+
+func (p *infra) Name() string       { return p.name }
+func (p *infra) Doc() string        { return p.doc }
+func (p *infra) Sections() []string { return p.sections }
+
+func (p *infra) Storages() []*Storage {
+	return append(append([]*Storage(nil), p.storages...), EmptyDirStorage)
+}
+
+func (p *infra) DefaultStorage() *Storage {
+	if len(p.storages) == 0 || p.storages[0].choose == nil {
+		return nil
+	}
+	return p.storages[0]
+}
+
+func (p *infra) Default(r *profile.Resolved) {
+	if p.removedAtInstall {
+		setManaged(r)
+	}
+	if s := p.DefaultStorage(); s != nil && len(Chosen(r)) == 0 {
+		s.choose(r)
+		r.SetDefault(s.Section)
+	}
+	if p.prepare != nil {
+		p.prepare(r)
+	}
+	for _, s := range p.accepted(r) {
+		if s.defaults != nil {
+			s.defaults(r, p)
+		}
+	}
+}
+
+func (p *infra) Objects(r *profile.Resolved) []*kobj.Object {
+	var objs []*kobj.Object
+	for _, s := range p.accepted(r) {
+		if s.objects != nil {
+			objs = append(objs, s.objects(r, p)...)
+		}
+	}
+	if p.objects != nil {
+		objs = append(objs, p.objects(r)...)
+	}
+	return objs
+}
+
+// accepted returns the storage the profile chose that the platform accepts;
+// a rule reports the rest.
+func (p *infra) accepted(r *profile.Resolved) []*Storage {
+	var out []*Storage
+	for _, s := range Chosen(r) {
+		if Accepts(p, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (p *infra) VolumeClass(v profile.Version) string {
+	if p.volumeClass == "" {
+		return ""
+	}
+	return ClassOn(v, p.volumeClass)
+}
+
+// ClassOn returns class, or what release v has in its place when class
+// ships only with later releases.
+func ClassOn(v profile.Version, class string) string {
+	if f, ok := profile.Facts["class."+class]; ok && !v.Accepts("class."+class) && f.Instead != "" {
+		return f.Instead
+	}
+	return class
 }
 
 // all lists every platform. Adding a platform means adding a file and a
 // line here.
 var all = []Platform{
-	awsUPI{}, gcpUPI{}, azureGov{}, rhospCinder{}, baremetalODF{}, vsphereBlock{}, nutanix{},
+	awsUPI, gcpUPI, azureUPI, azureGov, rhospSwift, rhospCinder, baremetalODF, vsphereBlock, nutanix,
 	awsIPI, gcpIPI, azureIPI, rhospIPI,
 }
 
@@ -53,15 +161,44 @@ func Names() []string {
 	return out
 }
 
-// Accepts reports whether the platform accepts a storage backend.
-func Accepts(p Platform, backend string) bool {
-	if backend == profile.EmptyDir {
-		return true
-	}
-	for _, b := range p.Backends() {
-		if b == backend {
+// All returns every platform, sorted by name.
+func All() []Platform {
+	out := append([]Platform(nil), all...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
+	return out
+}
+
+// Accepts reports whether the platform accepts a storage.
+func Accepts(p Platform, s *Storage) bool {
+	for _, a := range p.Storages() {
+		if a == s {
 			return true
 		}
 	}
 	return false
+}
+
+// Backends lists the storage backends (keys of registry.storage) the
+// platform accepts, in its storage's order, each once.
+func Backends(p Platform) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range p.Storages() {
+		if !seen[s.Backend] {
+			seen[s.Backend] = true
+			out = append(out, s.Backend)
+		}
+	}
+	return out
+}
+
+// AcceptedBy lists the platforms, sorted, that accept a storage.
+func AcceptedBy(s *Storage) []string {
+	var out []string
+	for _, p := range All() {
+		if Accepts(p, s) {
+			out = append(out, p.Name())
+		}
+	}
+	return out
 }

@@ -7,5 +7,6 @@ import "regprofile.dev/regprofile/fn/profile"
 // or, where the cloud has no Swift, the ReadWriteOnce Cinder claim
 // image-registry-storage with 1 replica and Recreate, and manages it. Which
 // one the cluster has decides the replica count, so the profile sets it.
-var rhospIPI = installer{name: "rhosp-ipi", backend: profile.Swift,
-	what: "a Swift container, or the Cinder claim image-registry-storage where the cloud has no Swift", byo: "rhosp-cinder"}
+var rhospIPI = &installer{name: "rhosp-ipi", backend: profile.Swift,
+	what: "a Swift container, or the Cinder claim image-registry-storage where the cloud has no Swift", byo: "rhosp-swift or rhosp-cinder",
+	doc: "Red Hat OpenStack Platform, installer-provisioned: the Swift container (or, without Swift, the Cinder claim image-registry-storage) the operator created at install time; the profile sets no storage and sets registry.replicas (docs/adopt.md)."}

@@ -8,12 +8,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"reflect"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -25,10 +28,65 @@ import (
 // data; the bound keeps a mistaken or hostile input from costing gigabytes.
 const MaxProfileBytes = 4 << 20
 
+// ReadLimited reads at most MaxProfileBytes from r, and fails as soon as
+// there is more: the input is bounded before it is read, so that /dev/zero
+// or a runaway pipe costs 4 MiB and not all memory.
+func ReadLimited(r io.Reader) ([]byte, diag.Findings) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxProfileBytes+1))
+	if err != nil {
+		return nil, diag.Findings{diag.Errorf("", "check that the file is readable", "cannot read it: %s", ioError(err))}
+	}
+	if len(data) > MaxProfileBytes {
+		return nil, tooLarge()
+	}
+	return data, nil
+}
+
+// ReadFile reads a profile file, or standard input for "-", within the
+// size limit.
+func ReadFile(name string, stdin io.Reader) ([]byte, diag.Findings) {
+	if name == "-" {
+		return ReadLimited(stdin)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, diag.Findings{diag.Errorf("", "name an existing, readable profile file", "cannot open it: %s", ioError(err))}
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, diag.Findings{diag.Errorf("", "name a profile file", "a directory, not a profile file")}
+	}
+	return ReadLimited(f)
+}
+
+// ioError is an I/O error without the file name, which the caller prints.
+func ioError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func tooLarge() diag.Findings {
+	return diag.Findings{diag.Errorf("", "keep large data (such as CA bundles) out of the profile, or split them",
+		"the file is over %d MiB; a profile is at most %d MiB", MaxProfileBytes>>20, MaxProfileBytes>>20)}
+}
+
 // DecodeBytes decodes a file that must hold exactly one RegistryProfile.
 func DecodeBytes(data []byte) (*v1alpha1.RegistryProfile, diag.Findings) {
-	docs, fs := ReadDocuments(data)
-	if fs.HasErrors() {
+	node, fs := ParseDocument(data)
+	if fs != nil {
+		return nil, fs
+	}
+	return Decode(node)
+}
+
+// ParseDocument parses a file that must hold exactly one YAML document,
+// a profile or a patch of one, without decoding it.
+func ParseDocument(data []byte) (*yaml.RNode, diag.Findings) {
+	docs, fs := readDocuments(data, 2)
+	if fs != nil {
 		return nil, fs
 	}
 	switch len(docs) {
@@ -36,19 +94,21 @@ func DecodeBytes(data []byte) (*v1alpha1.RegistryProfile, diag.Findings) {
 		return nil, diag.Findings{diag.Errorf("", "write a RegistryProfile (apiVersion "+v1alpha1.APIVersion+", kind "+v1alpha1.Kind+")", "the file is empty")}
 	case 1:
 	default:
-		return nil, diag.Findings{diag.Errorf("", "keep one RegistryProfile per file", "the file holds %d YAML documents; a profile file holds exactly one", len(docs))}
+		return nil, diag.Findings{diag.Errorf("", "keep one RegistryProfile per file", "the file holds more than one YAML document; a profile file holds exactly one")}
 	}
-	return Decode(yaml.NewRNode(docs[0]))
+	return yaml.NewRNode(docs[0]), nil
 }
 
 // ReadDocuments splits a YAML stream into its documents' root nodes,
 // skipping empty ones, within the bounds every input shares: at most
-// MaxProfileBytes and valid YAML. Callers run CheckAliases on a document
-// before expanding its aliases.
-func ReadDocuments(data []byte) ([]*yaml.Node, diag.Findings) {
+// MaxProfileBytes and valid YAML. Callers run Expand on a document before
+// reading it, which bounds its aliases and reports duplicate keys.
+func ReadDocuments(data []byte) ([]*yaml.Node, diag.Findings) { return readDocuments(data, 0) }
+
+// readDocuments reads at most limit documents (0: all of them).
+func readDocuments(data []byte, limit int) ([]*yaml.Node, diag.Findings) {
 	if len(data) > MaxProfileBytes {
-		return nil, diag.Findings{diag.Errorf("", "keep large data (such as CA bundles) out of the profile, or split them",
-			"the file is %.1f MiB; a profile is at most %d MiB", float64(len(data))/(1<<20), MaxProfileBytes>>20)}
+		return nil, tooLarge()
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var docs []*yaml.Node
@@ -59,7 +119,7 @@ func ReadDocuments(data []byte) ([]*yaml.Node, diag.Findings) {
 			break
 		}
 		if err != nil {
-			return nil, diag.Findings{diag.Errorf("", "fix the YAML syntax", "not valid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))}
+			return nil, diag.Findings{syntaxError(err)}
 		}
 		if n.Kind == yaml.DocumentNode && len(n.Content) == 1 && n.Content[0].Tag == "!!null" {
 			continue // an empty document between separators
@@ -69,60 +129,100 @@ func ReadDocuments(data []byte) ([]*yaml.Node, diag.Findings) {
 			root = root.Content[0]
 		}
 		docs = append(docs, root)
+		if limit > 0 && len(docs) >= limit {
+			break
+		}
 	}
 	return docs, nil
 }
 
-// CheckAliases decodes a node into a generic value once, which applies
-// go-yaml's guard against alias bombs before anything else expands an
-// alias.
-func CheckAliases(n *yaml.Node) diag.Findings {
-	var probe any
-	if err := n.Decode(&probe); err != nil {
-		fix := "fix the YAML"
-		if strings.Contains(err.Error(), "aliasing") {
-			fix = "write the values out instead of through anchors and aliases (&name, *name)"
-		}
-		return diag.Findings{diag.Errorf("", fix, "not valid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))}
+// platformName is the shape of a platform name (aws-upi, gcp-upi, ...).
+var platformName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}$`)
+
+var syntaxLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
+
+// syntaxError reports a YAML parse error at the line the parser names,
+// without the value it quotes.
+func syntaxError(err error) diag.Finding {
+	msg := nodeError(err)
+	f := diag.Errorf("", "fix the YAML syntax", "not valid YAML: %s", msg)
+	if m := syntaxLine.FindStringSubmatch(msg); m != nil {
+		f.Line, _ = strconv.Atoi(m[1])
+		f.Message = "not valid YAML: " + msg[len(m[0]):]
 	}
-	return nil
+	return f
 }
 
-// Decode decodes one RegistryProfile node. Unknown fields and values of the
-// wrong type are errors naming the field path; an unknown field gets a
-// "did you mean" suggestion when a known field is close.
+// Decode decodes one RegistryProfile node, in every mode (a file, a KRM
+// item or functionConfig). It first expands aliases and merge keys within
+// the limits (see Expand), so that every check, the credential guard
+// first, sees the tree a YAML reader would. Unknown fields and values of
+// the wrong type are errors naming the field path and its line; an unknown
+// field that the API has elsewhere is sent there ("move it to ..."), and
+// otherwise gets a "did you mean" suggestion when a known field is close.
 func Decode(node *yaml.RNode) (*v1alpha1.RegistryProfile, diag.Findings) {
-	if node.YNode().Kind != yaml.MappingNode {
-		return nil, diag.Findings{diag.Errorf("", "write a RegistryProfile object", "expected a YAML object, got %s", describeNode(node.YNode()))}
+	p, tree, fs := decode(node)
+	if tree == nil {
+		tree = node.YNode()
 	}
-	var dups diag.Findings
-	if checkDuplicateKeys(node.YNode(), "", &dups); dups.HasErrors() {
-		return nil, dups
-	}
-	if fs := CheckAliases(node.YNode()); fs.HasErrors() {
-		return nil, fs
-	}
-	var fs diag.Findings
-	if clearCredentials(node.YNode(), "", &fs); fs.HasErrors() {
-		return nil, fs.Sorted()
-	}
-	if fs := checkIdentity(node); fs != nil {
-		return nil, fs
-	}
-	checkNode(node.YNode(), reflect.TypeOf(v1alpha1.RegistryProfile{}), "", &fs)
+	return p, locate(tree, fs)
+}
+
+// decode returns the profile, or findings and the expanded tree (when
+// expanding succeeded) to find their lines in.
+func decode(node *yaml.RNode) (*v1alpha1.RegistryProfile, *yaml.Node, diag.Findings) {
+	tree, fs := Expand(node.YNode())
 	if fs.HasErrors() {
-		return nil, fs.Sorted()
+		return nil, nil, fs.Sorted()
 	}
-	data, err := node.MarshalJSON()
+	if fs := ClearCredentials(tree, ""); fs.HasErrors() {
+		return nil, tree, fs.Sorted()
+	}
+	if tree.Kind != yaml.MappingNode {
+		return nil, tree, diag.Findings{diag.Errorf("", "write a RegistryProfile object", "expected a YAML object, got %s", kindOfValue(tree))}
+	}
+	if fs := checkIdentity(yaml.NewRNode(tree)); fs != nil {
+		return nil, tree, fs
+	}
+	checkNode(tree, reflect.TypeOf(v1alpha1.RegistryProfile{}), nil, &fs)
+	if fs.HasErrors() {
+		// "move it to spec.platforms.<platform>..." names the profile's
+		// platform when it has one of a platform name's shape (a fix
+		// repeats no other value).
+		if platform, _ := yaml.NewRNode(tree).Pipe(yaml.Lookup("spec", "platform")); platform != nil && platform.YNode().Kind == yaml.ScalarNode && platformName.MatchString(platform.YNode().Value) {
+			for i := range fs {
+				fs[i].Fix = strings.ReplaceAll(fs[i].Fix, "spec.platforms.<platform>.", "spec.platforms."+platform.YNode().Value+".")
+			}
+		}
+		return nil, tree, fs.Sorted()
+	}
+	v, f := toValue(tree, nil)
+	if f != nil {
+		return nil, tree, diag.Findings{*f}
+	}
+	data, err := json.Marshal(v)
 	if err != nil {
-		return nil, diag.Findings{diag.Errorf("", "", "cannot read the profile: %v", err)}
+		return nil, tree, diag.Findings{diag.Errorf("", "", "cannot read the profile: %s", jsonError(err))}
 	}
 	var p v1alpha1.RegistryProfile
 	if err := json.Unmarshal(data, &p); err != nil {
 		// checkNode catches type errors with their paths; this is a backstop.
-		return nil, diag.Findings{diag.Errorf("", "", "cannot decode the profile: %v", err)}
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return nil, tree, diag.Findings{diag.Errorf(te.Field, "", "expected %s", te.Type)}
+		}
+		return nil, tree, diag.Findings{diag.Errorf("", "", "cannot decode the profile: %s", jsonError(err))}
 	}
-	return &p, nil
+	return &p, tree, nil
+}
+
+// jsonError is encoding/json's message without any value it quotes.
+func jsonError(err error) string {
+	msg := err.Error()
+	if i := strings.IndexAny(msg, "\"`"); i >= 0 {
+		msg = strings.TrimSpace(msg[:i])
+	}
+	return msg
 }
 
 // Identity reads an object's apiVersion, kind and metadata name without
@@ -154,13 +254,13 @@ func checkIdentity(node *yaml.RNode) diag.Findings {
 	var fs diag.Findings
 	apiVersion, kind, name := Identity(node)
 	if apiVersion != v1alpha1.APIVersion {
-		fs = append(fs, diag.Errorf("apiVersion", "set apiVersion: "+v1alpha1.APIVersion, "expected %q, got %q", v1alpha1.APIVersion, apiVersion))
+		fs = append(fs, diag.Errorf("apiVersion", "set apiVersion: "+v1alpha1.APIVersion, "expected %q", v1alpha1.APIVersion))
 	}
 	if kind != v1alpha1.Kind {
-		fs = append(fs, diag.Errorf("kind", "set kind: "+v1alpha1.Kind, "expected %q, got %q", v1alpha1.Kind, kind))
+		fs = append(fs, diag.Errorf("kind", "set kind: "+v1alpha1.Kind, "expected %q", v1alpha1.Kind))
 	}
 	if meta, _ := node.Pipe(yaml.Lookup("metadata")); meta != nil && meta.YNode().Kind != yaml.MappingNode {
-		return append(fs, typeMismatch("metadata", "an object", meta.YNode()))
+		return append(fs, typeMismatch((*pathNode)(nil).child("metadata"), "an object", meta.YNode()))
 	}
 	if name == "" {
 		fs = append(fs, diag.Errorf("metadata.name", "name the profile, e.g. metadata.name: registry", "a profile needs a name"))
@@ -168,16 +268,16 @@ func checkIdentity(node *yaml.RNode) diag.Findings {
 	return fs
 }
 
+var apiPkgPath = reflect.TypeOf(v1alpha1.RegistryProfile{}).PkgPath()
+
 var unmarshalerType = reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()
 
-// checkNode walks a YAML node alongside the Go type it decodes into and
-// reports unknown fields and type mismatches with their paths. encoding/json
-// alone would stop at the first problem and could not suggest a field name.
-func checkNode(n *yaml.Node, t reflect.Type, path diag.Path, fs *diag.Findings) {
-	for n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	if n.Tag == "!!null" {
+// checkNode walks an expanded YAML tree alongside the Go type it decodes
+// into and reports unknown fields and type mismatches with their paths.
+// encoding/json alone would stop at the first problem and could not
+// suggest a field name. It stops after MaxFindings findings.
+func checkNode(n *yaml.Node, t reflect.Type, path *pathNode, fs *diag.Findings) {
+	if len(*fs) >= MaxFindings || n.ShortTag() == "!!null" {
 		return // null means unset, for every field
 	}
 	for t.Kind() == reflect.Pointer {
@@ -194,14 +294,14 @@ func checkNode(n *yaml.Node, t reflect.Type, path diag.Path, fs *diag.Findings) 
 			return
 		}
 		fields := jsonFields(t)
-		for i := 0; i+1 < len(n.Content); i += 2 {
+		for i := 0; i+1 < len(n.Content) && len(*fs) < MaxFindings; i += 2 {
 			key, val := n.Content[i].Value, n.Content[i+1]
 			f, ok := fields[key]
 			if !ok {
-				*fs = append(*fs, unknownField(path, key, fields))
+				*fs = append(*fs, unknownField(t, path, key, fields))
 				continue
 			}
-			checkNode(val, f.Type, path.Child(key), fs)
+			checkNode(val, f.Type, path.child(key), fs)
 		}
 	case reflect.Map:
 		if n.Kind != yaml.MappingNode {
@@ -209,7 +309,7 @@ func checkNode(n *yaml.Node, t reflect.Type, path diag.Path, fs *diag.Findings) 
 			return
 		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			checkNode(n.Content[i+1], t.Elem(), path.Child(n.Content[i].Value), fs)
+			checkNode(n.Content[i+1], t.Elem(), path.child(n.Content[i].Value), fs)
 		}
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
@@ -217,23 +317,24 @@ func checkNode(n *yaml.Node, t reflect.Type, path diag.Path, fs *diag.Findings) 
 			return
 		}
 		for i, item := range n.Content {
-			checkNode(item, t.Elem(), path.Index(i), fs)
+			checkNode(item, t.Elem(), path.at(i), fs)
 		}
 	case reflect.String:
-		if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
+		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
 			*fs = append(*fs, typeMismatch(path, "a string", n))
 		}
 	case reflect.Bool:
-		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
 			*fs = append(*fs, typeMismatch(path, "true or false", n))
 		}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" {
 			*fs = append(*fs, typeMismatch(path, "a whole number", n))
 			return
 		}
-		if _, err := strconv.ParseInt(n.Value, 0, t.Bits()); err != nil {
-			*fs = append(*fs, diag.Errorf(path.String(), "", "%s is out of range for a %d-bit number", n.Value, t.Bits()))
+		var i int64
+		if err := n.Decode(&i); err != nil || i != i<<(64-t.Bits())>>(64-t.Bits()) {
+			*fs = append(*fs, diag.Errorf(path.String(), "", "out of range for a %d-bit number", t.Bits()))
 		}
 	case reflect.Interface:
 		// Any value is accepted.
@@ -242,43 +343,29 @@ func checkNode(n *yaml.Node, t reflect.Type, path diag.Path, fs *diag.Findings) 
 	}
 }
 
-// checkDuplicateKeys reports a key written twice in one object: YAML
-// forbids it, and which value would win is anyone's guess. It does not
-// follow aliases, so it costs one pass over the text however many there are.
-func checkDuplicateKeys(n *yaml.Node, path diag.Path, fs *diag.Findings) {
-	switch n.Kind {
-	case yaml.SequenceNode:
-		for i, c := range n.Content {
-			checkDuplicateKeys(c, path.Index(i), fs)
-		}
-	case yaml.MappingNode:
-		first := map[string]int{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i]
-			if line, dup := first[k.Value]; dup {
-				*fs = append(*fs, diag.Errorf(path.Child(k.Value).String(), "keep one of the two", "written twice, at lines %d and %d", line, k.Line))
-				continue
-			}
-			first[k.Value] = k.Line
-			checkDuplicateKeys(n.Content[i+1], path.Child(k.Value), fs)
-		}
-	}
+// customFix says how to write a value of a type that parses itself.
+var customFix = map[string]string{
+	"Duration":    "write a duration such as 60m, 1h30m or 24h",
+	"Quantity":    "write a quantity such as 100Gi, 500Mi, 500m or 2",
+	"IntOrString": "write a whole number or a string",
 }
 
 // checkCustom decodes a value whose type parses itself (durations,
-// quantities, int-or-string) so that a parse error carries the path.
-func checkCustom(n *yaml.Node, t reflect.Type, path diag.Path, fs *diag.Findings) {
-	var v any
-	err := n.Decode(&v)
+// quantities, int-or-string) so that a parse error carries the path. The
+// parser's own message quotes the value, so it is not repeated.
+func checkCustom(n *yaml.Node, t reflect.Type, path *pathNode, fs *diag.Findings) {
+	v, f := toValue(n, path)
+	if f != nil {
+		*fs = append(*fs, *f)
+		return
+	}
+	data, err := json.Marshal(v)
 	if err == nil {
-		var data []byte
-		if data, err = json.Marshal(v); err == nil {
-			err = json.Unmarshal(data, reflect.New(t).Interface())
-		}
+		err = json.Unmarshal(data, reflect.New(t).Interface())
 	}
 	if err != nil {
-		what := strings.TrimPrefix(t.String(), "v1.")
-		*fs = append(*fs, diag.Errorf(path.String(), "", "not a valid %s: %v", what, err))
+		what := t.Name()
+		*fs = append(*fs, diag.Errorf(path.String(), customFix[what], "not a valid %s", strings.ToLower(what[:1])+what[1:]))
 	}
 }
 
@@ -286,9 +373,16 @@ type jsonField struct {
 	Type reflect.Type
 }
 
+// jsonFieldsCache holds jsonFields' answers: the API's types are few, the
+// objects of a hostile profile many.
+var jsonFieldsCache sync.Map
+
 // jsonFields maps a struct's JSON field names to their types, following
 // inlined and embedded structs as encoding/json does.
 func jsonFields(t reflect.Type) map[string]jsonField {
+	if m, ok := jsonFieldsCache.Load(t); ok {
+		return m.(map[string]jsonField)
+	}
 	out := map[string]jsonField{}
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
@@ -314,31 +408,52 @@ func jsonFields(t reflect.Type) map[string]jsonField {
 		}
 		out[name] = jsonField{Type: f.Type}
 	}
+	jsonFieldsCache.Store(t, out)
 	return out
 }
 
-func unknownField(path diag.Path, key string, fields map[string]jsonField) diag.Finding {
+// unknownField reports a key the type lacks. The key is part of the path
+// already, so the message does not repeat it. A field the API has at
+// another level is sent there ("move it to ..."); otherwise a known field
+// is suggested when one is close. A key far longer than any field name is
+// no typo, and comparing it would cost its length times theirs.
+func unknownField(t reflect.Type, path *pathNode, key string, fields map[string]jsonField) diag.Finding {
 	names := make([]string, 0, len(fields))
 	for k := range fields {
 		names = append(names, k)
 	}
 	sort.Strings(names)
-	if best := Closest(key, names); best != "" {
-		return diag.Errorf(path.Child(key).String(), "", "unknown field %q; did you mean %q?", key, best)
+	at := path.child(key)
+	// A known field written at the wrong level is likelier than a typo.
+	// Within a Kubernetes type (a toleration, an affinity) the API's own
+	// fields are no likely home.
+	if places := FieldPlaces(key, path.path()); len(places) > 0 && t.PkgPath() == apiPkgPath {
+		fix := "move it to " + places[0]
+		if len(places) > 1 {
+			fix += " (or " + strings.Join(places[1:], ", or ") + ")"
+		}
+		return diag.Errorf(at.String(), fix, "unknown field here")
 	}
-	return diag.Errorf(path.Child(key).String(), "remove it; known fields here: "+strings.Join(names, ", "), "unknown field %q", key)
+	if len(key) <= maxSuggestLen {
+		if best := Closest(key, names); best != "" {
+			return diag.Errorf(at.String(), "", "unknown field; did you mean %q?", best)
+		}
+	}
+	return diag.Errorf(at.String(), "remove it; known fields here: "+strings.Join(names, ", "), "unknown field")
 }
 
-func typeMismatch(path diag.Path, want string, n *yaml.Node) diag.Finding {
-	if strings.Contains(string(path), "credentials") {
-		// Whatever was written there may be a secret: never repeat it.
-		return diag.Errorf(path.String(), "", "expected %s, got %s", want, kindOf(n))
-	}
+// maxSuggestLen is the longest name Closest compares.
+const maxSuggestLen = 64
+
+// typeMismatch reports a value of the wrong type. It names what was
+// written (a string, a number, a list) but never repeats it: any field may
+// hold what someone pasted by mistake.
+func typeMismatch(path *pathNode, want string, n *yaml.Node) diag.Finding {
 	fix := ""
 	if want == "a string" && n.Kind == yaml.ScalarNode {
-		fix = fmt.Sprintf("quote the value: %q", n.Value)
+		fix = "quote the value"
 	}
-	return diag.Errorf(path.String(), fix, "expected %s, got %s", want, describeNode(n))
+	return diag.Errorf(path.String(), fix, "expected %s, got %s", want, kindOfValue(n))
 }
 
 // KindOf names what a node is without its value.
@@ -355,24 +470,6 @@ func kindOf(n *yaml.Node) string {
 	return "a value"
 }
 
-// describeNode names what a node is, with its value when it is a scalar.
-func describeNode(n *yaml.Node) string {
-	if n.Kind != yaml.ScalarNode {
-		return kindOf(n)
-	}
-	switch n.Tag {
-	case "!!str":
-		return fmt.Sprintf("the string %q", n.Value)
-	case "!!int":
-		return "the number " + n.Value
-	case "!!float":
-		return "the number " + n.Value
-	case "!!bool":
-		return n.Value
-	}
-	return strconv.Quote(n.Value)
-}
-
 // Closest returns the candidate nearest to s by edit distance, or "" when
 // none is near enough to be a likely typo.
 func Closest(s string, candidates []string) string {
@@ -382,6 +479,9 @@ func Closest(s string, candidates []string) string {
 		if bestDist < 0 || d < bestDist {
 			best, bestDist = c, d
 		}
+	}
+	if len(s) > maxSuggestLen {
+		return ""
 	}
 	limit := len(s) / 3
 	if limit < 2 {
@@ -413,10 +513,6 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
-
-// CheckDuplicateKeys reports every key written twice in one object of a
-// document.
-func CheckDuplicateKeys(n *yaml.Node, fs *diag.Findings) { checkDuplicateKeys(n, "", fs) }
 
 // PruneUnknown removes, from a generic value decoded from YAML or JSON, the
 // fields that the Go type t does not have, and returns their paths under

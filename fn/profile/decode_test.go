@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -11,44 +12,56 @@ func TestDecodeErrors(t *testing.T) {
 	const head = "apiVersion: regprofile.dev/v1alpha1\nkind: RegistryProfile\nmetadata: {name: p}\n"
 	cases := []struct {
 		name, doc string
-		want      []string // Finding.Text() of each error, in sorted order
+		want      []string // "LINE: " and Finding.Text() of each error, in sorted order
 	}{
 		{"unknown field with a suggestion", head + "spec:\n  registry:\n    replcas: 2\n",
-			[]string{`spec.registry.replcas: unknown field "replcas"; did you mean "replicas"?`}},
+			[]string{`6: spec.registry.replcas: unknown field; did you mean "replicas"?`}},
 		{"unknown field deep under a platform", head + "spec:\n  platforms:\n    aws-upi:\n      registry:\n        storage:\n          s3: {bucket: b, regoin: r}\n",
-			[]string{`spec.platforms.aws-upi.registry.storage.s3.regoin: unknown field "regoin"; did you mean "region"?`}},
+			[]string{`9: spec.platforms.aws-upi.registry.storage.s3.regoin: unknown field; did you mean "region"?`}},
 		{"unknown field without a close match", head + "spec:\n  pruner:\n    frequency: daily\n",
-			[]string{`spec.pruner.frequency: unknown field "frequency"; fix: remove it; known fields here: affinity, failedJobsHistoryLimit, ignoreInvalidImageReferences, keepTagRevisions, keepYoungerThanDuration, logLevel, nodeSelector, resources, schedule, successfulJobsHistoryLimit, suspend, tolerations`}},
+			[]string{`6: spec.pruner.frequency: unknown field; fix: remove it; known fields here: affinity, failedJobsHistoryLimit, ignoreInvalidImageReferences, keepTagRevisions, keepYoungerThanDuration, logLevel, nodeSelector, resources, schedule, successfulJobsHistoryLimit, suspend, tolerations`}},
 		{"unknown field in a Kubernetes type", head + "spec:\n  registry:\n    tolerations:\n    - {key: a, effects: NoSchedule}\n",
-			[]string{`spec.registry.tolerations[0].effects: unknown field "effects"; did you mean "effect"?`}},
+			[]string{`7: spec.registry.tolerations[0].effects: unknown field; did you mean "effect"?`}},
 		{"string for a number", head + "spec:\n  registry:\n    replicas: two\n",
-			[]string{`spec.registry.replicas: expected a whole number, got the string "two"`}},
+			[]string{`6: spec.registry.replicas: expected a whole number, got a string`}},
 		{"number for a string", head + "spec:\n  openshiftVersion: 4.14\n",
-			[]string{`spec.openshiftVersion: expected a string, got the number 4.14; fix: quote the value: "4.14"`}},
+			[]string{`5: spec.openshiftVersion: expected a string, got a number; fix: quote the value`}},
 		{"list for an object", head + "spec:\n  registry: [a]\n",
-			[]string{`spec.registry: expected an object, got a list`}},
+			[]string{`5: spec.registry: expected an object, got a list`}},
 		{"bad duration", head + "spec:\n  pruner:\n    keepYoungerThanDuration: 60 minutes\n",
-			[]string{`spec.pruner.keepYoungerThanDuration: not a valid Duration: time: unknown unit " minutes" in duration "60 minutes"`}},
+			[]string{`6: spec.pruner.keepYoungerThanDuration: not a valid duration; fix: write a duration such as 60m, 1h30m or 24h`}},
 		{"bad quantity", head + "spec:\n  registry:\n    resources: {requests: {memory: lots}}\n",
-			[]string{`spec.registry.resources.requests.memory: not a valid resource.Quantity: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`}},
+			[]string{`6: spec.registry.resources.requests.memory: not a valid quantity; fix: write a quantity such as 100Gi, 500Mi, 500m or 2`}},
 		{"out of range", head + "spec:\n  registry:\n    replicas: 99999999999\n",
-			[]string{`spec.registry.replicas: 99999999999 is out of range for a 32-bit number`}},
+			[]string{`6: spec.registry.replicas: out of range for a 32-bit number`}},
 		{"wrong apiVersion and kind", "apiVersion: regprofile.dev/v1\nkind: RegistryProfiel\nmetadata: {name: p}\n",
-			[]string{`apiVersion: expected "regprofile.dev/v1alpha1", got "regprofile.dev/v1"; fix: set apiVersion: regprofile.dev/v1alpha1`,
-				`kind: expected "RegistryProfile", got "RegistryProfiel"; fix: set kind: RegistryProfile`}},
+			[]string{`1: apiVersion: expected "regprofile.dev/v1alpha1"; fix: set apiVersion: regprofile.dev/v1alpha1`,
+				`2: kind: expected "RegistryProfile"; fix: set kind: RegistryProfile`}},
 		{"no name", "apiVersion: regprofile.dev/v1alpha1\nkind: RegistryProfile\nspec: {}\n",
-			[]string{`metadata.name: a profile needs a name; fix: name the profile, e.g. metadata.name: registry`}},
+			[]string{`0: metadata.name: a profile needs a name; fix: name the profile, e.g. metadata.name: registry`}},
 		{"empty file", "\n# nothing\n",
-			[]string{`the file is empty; fix: write a RegistryProfile (apiVersion regprofile.dev/v1alpha1, kind RegistryProfile)`}},
+			[]string{`0: the file is empty; fix: write a RegistryProfile (apiVersion regprofile.dev/v1alpha1, kind RegistryProfile)`}},
 		{"two documents", head + "---\n" + head,
-			[]string{`the file holds 2 YAML documents; a profile file holds exactly one; fix: keep one RegistryProfile per file`}},
+			[]string{`0: the file holds more than one YAML document; a profile file holds exactly one; fix: keep one RegistryProfile per file`}},
 		{"syntax error", head + "spec:\n  registry: {replicas: 1\n",
-			// go-yaml's own report, line and all.
-			[]string{`not valid YAML: line 4: did not find expected ',' or '}'; fix: fix the YAML syntax`}},
+			// go-yaml's own report, its line as the finding's: for an
+			// error inside a flow mapping go-yaml names the line before the
+			// mapping's "{" (a known off-by-one in its parser errors).
+			[]string{`4: not valid YAML: did not find expected ',' or '}'; fix: fix the YAML syntax`}},
 		{"duplicate key", head + "spec:\n  platform: aws-upi\n  platform: gcp-upi\n",
-			[]string{`spec.platform: written twice, at lines 5 and 6; fix: keep one of the two`}},
+			[]string{`5: spec.platform: written twice, at lines 5 and 6; fix: keep one of the two`}},
+		{"a field of the registry at spec", head + "spec:\n  platform: nutanix\n  replicas: 2\n",
+			[]string{`6: spec.replicas: unknown field here; fix: move it to spec.registry.replicas (or spec.platforms.nutanix.registry.replicas)`}},
+		{"a storage backend beside storage", head + "spec:\n  registry:\n    gcs: {bucket: b}\n",
+			[]string{`6: spec.registry.gcs: unknown field here; fix: move it to spec.registry.storage.gcs (or spec.platforms.<platform>.registry.storage.gcs)`}},
+		{"a platform's field at spec", head + "spec:\n  platform: baremetal-odf-rgw\n  objectBucket: {bucketName: b}\n",
+			[]string{`6: spec.objectBucket: unknown field here; fix: move it to spec.platforms.baremetal-odf-rgw.objectBucket`}},
+		{"a registry field directly under a platform", head + "spec:\n  platforms:\n    gcp-upi:\n      replicas: 2\n",
+			[]string{`7: spec.platforms.gcp-upi.replicas: unknown field here; fix: move it to spec.platforms.gcp-upi.registry.replicas (or spec.registry.replicas)`}},
+		{"a field of a list item outside its list", head + "spec:\n  pem: abc\n",
+			[]string{`5: spec.pem: unknown field here; fix: move it to spec.storageCA.pem (or spec.trustedCAs[].pem, or spec.platforms.<platform>.storageCA.pem)`}},
 		{"not an object", "- a\n- b\n",
-			[]string{`expected a YAML object, got a list; fix: write a RegistryProfile object`}},
+			[]string{`0: expected a YAML object, got a list; fix: write a RegistryProfile object`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -61,7 +74,7 @@ func TestDecodeErrors(t *testing.T) {
 				if f.Severity != diag.Error {
 					t.Errorf("non-error finding %s", f.Text())
 				}
-				got = append(got, f.Text())
+				got = append(got, fmt.Sprintf("%d: %s", f.Line, f.Text()))
 			}
 			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
 				t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))

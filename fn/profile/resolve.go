@@ -19,10 +19,15 @@ type Resolved struct {
 	Platform string
 	// Version is the target OpenShift release.
 	Version Version
+	// Topology is spec.topology: HighlyAvailable (also when unset) or
+	// SingleReplica.
+	Topology string
 
 	Registry     v1alpha1.RegistrySpec
 	Credentials  *v1alpha1.Credentials
+	StorageCA    *v1alpha1.StorageCA
 	PVC          *v1alpha1.PVCVolume
+	PV           *v1alpha1.PersistentVolume
 	Cinder       *v1alpha1.CinderClass
 	ObjectBucket *v1alpha1.ObjectBucket
 	TrustedCAs   []v1alpha1.TrustedCA
@@ -47,12 +52,14 @@ func Resolve(p *v1alpha1.RegistryProfile, platform string, version Version) *Res
 		Name:                      p.Metadata.Name,
 		Platform:                  platform,
 		Version:                   version,
+		Topology:                  p.Spec.Topology,
 		TrustedCAs:                clone(p.Spec.TrustedCAs),
 		TrustedCAConfigMap:        p.Spec.TrustedCAConfigMap,
 		ExternalRegistryHostnames: clone(p.Spec.ExternalRegistryHostnames),
 		Access:                    clone(p.Spec.Access),
 		Pruner:                    clone(p.Spec.Pruner),
 		Credentials:               clone(p.Spec.Credentials),
+		StorageCA:                 clone(p.Spec.StorageCA),
 		ArgoCD:                    clone(p.Spec.ArgoCD),
 		fromPlatform:              map[string]bool{},
 		defaulted:                 map[string]bool{},
@@ -69,7 +76,7 @@ func Resolve(p *v1alpha1.RegistryProfile, platform string, version Version) *Res
 	// creates it, replaces the shared backend rather than joining it: two
 	// backends is the operator's MultiStoragesError, and per-platform
 	// storage is the point of having platforms.
-	choosesStorage := ps.PVC != nil || ps.Cinder != nil || ps.ObjectBucket != nil ||
+	choosesStorage := ps.PVC != nil || ps.PersistentVolume != nil || ps.Cinder != nil || ps.ObjectBucket != nil ||
 		(ps.Registry != nil && len(Backends(ps.Registry.Storage)) > 0)
 	if choosesStorage && r.Registry.Storage != nil {
 		r.Registry.Storage = &v1alpha1.Storage{ManagementState: r.Registry.Storage.ManagementState}
@@ -85,7 +92,11 @@ func Resolve(p *v1alpha1.RegistryProfile, platform string, version Version) *Res
 		r.ExternalRegistryHostnames = ps.ExternalRegistryHostnames
 		r.fromPlatform["externalRegistryHostnames"] = true
 	}
-	r.PVC, r.Cinder, r.ObjectBucket = ps.PVC, ps.Cinder, ps.ObjectBucket
+	if ps.StorageCA != nil {
+		r.StorageCA = ps.StorageCA
+		r.fromPlatform["storageCA"] = true
+	}
+	r.PVC, r.PV, r.Cinder, r.ObjectBucket = ps.PVC, ps.PersistentVolume, ps.Cinder, ps.ObjectBucket
 	return r
 }
 
@@ -137,9 +148,9 @@ func (r *Resolved) Path(rel string) diag.Path {
 	root, _, _ := strings.Cut(rel, ".")
 	root, _, _ = strings.Cut(root, "[")
 	switch root {
-	case "pvc", "cinder", "objectBucket":
+	case "pvc", "persistentVolume", "cinder", "objectBucket":
 		return r.platformPath(rel)
-	case "registry", "credentials", "externalRegistryHostnames":
+	case "registry", "credentials", "externalRegistryHostnames", "storageCA":
 		for p := rel; p != ""; p = parent(p) {
 			if r.fromPlatform[p] {
 				return r.platformPath(rel)

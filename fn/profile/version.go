@@ -16,7 +16,7 @@ var (
 	Newest = Version{4, 22}
 )
 
-var versionPattern = regexp.MustCompile(`^(\d+)\.(\d+)$`)
+var versionPattern = regexp.MustCompile(`^([1-9][0-9]?)\.(0|[1-9][0-9]?)$`)
 
 // ParseVersion parses "4.N"; an empty string is the newest release.
 func ParseVersion(s string) (Version, error) {
@@ -25,7 +25,7 @@ func ParseVersion(s string) (Version, error) {
 	}
 	m := versionPattern.FindStringSubmatch(s)
 	if m == nil {
-		return Version{}, fmt.Errorf("%q is not a release of the form 4.N (write it quoted, e.g. \"4.14\")", s)
+		return Version{}, fmt.Errorf("not a release written 4.N, e.g. \"4.14\" (quoted, no leading zeros, no patch version)")
 	}
 	major, _ := strconv.Atoi(m[1])
 	minor, _ := strconv.Atoi(m[2])

@@ -28,7 +28,7 @@ const (
 
 func syncWave(o *kobj.Object) int {
 	switch o.Kind {
-	case "StorageClass":
+	case "StorageClass", "PersistentVolume":
 		return waveStorageClass
 	case "SecretStore":
 		// After the service account and role it signs in with: External
@@ -56,18 +56,22 @@ func syncWave(o *kobj.Object) int {
 // would take data or the registry with it: deleting the Config or pruner
 // makes the operator tear the registry down (and delete storage it
 // manages); deleting a claim, bucket claim or class loses images; deleting
-// the credentials leaves the registry without access to its storage. The
+// the credentials leaves the registry without access to its storage; and
+// so does deleting a ConfigMap a singleton names (see NamedBySingleton). The
 // cluster singletons are applied server-side, owning only the fields the
 // profile sets, never the ones the operator writes back.
+const keepOptions = "Prune=false,Delete=false"
+
 var syncOptions = map[string]string{
 	"Config":                "ServerSideApply=true,Prune=false,Delete=false",
 	"ImagePruner":           "ServerSideApply=true,Prune=false,Delete=false",
 	"Image":                 "ServerSideApply=true,Prune=false,Delete=false",
-	"PersistentVolumeClaim": "Prune=false,Delete=false",
-	"ObjectBucketClaim":     "Prune=false,Delete=false",
-	"StorageClass":          "Prune=false,Delete=false",
-	"ExternalSecret":        "Prune=false,Delete=false",
-	"SecretStore":           "Prune=false,Delete=false",
+	"PersistentVolumeClaim": keepOptions,
+	"ObjectBucketClaim":     keepOptions,
+	"StorageClass":          keepOptions,
+	"PersistentVolume":      keepOptions,
+	"ExternalSecret":        keepOptions,
+	"SecretStore":           keepOptions,
 }
 
 // annotate marks every object with its owner and, unless the profile
@@ -82,6 +86,10 @@ func annotate(r *profile.Resolved, objs []*kobj.Object) {
 		o.Annotate(SyncWaveAnnotation, strconv.Itoa(syncWave(o)))
 		if opts, ok := syncOptions[o.Kind]; ok {
 			o.Annotate(SyncOptionsAnnotation, opts)
+		} else if o.NamedBySingleton {
+			// Pruned, it would leave the singleton naming nothing, and
+			// the registry fails on the missing ConfigMap.
+			o.Annotate(SyncOptionsAnnotation, keepOptions)
 		}
 	}
 }

@@ -6,7 +6,6 @@ package render
 
 import (
 	"sort"
-	"strings"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -66,6 +65,7 @@ func build(r *profile.Resolved, plat platforms.Platform) []*kobj.Object {
 		objs = append(objs, kobj.New("imageregistry.operator.openshift.io/v1", "ImagePruner", "", singleton, map[string]any{"spec": r.Pruner}))
 	}
 	objs = append(objs, imageConfigObjects(r)...)
+	objs = append(objs, storageCAObjects(r)...)
 	objs = append(objs, accessObjects(r.Access)...)
 	objs = append(objs, credentialObjects(r.Credentials)...)
 	return append(objs, plat.Objects(r)...)
@@ -83,9 +83,16 @@ func imageConfigObjects(r *profile.Resolved) []*kobj.Object {
 	if len(r.TrustedCAs) > 0 {
 		data := map[string]string{}
 		for _, ca := range r.TrustedCAs {
-			data[strings.Replace(ca.Registry, ":", "..", 1)] = ca.PEM
+			// The certificates as parsed and re-encoded, never the input text.
+			certs, err := profile.ParseCertificates(ca.PEM)
+			if err != nil {
+				panic("render: trusted CA not validated: " + err.Error()) // the trusted-cas rule refuses it first
+			}
+			data[profile.TrustedCAKey(ca.Registry)] = profile.EncodeCertificates(certs)
 		}
-		objs = append(objs, kobj.New("v1", "ConfigMap", kobj.ConfigNamespace, r.TrustedCAConfigMap, map[string]any{"data": data}))
+		cm := kobj.New("v1", "ConfigMap", kobj.ConfigNamespace, r.TrustedCAConfigMap, map[string]any{"data": data})
+		cm.NamedBySingleton = true
+		objs = append(objs, cm)
 		spec["additionalTrustedCA"] = map[string]any{"name": r.TrustedCAConfigMap}
 	}
 	if len(r.ExternalRegistryHostnames) > 0 {
@@ -95,6 +102,32 @@ func imageConfigObjects(r *profile.Resolved) []*kobj.Object {
 		return nil
 	}
 	return append(objs, kobj.New("config.openshift.io/v1", "Image", "", singleton, map[string]any{"spec": spec}))
+}
+
+// storageCAObjects renders the profile's storage CA under ca-bundle.crt,
+// the only key the operator reads, in the ConfigMap s3.trustedCA names.
+func storageCAObjects(r *profile.Resolved) []*kobj.Object {
+	s := r.Registry.Storage
+	if r.StorageCA == nil || s == nil || s.S3 == nil || s.S3.TrustedCA == nil {
+		return nil
+	}
+	cm := kobj.New("v1", "ConfigMap", kobj.ConfigNamespace, s.S3.TrustedCA.Name, map[string]any{
+		"data": map[string]string{"ca-bundle.crt": certificatesPEM(r.StorageCA.PEM)},
+	})
+	cm.NamedBySingleton = true
+	return []*kobj.Object{cm}
+}
+
+// certificatesPEM re-encodes the certificates of validated PEM data from
+// their parsed DER (profile.EncodeCertificates): what is rendered is what
+// was checked, never the input text, and equal certificates render the
+// same bytes.
+func certificatesPEM(data string) string {
+	certs, err := profile.ParseCertificates(data)
+	if err != nil {
+		panic("render: storage CA not validated: " + err.Error()) // the storage-ca rule refuses it first
+	}
+	return profile.EncodeCertificates(certs)
 }
 
 // Roles the registry defines, and the one for its metrics that OpenShift

@@ -1,12 +1,21 @@
 package render_test
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
 	"strings"
 	"testing"
+	"time"
 
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"regprofile.dev/regprofile/fn/kobj"
+	"regprofile.dev/regprofile/fn/platforms"
 	"regprofile.dev/regprofile/fn/profile"
 	"regprofile.dev/regprofile/fn/render"
 )
@@ -69,7 +78,7 @@ spec:
       registry:
         tolerations: [{key: b, operator: Exists}]
         storage:
-          s3: {bucket: b, region: eu-west-1}
+          s3: {bucket: bkt, region: eu-west-1}
     vsphere-block: {}
     nutanix:
       pvc: {accessMode: ReadWriteMany, storageClassName: files}
@@ -82,7 +91,7 @@ replicas: 2
 storage:
   managementState: Unmanaged
   s3:
-    bucket: b
+    bucket: bkt
     region: eu-west-1
 tolerations:
 - key: b
@@ -304,6 +313,226 @@ func TestClaimWaveFollowsItsClassOnEveryPlatform(t *testing.T) {
 	}
 }
 
+// Nodes cannot resolve a cluster service's name, so a redirect to an
+// in-cluster blob endpoint breaks every pull: the registry must serve blobs
+// itself, whatever the backend and however the endpoint was chosen.
+func TestInClusterEndpointsDisableRedirect(t *testing.T) {
+	for _, tc := range []struct {
+		name, doc string
+		want      bool
+	}{
+		{"aws-upi regionEndpoint .svc", head + `  platform: aws-upi
+  registry:
+    storage:
+      s3: {bucket: bkt, region: r, regionEndpoint: "http://minio.minio.svc:9000"}
+`, true},
+		{"aws-upi regionEndpoint .svc.cluster.local", head + `  platform: aws-upi
+  registry:
+    storage:
+      s3: {bucket: bkt, region: r, regionEndpoint: "http://minio.minio.svc.cluster.local"}
+`, true},
+		{"aws-upi cloudFront on a service", head + `  platform: aws-upi
+  registry:
+    storage:
+      s3:
+        bucket: bkt
+        region: r
+        cloudFront: {baseURL: "http://cdn.cache.svc", keypairID: k, privateKey: {name: n, key: k}}
+`, true},
+		{"baremetal s3 without a bucket claim", head + `  platform: baremetal-odf-rgw
+  registry:
+    storage:
+      s3: {bucket: bkt, region: r, regionEndpoint: "http://rook-ceph-rgw-ocs-storagecluster-cephobjectstore.openshift-storage.svc"}
+  credentials: {existingSecret: true}
+`, true},
+		{"bucket claim", head + "  platform: baremetal-odf-rgw\n", true},
+		{"external endpoint", head + `  platform: aws-upi
+  registry:
+    storage:
+      s3: {bucket: bkt, region: r, regionEndpoint: "https://s3.example.com"}
+`, false},
+		{"a host that merely contains svc", head + `  platform: aws-upi
+  registry:
+    storage:
+      s3: {bucket: bkt, region: r, regionEndpoint: "https://svc.example.com"}
+`, false},
+	} {
+		got := strings.Contains(spec(t, mustRender(t, tc.doc, render.Options{}), "Config"), "disableRedirect: true")
+		if got != tc.want {
+			t.Errorf("%s: disableRedirect: true is %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	// A profile's own choice stands.
+	doc := head + `  platform: aws-upi
+  registry:
+    disableRedirect: false
+    storage:
+      s3: {bucket: bkt, region: r, regionEndpoint: "http://minio.minio.svc"}
+`
+	if got := spec(t, mustRender(t, doc, render.Options{}), "Config"); !strings.Contains(got, "disableRedirect: false") {
+		t.Errorf("the profile's disableRedirect: false was overridden:\n%s", got)
+	}
+}
+
+// A ConfigMap that a protected singleton names must be protected as the
+// singleton is: pruning it would leave the Image (or the Config) naming a
+// ConfigMap that no longer exists, and the registry fails.
+func TestConfigMapsNamedBySingletonsAreProtected(t *testing.T) {
+	doc := head + `  platform: baremetal-odf-rgw
+  platforms:
+    baremetal-odf-rgw:
+      objectBucket: {endpoint: "https://s3-openshift-storage.apps.example.com"}
+  trustedCAs:
+  - registry: registry.example.com
+    pem: |
+` + indent(testCA, "      ") + `
+`
+	objs := mustRender(t, doc, render.Options{})
+	for _, name := range []string{platforms.DefaultTrustedCAConfigMap, platforms.S3BundleName} {
+		found := false
+		for _, o := range objs {
+			if o.Kind == "ConfigMap" && o.Name == name {
+				found = true
+				if got := o.Annotations[render.SyncOptionsAnnotation]; got != "Prune=false,Delete=false" {
+					t.Errorf("ConfigMap %s sync options %q, want Prune=false,Delete=false", name, got)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no ConfigMap %s rendered: %s", name, kinds(objs))
+		}
+	}
+}
+
+// An https endpoint on a cluster service is signed by the service CA, which
+// no ConfigMap in openshift-config holds under ca-bundle.crt: the profile
+// gives the CA, rendered (certificates only, re-encoded) under the one key
+// the operator reads, and s3.trustedCA names it. On any platform.
+func TestStorageCAGivesTheEndpointsCA(t *testing.T) {
+	doc := head + `  platform: aws-upi
+  registry:
+    storage:
+      s3: {bucket: bkt, region: r, regionEndpoint: "https://minio.minio.svc"}
+  platforms:
+    aws-upi:
+      storageCA:
+        pem: |
+` + indent(testCA, "          ") + `
+`
+	objs := mustRender(t, doc, render.Options{})
+	if got := spec(t, objs, "Config"); !strings.Contains(got, "trustedCA:\n      name: "+platforms.S3BundleName+"\n") {
+		t.Errorf("s3.trustedCA does not name %s:\n%s", platforms.S3BundleName, got)
+	}
+	var cm *kobj.Object
+	for _, o := range objs {
+		if o.Kind == "ConfigMap" && o.Name == platforms.S3BundleName && o.Namespace == kobj.ConfigNamespace {
+			cm = o
+		}
+	}
+	if cm == nil {
+		t.Fatalf("no ConfigMap %s/%s: %s", kobj.ConfigNamespace, platforms.S3BundleName, kinds(objs))
+	}
+	data, _ := cm.Fields["data"].(map[string]string)
+	if want := testCA + "\n"; len(data) != 1 || data["ca-bundle.crt"] != want {
+		t.Errorf("ConfigMap data %q, want only ca-bundle.crt: %q", data, want)
+	}
+	if len(cm.Labels) != 0 {
+		t.Errorf("the given CA must not be replaced by an injected bundle: labels %v", cm.Labels)
+	}
+	// The bucket claim's route endpoint: the given CA, not the injected
+	// cluster bundle.
+	odf := head + `  platform: baremetal-odf-rgw
+  platforms:
+    baremetal-odf-rgw:
+      objectBucket: {endpoint: "https://s3-openshift-storage.apps.example.com"}
+      storageCA:
+        pem: |
+` + indent(testCA, "          ") + `
+`
+	n := 0
+	for _, o := range mustRender(t, odf, render.Options{}) {
+		if o.Kind == "ConfigMap" && o.Name == platforms.S3BundleName {
+			n++
+			if len(o.Labels) != 0 {
+				t.Errorf("baremetal-odf-rgw: the given CA is replaced by an injected bundle: %v", o.Labels)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("baremetal-odf-rgw: %d ConfigMaps %s, want 1", n, platforms.S3BundleName)
+	}
+}
+
+// An empty claim is the operator's own: it creates image-registry-storage
+// (ReadWriteMany, 100Gi, the default class), sets storage Managed and owns
+// it. The Config says so, as the operator would, and nothing else is
+// rendered for the volume.
+func TestEmptyClaimIsTheOperators(t *testing.T) {
+	for _, pvc := range []string{"{}", `{claim: ""}`} {
+		doc := head + "  platform: vsphere-block\n  registry:\n    storage:\n      pvc: " + pvc + "\n"
+		objs := mustRender(t, doc, render.Options{})
+		want := `managementState: Managed
+replicas: 1
+rolloutStrategy: Recreate
+storage:
+  managementState: Managed
+  pvc: {}
+`
+		if got := spec(t, objs, "Config"); got != want {
+			t.Errorf("pvc: %s: Config spec:\n%s\nwant:\n%s", pvc, got, want)
+		}
+		if got := kinds(objs); got != "Config/cluster" {
+			t.Errorf("pvc: %s: rendered %s, want only the Config", pvc, got)
+		}
+	}
+}
+
+// pvc.defaultStorageClass leaves the class to the cluster's default: the
+// claim has no storageClassName (an empty one would mean "no class"), no
+// platform class is filled in or created, and the claim, of a class nobody
+// knows, shares the Config's wave.
+func TestDefaultStorageClassLeavesTheClassOut(t *testing.T) {
+	for _, platform := range []string{"vsphere-block", "nutanix", "rhosp-cinder", "baremetal-odf-rgw"} {
+		doc := head + "  platform: " + platform + "\n  platforms:\n    " + platform + ":\n      pvc: {defaultStorageClass: true}\n"
+		objs := mustRender(t, doc, render.Options{})
+		if got, want := annotations(objs, render.SyncWaveAnnotation), "PersistentVolumeClaim=4 Config=4"; got != want {
+			t.Errorf("%s: waves %q, want %q", platform, got, want)
+		}
+		got := spec(t, objs, "PersistentVolumeClaim")
+		want := `accessModes:
+- ReadWriteOnce
+resources:
+  requests:
+    storage: 100Gi
+volumeMode: Filesystem
+`
+		if got != want {
+			t.Errorf("%s: claim spec:\n%s\nwant:\n%s", platform, got, want)
+		}
+	}
+}
+
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(strings.TrimSpace(s), "\n", "\n"+prefix)
+}
+
+// testCA is a freshly made self-signed CA certificate, as PEM.
+var testCA = func() string {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test CA"},
+		NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		panic(err)
+	}
+	return strings.TrimSpace(string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})))
+}()
+
 func TestSyncOptionsProtectWhatHoldsData(t *testing.T) {
 	odf := head + `  platform: baremetal-odf-rgw
   pruner: {}
@@ -331,9 +560,10 @@ func TestOldReleasesGetTheFieldsTheirCRDsRequire(t *testing.T) {
 	for _, tc := range []struct{ version, want string }{
 		// 4.3: integer logging and managementState are required; no
 		// rolloutStrategy and no storage.managementState exist yet.
+		// A ReadWriteMany volume: 4.3's operator refuses any other.
 		{"4.3", `logging: 2
 managementState: Managed
-replicas: 1
+replicas: 2
 storage:
   pvc:
     claim: image-registry-pvc
@@ -349,12 +579,15 @@ storage:
 `},
 	} {
 		doc := head + "  platform: vsphere-block\n  openshiftVersion: \"" + tc.version + "\"\n"
+		if tc.version == "4.3" {
+			doc += "  platforms:\n    vsphere-block:\n      pvc: {accessMode: ReadWriteMany}\n"
+		}
 		if got := spec(t, mustRender(t, doc, render.Options{}), "Config"); got != tc.want {
 			t.Errorf("%s Config spec:\n%s\nwant:\n%s", tc.version, got, tc.want)
 		}
 	}
 	// aws-upi leaves managementState alone once the CRD stops requiring it.
-	doc := head + "  platform: aws-upi\n  registry:\n    storage:\n      s3: {bucket: b, region: r}\n"
+	doc := head + "  platform: aws-upi\n  registry:\n    storage:\n      s3: {bucket: bkt, region: r}\n"
 	if got := spec(t, mustRender(t, doc, render.Options{}), "Config"); strings.Contains(got, "managementState: Managed") {
 		t.Errorf("4.22 aws-upi Config sets managementState:\n%s", got)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path"
@@ -13,10 +14,7 @@ import (
 	"sort"
 	"strings"
 
-	"sigs.k8s.io/kustomize/api/krusty"
-	"sigs.k8s.io/kustomize/api/types"
-	"sigs.k8s.io/kustomize/kyaml/filesys"
-
+	"regprofile.dev/regprofile/fn/build"
 	"regprofile.dev/regprofile/fn/emit"
 	"regprofile.dev/regprofile/fn/profile"
 )
@@ -116,20 +114,18 @@ func RenderTree(root string, targets []Target) (Rendering, error) {
 	return out, nil
 }
 
-// buildOverlay runs kustomize build --enable-alpha-plugins --enable-exec.
+// BuildOptions are how overlays are built (regprofile build's code: what
+// kustomize build --enable-alpha-plugins --enable-exec prints, with the
+// function in process when that is exact).
+var BuildOptions build.Options
+
+// buildOverlay builds an overlay as regprofile build does.
 func buildOverlay(dir string) ([]*Object, error) {
-	opts := krusty.MakeDefaultOptions()
-	opts.PluginConfig = types.EnabledPluginConfig(types.BploUseStaticallyLinked)
-	opts.PluginConfig.FnpLoadingOptions.EnableExec = true
-	m, err := krusty.MakeKustomizer(opts).Run(filesys.MakeFsOnDisk(), dir)
+	res, err := build.Build(dir, BuildOptions)
 	if err != nil {
 		return nil, fmt.Errorf("kustomize build: %w", err)
 	}
-	data, err := m.AsYaml()
-	if err != nil {
-		return nil, err
-	}
-	return ParseObjects(string(data))
+	return ParseObjects(string(res.YAML))
 }
 
 // renderProfile renders every platform a profile file names.
@@ -182,12 +178,28 @@ func Git(dir string, args ...string) (string, error) {
 	return strings.TrimSpace(stdout.String()), nil
 }
 
-// DefaultBase is the merge base of HEAD with the default branch: the
-// remote's HEAD when known, else main or master (remote or local).
+// DefaultBase is the merge base of HEAD with the default branch. The
+// default branch is the one the remote origin names (git ls-remote), else
+// the local origin/HEAD, else main or master (remote or local). A clone
+// made with --single-branch or --depth lacks that branch or the history
+// to the merge base (and its origin/HEAD may even name the checked-out
+// branch itself, which would make every change look like none): the
+// branch is then fetched, and a shallow clone deepened with --unshallow.
+// When that is impossible the error names the command that fixes it.
 func DefaultBase(root string) (rev, lbl string, err error) {
 	var candidates []string
-	if ref, err := Git(root, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"); err == nil && ref != "" {
-		candidates = append(candidates, ref)
+	if def := remoteDefault(root); def != "" {
+		candidates = append(candidates, "origin/"+def)
+		if _, err := Git(root, "rev-parse", "--verify", "--quiet", "refs/remotes/origin/"+def+"^{commit}"); err != nil {
+			// A single-branch clone: fetch the default branch.
+			_, _ = Git(root, "fetch", "--quiet", "--no-tags", "origin", "+refs/heads/"+def+":refs/remotes/origin/"+def)
+		}
+	} else if ref, err := Git(root, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"); err == nil && ref != "" {
+		// A single-branch clone's origin/HEAD names the branch it cloned,
+		// which is no base for that branch.
+		if cur, err := Git(root, "symbolic-ref", "--quiet", "--short", "HEAD"); err != nil || ref != "origin/"+cur {
+			candidates = append(candidates, ref)
+		}
 	}
 	candidates = append(candidates, "origin/main", "origin/master", "main", "master")
 	for _, branch := range candidates {
@@ -195,12 +207,39 @@ func DefaultBase(root string) (rev, lbl string, err error) {
 			continue
 		}
 		mb, err := Git(root, "merge-base", "HEAD", branch)
+		if err != nil && isShallow(root) && strings.HasPrefix(branch, "origin/") {
+			// The history to the merge base is not here: fetch it.
+			name := strings.TrimPrefix(branch, "origin/")
+			if _, ferr := Git(root, "fetch", "--quiet", "--no-tags", "--unshallow", "origin", "+refs/heads/"+name+":refs/remotes/"+branch); ferr == nil {
+				mb, err = Git(root, "merge-base", "HEAD", branch)
+			}
+		}
 		if err != nil {
-			return "", "", err
+			return "", "", fmt.Errorf("no merge base of HEAD and %s in this clone (shallow, or without the history they share); fix: git fetch --unshallow origin %s, or pass --base REV", branch, strings.TrimPrefix(branch, "origin/"))
 		}
 		return mb, "merge base with " + branch, nil
 	}
-	return "", "", errors.New("no default branch found (tried origin/HEAD, origin/main, origin/master, main, master); fix: pass --base REV")
+	return "", "", errors.New("no default branch found (tried the remote's HEAD, origin/main, origin/master, main, master); fix: git fetch origin main (in a single-branch clone), or pass --base REV")
+}
+
+// remoteDefault asks origin which branch its HEAD is, or "".
+func remoteDefault(root string) string {
+	out, err := Git(root, "ls-remote", "--symref", "origin", "HEAD")
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if rest, ok := strings.CutPrefix(line, "ref: refs/heads/"); ok {
+			name, _, _ := strings.Cut(rest, "\t")
+			return name
+		}
+	}
+	return ""
+}
+
+func isShallow(root string) bool {
+	out, err := Git(root, "rev-parse", "--is-shallow-repository")
+	return err == nil && out == "true"
 }
 
 // Checkout writes the tree of rev into dest (git archive, unpacked).
@@ -219,7 +258,10 @@ func Checkout(root, rev, dest string) error {
 	if err := cmd.Start(); err != nil {
 		return err
 	}
-	untarErr := untar(pipe, dest)
+	untarErr := os.MkdirAll(dest, 0o755)
+	if untarErr == nil {
+		untarErr = untar(pipe, dest)
+	}
 	_, _ = io.Copy(io.Discard, pipe)
 	if err := cmd.Wait(); err != nil {
 		return fmt.Errorf("git archive %s: %s", rev, strings.TrimSpace(stderr.String()))
@@ -227,7 +269,18 @@ func Checkout(root, rev, dest string) error {
 	return untarErr
 }
 
+// untar unpacks git archive's output into dest through an os.Root: no
+// entry is written outside dest, whatever its name or the links before it.
+// Regular files are created, never overwritten (two entries of one name
+// are an error, as a symbolic link and a directory of one name would be);
+// a symbolic link is recreated only when its target is relative and has no
+// ".." (so that no chain of links leads out of the tree), else refused.
 func untar(r io.Reader, dest string) error {
+	root, err := os.OpenRoot(dest)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
 	tr := tar.NewReader(r)
 	for {
 		h, err := tr.Next()
@@ -237,32 +290,41 @@ func untar(r io.Reader, dest string) error {
 		if err != nil {
 			return err
 		}
-		name := path.Clean(h.Name)
-		if path.IsAbs(name) || name == ".." || strings.HasPrefix(name, "../") {
+		name := strings.TrimSuffix(h.Name, "/")
+		switch h.Typeflag {
+		case tar.TypeXGlobalHeader, tar.TypeXHeader:
+			continue
+		}
+		if !fs.ValidPath(name) || name == "." {
 			return fmt.Errorf("git archive: unsafe path %q", h.Name)
 		}
-		target := filepath.Join(dest, filepath.FromSlash(name))
-		switch h.Typeflag {
-		case tar.TypeDir:
-			err = os.MkdirAll(target, 0o755)
-		case tar.TypeReg:
-			err = writeFrom(target, tr, os.FileMode(h.Mode)&0o777)
-		case tar.TypeSymlink:
-			if err = os.MkdirAll(filepath.Dir(target), 0o755); err == nil {
-				err = os.Symlink(h.Linkname, target)
+		if d := path.Dir(name); d != "." {
+			if err := root.MkdirAll(d, 0o755); err != nil {
+				return fmt.Errorf("git archive: %s: %w", name, err)
 			}
 		}
+		switch h.Typeflag {
+		case tar.TypeDir:
+			err = root.MkdirAll(name, 0o755)
+		case tar.TypeReg:
+			err = writeFrom(root, name, tr, os.FileMode(h.Mode)&0o777)
+		case tar.TypeSymlink:
+			target := h.Linkname
+			if path.IsAbs(target) || target == ".." || strings.HasPrefix(target, "../") || strings.Contains(target, "/../") || strings.HasSuffix(target, "/..") {
+				return fmt.Errorf("%s is a symbolic link leading out of its directory; regprofile diff does not follow such links; fix: make it a link to a path below it, or a copy", name)
+			}
+			err = root.Symlink(target, name)
+		default:
+			return fmt.Errorf("%s is neither a file, a directory nor a symbolic link; regprofile diff does not extract it", name)
+		}
 		if err != nil {
-			return err
+			return fmt.Errorf("git archive: %s: %w", name, err)
 		}
 	}
 }
 
-func writeFrom(target string, r io.Reader, mode os.FileMode) error {
-	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-		return err
-	}
-	f, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, mode|0o600)
+func writeFrom(root *os.Root, name string, r io.Reader, mode os.FileMode) error {
+	f, err := root.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_WRONLY, mode|0o600)
 	if err != nil {
 		return err
 	}

@@ -4,9 +4,7 @@
 package rules
 
 import (
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"net"
 	"net/url"
@@ -43,30 +41,45 @@ type Context struct {
 
 func (c *Context) path(rel string) string { return c.R.Path(rel).String() }
 
+// uses reports whether the profile chose a storage the platform accepts; a
+// storage it does not accept is reported once, by platform-backend, and its
+// section is not checked further (it was not defaulted either).
+func (c *Context) uses(s *platforms.Storage) bool {
+	return s.Chosen(c.R) && platforms.Accepts(c.Platform, s)
+}
+
 // All is every rule, in the order the docs list them.
 var All = []Rule{
 	{"installer-storage", "On a platform with installer-provisioned infrastructure (aws-ipi, gcp-ipi, azure-ipi, rhosp-ipi) the operator created and manages the storage: the profile sets no storage and no volume or bucket helper; credentials may still be overridden.", installerStorage},
 	{"one-backend", "Exactly one storage backend. The operator fails with MultiStoragesError on two, and leaves a Removed-bootstrapped registry down with none.", oneBackend},
-	{"platform-backend", "The backend belongs to the platform (emptyDir is accepted everywhere, for non-production clusters).", platformBackend},
+	{"platform-backend", "The storage is one the platform accepts (docs/storage.md; emptyDir is accepted everywhere, for non-production clusters); the fix names the platforms that do accept it.", platformBackend},
+	{"topology", "spec.topology is HighlyAvailable or SingleReplica; SingleReplica (one node) warns above 1 replica.", topology},
+	{"release-storage", "What the target release's operator and platform accept beyond its fields (docs/reference.md, Release facts): a ReadWriteOnce claim only from 4.4 (before, the operator's checkPVC refuses it), a CSI class only from the release that ships its driver, a platform and a topology only from the release that supports them, Swift credential keys only from the release that reads them.", releaseStorage},
 	{"emptydir", "emptyDir holds images in the pod: at most 1 replica, and a warning that it is not for production.", emptyDir},
 	{"replicas", "Replicas are 0 or more; 2 or more on a volume need accessMode ReadWriteMany.", replicas},
 	{"rwo-recreate", "A ReadWriteOnce volume needs rolloutStrategy Recreate: a rolling update would start a second pod that cannot mount it.", rwoRecreate},
-	{"volume", "A volume the profile creates: a valid size (below 100Gi warns), ReadWriteOnce or ReadWriteMany, Filesystem, and the claim the registry uses. The operator's own name, image-registry-storage, is accepted: the Config names the claim, and the operator then uses it as it is (on rhosp-cinder, where the installer made one, it warns).", volume},
-	{"existing-claim", "storage.pvc without a pvc section names an existing claim: the claim is required, since an empty one makes the operator create and own image-registry-storage.", existingClaim},
+	{"volume", "A volume the profile creates: a valid size (below 100Gi warns), ReadWriteOnce or ReadWriteMany, Filesystem, a class or defaultStorageClass but not both, and the claim the registry uses. The operator's own name, image-registry-storage, is accepted: the Config names the claim, and the operator then uses it as it is (on rhosp-cinder, where the installer made one, it warns). An empty claim warns: the operator then creates and owns image-registry-storage.", volume},
+	{"persistent-volume", "A static volume: exactly one of nfs (server, absolute path) and local (absolute path, nodeName); NFS with 2 or more replicas warns that the export needs no_wdelay (documents 000 §3.3.1, §3.4.1).", persistentVolume},
 	{"cinder", "rhosp-cinder's StorageClass needs an availability zone.", cinderClass},
-	{"s3", "S3 needs a bucket and a region (the driver refuses to start without one, even with a custom endpoint); a regionEndpoint has a scheme; keyID needs encrypt.", s3Storage},
-	{"object-bucket", "An ODF bucket claim: a known class, a valid fixed bucket name, and an endpoint with a scheme and no port.", objectBucket},
+	{"s3", "S3 needs a bucket and a region (the driver refuses to start without one, even with a custom endpoint); a regionEndpoint has a scheme; chunkSizeMiB is 5 to 5120; keyID needs encrypt.", s3Storage},
+	{"object-bucket", "An ODF bucket claim: a known class, a valid fixed bucket name, and an endpoint with a scheme and no port (required for external-mode classes, which have no in-cluster endpoint).", objectBucket},
 	{"gcs", "GCS needs a bucket.", gcsStorage},
+	{"swift", "Swift needs a container (without one the operator creates and owns its own); authURL is an http or https URL; authVersion a number.", swiftStorage},
 	{"azure", "Azure needs an account and a container named by Azure's rules; cloudName and networkAccess take known values.", azureStorage},
 	{"storage-state", "storage.managementState is Managed or Unmanaged; Managed on storage the profile provides warns, as removing the registry then deletes it.", storageState},
 	{"enums", "managementState, logLevel, operatorLogLevel and rolloutStrategy take the operator's values.", enums},
 	{"routes", "Route names are set, unique and not default-route (the operator's own route).", routes},
 	{"requests", "Request limits are 0 or more.", requests},
 	{"credentials", "Credentials: one source, only for object storage, with every key the backend needs and no others.", credentials},
+	{"storage-ca", "An https S3 endpoint gets a CA the registry can verify it with: one on a cluster service needs storageCA (the service CA; nothing in openshift-config holds it under ca-bundle.crt, the only key the operator reads); a bucket claim's route with the injected cluster bundle warns that the bundle lacks the ingress CA. storageCA is for S3 only, with PEM certificates and no private key.", storageCA},
 	{"trusted-cas", "Trusted CAs: a host[:port], each once, with PEM certificates and no private key.", trustedCAs},
 	{"image-config", "The registry's fields of image.config.openshift.io/cluster: a valid trustedCAConfigMap name (used only with trustedCAs), and externalRegistryHostnames that are host[:port], each once.", imageConfig},
 	{"access", "Access subjects: User, Group or ServiceAccount, a namespace only (and always) for service accounts, a valid project, no project for metrics scrapers.", access},
-	{"pruner", "The pruner's schedule is a cron expression; counts are 0 or more.", pruner},
+	{"pruner", "The pruner's schedule is a cron expression; counts are 0 or more. With the registry Removed or Unmanaged it prunes image metadata only, which warns.", pruner},
+	{"names", "Every name that becomes an object's name is a DNS-1123 subdomain (the profile's, routes and their secrets, claims, storage classes, secret stores, service accounts); namespaces are DNS-1123 labels.", names},
+	{"scheduling", "nodeSelector labels and tolerations as the API server validates them: qualified keys, valid values, operators Exists or Equal, effects NoSchedule, PreferNoSchedule or NoExecute.", scheduling},
+	{"resources", "Container resources: cpu, memory, ephemeral-storage, hugepages-* or a qualified extended resource; no negative quantity; no request above its limit.", containerResources},
+	{"buckets", "Bucket, container, account and region names follow their provider's rules (S3, GCS, Azure).", buckets},
 	{"openshift-version", "Every rendered field is one the target release accepts: a field the release lacks is an error naming the first release that has it. 4.2 to 4.5 use the integer logging (logLevel is 4.6); 4.2 and 4.3 have no ImagePruner.", openshiftVersion},
 }
 
@@ -129,9 +142,9 @@ func managedOffering(path, offering string) diag.Finding {
 
 func unknownName(path, got, what string, known []string) diag.Finding {
 	if best := profile.Closest(got, known); best != "" {
-		return diag.Errorf(path, "", "unknown %s %q; did you mean %q?", what, got, best)
+		return diag.Errorf(path, "", "unknown %s; did you mean %q?", what, best)
 	}
-	return diag.Errorf(path, "use one of: "+strings.Join(known, ", "), "unknown %s %q", what, got)
+	return diag.Errorf(path, "use one of: "+strings.Join(known, ", "), "unknown %s", what)
 }
 
 func installer(c *Context) bool {
@@ -183,8 +196,11 @@ func oneBackend(c *Context) []diag.Finding {
 	backends := profile.Backends(c.R.Registry.Storage)
 	switch len(backends) {
 	case 0:
+		if len(platforms.Chosen(c.R)) > 0 {
+			return nil // a section of storage the platform does not accept: platform-backend reports it
+		}
 		return []diag.Finding{diag.Errorf(c.path("registry.storage"),
-			fmt.Sprintf("set one of %s under registry.storage, or a platform helper (pvc, objectBucket)", strings.Join(c.Platform.Backends(), ", ")),
+			"set "+joinOr(sections(c.Platform.Storages())),
 			"no storage backend: the registry would have nowhere to store images")}
 	case 1:
 		return nil
@@ -199,11 +215,157 @@ func platformBackend(c *Context) []diag.Finding {
 		return nil // installer-storage
 	}
 	var fs []diag.Finding
-	for _, b := range profile.Backends(c.R.Registry.Storage) {
-		if !platforms.Accepts(c.Platform, b) {
-			fs = append(fs, diag.Errorf(c.path("registry.storage."+b),
-				fmt.Sprintf("use %s on %s, or move this backend under the platform it belongs to", strings.Join(c.Platform.Backends(), " or "), c.Platform.Name()),
-				"storage backend %s does not belong to platform %s", b, c.Platform.Name()))
+	for _, s := range platforms.Chosen(c.R) {
+		if platforms.Accepts(c.Platform, s) {
+			continue
+		}
+		fix := "use " + joinOr(sections(c.Platform.Storages())) + " on " + c.Platform.Name()
+		switch others := platforms.AcceptedBy(s); len(others) {
+		case 0:
+		case 1:
+			fix += ", or move it under spec.platforms." + others[0] + ", the platform that accepts it"
+		default:
+			fix += ", or move it under the section of a platform that accepts it: " + strings.Join(others, ", ")
+		}
+		fs = append(fs, diag.Errorf(c.path(s.Section), fix, "storage %s does not belong to platform %s", s.Name, c.Platform.Name()))
+	}
+	return fs
+}
+
+// joinOr joins "a, b or c".
+func joinOr(list []string) string {
+	if len(list) < 2 {
+		return strings.Join(list, "")
+	}
+	return strings.Join(list[:len(list)-1], ", ") + " or " + list[len(list)-1]
+}
+
+// sections lists where a profile chooses each storage, emptyDir (accepted
+// everywhere, never production) left out.
+func sections(ss []*platforms.Storage) []string {
+	var out []string
+	for _, s := range ss {
+		if s != platforms.EmptyDirStorage {
+			out = append(out, s.Section)
+		}
+	}
+	return out
+}
+
+func topology(c *Context) []diag.Finding {
+	t := c.R.Topology
+	if t == "" {
+		return nil
+	}
+	fs := oneOf("spec.topology", t, platforms.HighlyAvailable, platforms.SingleReplica)
+	if n := c.R.Registry.Replicas; t == platforms.SingleReplica && n != nil && *n > 1 {
+		fs = append(fs, diag.Warnf(c.path("registry.replicas"), "set replicas: 1, or remove it to get the default",
+			"more than one replica on a single-node cluster: every replica runs on the one node, so more add no availability"))
+	}
+	return fs
+}
+
+// releaseStorage checks the release facts (profile.Facts) a profile relies on.
+func releaseStorage(c *Context) []diag.Finding {
+	v := c.R.Version
+	var fs []diag.Finding
+	needs := func(key, path, what, fix string) {
+		if v.Accepts(key) {
+			return
+		}
+		f := profile.Facts[key]
+		if fix == "" {
+			fix = fmt.Sprintf("set spec.openshiftVersion to %s or later", f.Since)
+		}
+		fs = append(fs, diag.Errorf(path, fix, "%s only from OpenShift %s (%s); spec.openshiftVersion is %s", what, f.Since, f.Source, v))
+	}
+	needs("platform."+c.Platform.Name(), "spec.platform", "platform "+c.Platform.Name()+" is supported", "")
+	if c.R.Topology != "" {
+		needs("topology."+c.R.Topology, "spec.topology", "topology "+c.R.Topology+" is known to the registry operator", "")
+	}
+	if pvc := c.R.PVC; c.uses(platforms.VolumeStorage) {
+		if f, ok := profile.Facts["class."+pvc.StorageClassName]; ok && f.Instead != "" {
+			needs("class."+pvc.StorageClassName, c.path("pvc.storageClassName"), "storage class "+pvc.StorageClassName+" ships",
+				fmt.Sprintf("use storageClassName: %s, the class OpenShift %s has, or set spec.openshiftVersion to %s or later", f.Instead, v, f.Since))
+		}
+		if pvc.AccessMode == platforms.ReadWriteOnce {
+			needs("accessMode.ReadWriteOnce", c.path("pvc.accessMode"), "the registry operator accepts a ReadWriteOnce claim",
+				"set pvc.accessMode: ReadWriteMany on storage that supports it (NFS, CephFS, persistentVolume.nfs), or spec.openshiftVersion to 4.4 or later")
+		}
+	}
+	if platforms.ClaimStorage.Chosen(c.R) && !v.Accepts("accessMode.ReadWriteOnce") {
+		fs = append(fs, diag.Warnf(c.path("registry.storage.pvc.claim"), "make sure the claim is ReadWriteMany",
+			"the claim must be ReadWriteMany: before OpenShift 4.4 the registry operator refuses any other access mode"))
+	}
+	if cr := c.R.Credentials; cr != nil && cr.ExternalSecret != nil {
+		for _, key := range sortedKeys(cr.ExternalSecret.Data) {
+			needs("credentialKey."+key, c.path("credentials.externalSecret.data."+key), "the registry operator reads "+key, "")
+		}
+	}
+	return fs
+}
+
+func persistentVolume(c *Context) []diag.Finding {
+	pv := c.R.PV
+	if !c.uses(platforms.PersistentVolumeStorage) {
+		return nil
+	}
+	fs := dnsName(c.path("persistentVolume.name"), "persistent volume", pv.Name)
+	absolute := func(rel, value, what string) {
+		switch {
+		case value == "":
+			fs = append(fs, diag.Errorf(c.path(rel), "set "+what, "a static volume needs %s", what))
+		case !strings.HasPrefix(value, "/"):
+			fs = append(fs, diag.Errorf(c.path(rel), "write the path from the root, e.g. /registry", "%s is not an absolute path", what))
+		}
+	}
+	required := func(rel, value, what string) {
+		if value == "" {
+			fs = append(fs, diag.Errorf(c.path(rel), "set "+what, "a static volume needs %s", what))
+		}
+	}
+	switch {
+	case (pv.NFS == nil) == (pv.Local == nil):
+		fs = append(fs, diag.Errorf(c.path("persistentVolume"), "set exactly one of nfs: {server, path} and local: {path, nodeName}",
+			"a static volume is either an NFS export or a local volume"))
+	case pv.NFS != nil:
+		required("persistentVolume.nfs.server", pv.NFS.Server, "the NFS server")
+		absolute("persistentVolume.nfs.path", pv.NFS.Path, "the exported path")
+		if n := *c.R.Registry.Replicas; n > 1 {
+			fs = append(fs, diag.Warnf(c.path("persistentVolume.nfs"), "export it with no_wdelay, e.g. /registry *(rw,sync,no_wdelay,no_root_squash)",
+				"%d replicas share an NFS volume: the export needs the no_wdelay option (documents 000 §3.3.1, §3.4.1)", n))
+		}
+	case pv.Local != nil:
+		absolute("persistentVolume.local.path", pv.Local.Path, "the volume's path on the node")
+		required("persistentVolume.local.nodeName", pv.Local.NodeName, "the node holding the volume")
+		if pv.Local.NodeName != "" {
+			fs = append(fs, dnsName(c.path("persistentVolume.local.nodeName"), "node", pv.Local.NodeName)...)
+		}
+	}
+	return fs
+}
+
+func swiftStorage(c *Context) []diag.Finding {
+	s := c.R.Registry.Storage
+	if s == nil || s.Swift == nil {
+		return nil
+	}
+	sw := s.Swift
+	var fs []diag.Finding
+	if sw.Container == "" {
+		fs = append(fs, diag.Errorf(c.path("registry.storage.swift.container"), "name the Swift container you created",
+			"Swift storage needs a container: without one the operator creates and owns a container of its own"))
+	}
+	if sw.AuthURL != "" {
+		if u, err := url.Parse(sw.AuthURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			fs = append(fs, diag.Errorf(c.path("registry.storage.swift.authURL"), "write the Keystone URL, e.g. https://keystone.example.com:5000/v3",
+				"authURL is not an http or https URL"))
+		}
+	}
+	if sw.AuthVersion != "" {
+		if _, err := strconv.Atoi(sw.AuthVersion); err != nil {
+			fs = append(fs, diag.Errorf(c.path("registry.storage.swift.authVersion"), `write the Identity API's major version, e.g. "3"`,
+				"authVersion is not a number: the operator refuses it"))
 		}
 	}
 	return fs
@@ -237,6 +399,9 @@ func replicas(c *Context) []diag.Finding {
 	if n < 2 || s == nil || s.PVC == nil || c.R.IsDefaulted("registry.replicas") {
 		return nil
 	}
+	if c.R.PVC == nil && s.PVC.Claim == "" {
+		return nil // the operator's own claim is ReadWriteMany
+	}
 	if c.R.PVC == nil {
 		return []diag.Finding{diag.Warnf(c.path("registry.replicas"), "make sure claim "+s.PVC.Claim+" is ReadWriteMany, or set replicas: 1",
 			"%d replicas share claim %s, which must be ReadWriteMany", n, s.PVC.Claim)}
@@ -264,11 +429,24 @@ func rwoRecreate(c *Context) []diag.Finding {
 }
 
 func volume(c *Context) []diag.Finding {
-	v := c.R.PVC
-	if v == nil || installer(c) { // installer-storage reports it
+	if installer(c) { // installer-storage reports any storage
 		return nil
 	}
 	var fs []diag.Finding
+	if s := c.R.Registry.Storage; s != nil && s.PVC != nil && s.PVC.Claim == "" {
+		fs = append(fs, diag.Warnf(c.path("registry.storage.pvc.claim"),
+			"name a claim you created, or use the platform's pvc section to render one; set storage.managementState: Unmanaged to keep the claim when the registry is removed",
+			"an empty claim makes the operator create %s (ReadWriteMany, 100Gi, the cluster's default class) and own it: storage is %s, and setting the registry Removed deletes the claim and every image on it",
+			platforms.OperatorClaimName, platforms.Managed))
+	}
+	v := c.R.PVC
+	if !c.uses(platforms.VolumeStorage) {
+		return fs
+	}
+	if platforms.UsesDefaultClass(v) && v.StorageClassName != "" {
+		fs = append(fs, diag.Errorf(c.path("pvc.defaultStorageClass"), "remove storageClassName (and any section that creates a class), or defaultStorageClass",
+			"defaultStorageClass leaves the class to the cluster, but the claim names a storageClassName"))
+	}
 	fs = append(fs, dnsName(c.path("pvc.name"), "claim", v.Name)...)
 	if v.Name == platforms.OperatorClaimName && c.Platform.Name() == "rhosp-cinder" {
 		// The Config names the claim, so the operator uses it as it is
@@ -278,13 +456,13 @@ func volume(c *Context) []diag.Finding {
 			"on OpenStack the operator created %s at install time: a claim of that name applies only if its immutable fields match", v.Name))
 	}
 	if q, err := resource.ParseQuantity(v.Size); err != nil {
-		fs = append(fs, diag.Errorf(c.path("pvc.size"), "write a size such as 100Gi", "invalid size %q: %v", v.Size, err))
+		fs = append(fs, diag.Errorf(c.path("pvc.size"), "write a size such as 100Gi", "not a valid size"))
 	} else if q.Cmp(resource.MustParse(platforms.DefaultPVCSize)) < 0 {
 		fs = append(fs, diag.Warnf(c.path("pvc.size"), "use at least 100Gi", "%s is below the 100Gi the registry documentation asks for", v.Size))
 	}
 	fs = append(fs, oneOf(c.path("pvc.accessMode"), v.AccessMode, platforms.ReadWriteOnce, platforms.ReadWriteMany)...)
 	if v.VolumeMode != platforms.Filesystem {
-		fs = append(fs, diag.Errorf(c.path("pvc.volumeMode"), "set volumeMode: Filesystem", "the registry needs a Filesystem volume, got %q", v.VolumeMode))
+		fs = append(fs, diag.Errorf(c.path("pvc.volumeMode"), "set volumeMode: Filesystem", "the registry needs a Filesystem volume"))
 	}
 	if other := otherBackends(c.R.Registry.Storage, profile.PVC); len(other) > 0 {
 		fs = append(fs, diag.Errorf(c.path("pvc"), "remove the pvc section, or the "+other[0]+" backend",
@@ -292,18 +470,9 @@ func volume(c *Context) []diag.Finding {
 	}
 	if s := c.R.Registry.Storage; s != nil && s.PVC != nil && s.PVC.Claim != v.Name {
 		fs = append(fs, diag.Errorf(c.path("registry.storage.pvc.claim"), "remove claim (it is set from pvc.name) or make the two equal",
-			"claim %q differs from the volume the profile creates, %q", s.PVC.Claim, v.Name))
+			"the claim differs from the volume the profile creates (pvc.name)"))
 	}
 	return fs
-}
-
-func existingClaim(c *Context) []diag.Finding {
-	s := c.R.Registry.Storage
-	if c.R.PVC != nil || s == nil || s.PVC == nil || s.PVC.Claim != "" {
-		return nil
-	}
-	return []diag.Finding{diag.Errorf(c.path("registry.storage.pvc.claim"), "name the existing claim (claim: NAME), or add a pvc section to create one",
-		"an empty claim makes the operator create and own %s", platforms.OperatorClaimName)}
 }
 
 func cinderClass(c *Context) []diag.Finding {
@@ -338,8 +507,12 @@ func s3Storage(c *Context) []diag.Finding {
 	if s3.RegionEndpoint != "" && !c.R.IsDefaulted("registry.storage.s3.regionEndpoint") { // else object-bucket reports it
 		if u, err := url.Parse(s3.RegionEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			fs = append(fs, diag.Errorf(c.path("registry.storage.s3.regionEndpoint"), "write a URL such as https://s3.example.com",
-				"regionEndpoint %q is not an http or https URL", s3.RegionEndpoint))
+				"regionEndpoint is not an http or https URL"))
 		}
+	}
+	if n := s3.ChunkSizeMiB; n != nil && (*n < 5 || *n > 5120) {
+		fs = append(fs, diag.Errorf(c.path("registry.storage.s3.chunkSizeMiB"), "set 5 to 5120, or remove it for the operator's default",
+			"chunkSizeMiB is out of range: S3 multipart chunks are 5 MiB to 5 GiB"))
 	}
 	if s3.KeyID != "" && (s3.Encrypt == nil || !*s3.Encrypt) {
 		fs = append(fs, diag.Errorf(c.path("registry.storage.s3.keyID"), "set encrypt: true, or remove keyID",
@@ -360,24 +533,28 @@ func s3Storage(c *Context) []diag.Finding {
 
 func objectBucket(c *Context) []diag.Finding {
 	ob := c.R.ObjectBucket
-	if ob == nil || installer(c) { // installer-storage reports it
+	if !c.uses(platforms.ObjectBucketStorage) {
 		return nil
 	}
-	fs := oneOf(c.path("objectBucket.storageClassName"), ob.StorageClassName, platforms.CephRGWClass, platforms.NooBaaClass)
+	fs := oneOf(c.path("objectBucket.storageClassName"), ob.StorageClassName, platforms.BucketClasses...)
 	if !bucketName.MatchString(ob.BucketName) {
-		fs = append(fs, diag.Errorf(c.path("objectBucket.bucketName"), "use 3 to 63 lower-case letters, digits, '-' and '.'", "invalid bucket name %q", ob.BucketName))
+		fs = append(fs, diag.Errorf(c.path("objectBucket.bucketName"), "use 3 to 63 lower-case letters, digits, '-' and '.'", "invalid bucket name"))
 	}
 	u, err := url.Parse(ob.Endpoint)
 	switch {
-	case c.R.IsDefaulted("objectBucket.endpoint") || ob.Endpoint == "":
-		// The class's own service, valid; or none because the class is
-		// unknown, which is reported above.
+	case c.R.IsDefaulted("objectBucket.endpoint"):
+		// The class's own service, valid.
+	case ob.Endpoint == "":
+		if contains(platforms.BucketClasses, ob.StorageClassName) { // else reported above
+			fs = append(fs, diag.Errorf(c.path("objectBucket.endpoint"), "set the object store's S3 URL, e.g. https://rgw.example.com",
+				"%s has no in-cluster endpoint: with ODF in external mode the object store runs outside the cluster", ob.StorageClassName))
+		}
 	case err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https"):
 		fs = append(fs, diag.Errorf(c.path("objectBucket.endpoint"), "write the endpoint with its scheme, e.g. https://s3-openshift-storage.apps.example.com",
-			"endpoint %q needs an http:// or https:// scheme", ob.Endpoint))
+			"the endpoint needs an http:// or https:// scheme"))
 	case u.Port() != "":
 		fs = append(fs, diag.Errorf(c.path("objectBucket.endpoint"), "remove :"+u.Port()+" and use the route or service's default port",
-			"endpoint %q has a port: ODF's S3 endpoints are reached without one", ob.Endpoint))
+			"the endpoint has a port: ODF's S3 endpoints are reached without one"))
 	}
 	if other := otherBackends(c.R.Registry.Storage, profile.S3); len(other) > 0 {
 		fs = append(fs, diag.Errorf(c.path("objectBucket"), "remove the objectBucket section, or the "+other[0]+" backend",
@@ -385,7 +562,7 @@ func objectBucket(c *Context) []diag.Finding {
 	}
 	if s := c.R.Registry.Storage; s != nil && s.S3 != nil && s.S3.Bucket != ob.BucketName {
 		fs = append(fs, diag.Errorf(c.path("registry.storage.s3.bucket"), "remove s3.bucket (it is set from objectBucket.bucketName) or make the two equal",
-			"bucket %q differs from the bucket claim's %q", s.S3.Bucket, ob.BucketName))
+			"the bucket differs from the bucket claim's (objectBucket.bucketName)"))
 	}
 	return fs
 }
@@ -430,7 +607,7 @@ func azureStorage(c *Context) []diag.Finding {
 		fs = append(fs, diag.Errorf(c.path("registry.storage.azure.container"), "name the blob container you created", "Azure storage needs a container"))
 	case len(az.Container) < 3 || len(az.Container) > 63 || !azureContainer.MatchString(az.Container):
 		fs = append(fs, diag.Errorf(c.path("registry.storage.azure.container"), "use 3 to 63 lower-case letters and digits, with single hyphens between them",
-			"invalid container name %q", az.Container))
+			"invalid container name"))
 	}
 	if az.CloudName != "" {
 		fs = append(fs, oneOf(c.path("registry.storage.azure.cloudName"), az.CloudName,
@@ -454,7 +631,7 @@ func storageState(c *Context) []diag.Finding {
 		return nil
 	}
 	fs := oneOf(c.path("registry.storage.managementState"), s.ManagementState, "Managed", "Unmanaged")
-	if s.ManagementState == "Managed" && s.EmptyDir == nil {
+	if s.ManagementState == "Managed" && s.EmptyDir == nil && (s.PVC == nil || s.PVC.Claim != "") {
 		fs = append(fs, diag.Warnf(c.path("registry.storage.managementState"), "remove it to get Unmanaged, unless the operator should own this storage",
 			"with Managed, deleting the registry Config or setting managementState: Removed deletes this storage and every image in it"))
 	}
@@ -495,7 +672,7 @@ func routes(c *Context) []diag.Finding {
 				"default-route is the operator's own route"))
 		default:
 			if j, dup := seen[rt.Name]; dup {
-				fs = append(fs, diag.Errorf(p, "give each route its own name", "route name %q is already used by routes[%d]", rt.Name, j))
+				fs = append(fs, diag.Errorf(p, "give each route its own name", "the name is already used by routes[%d]", j))
 			}
 			seen[rt.Name] = i
 		}
@@ -575,7 +752,14 @@ func credentials(c *Context) []diag.Finding {
 				"%s storage needs %s: the operator refuses a secret without it", backends[0], key))
 		}
 	}
-	if len(keys.Required) == 0 && len(es.Data) == 0 {
+	if len(keys.Sets) > 0 && !completeSet(keys.Sets, es.Data) {
+		var alts []string
+		for _, set := range keys.Sets {
+			alts = append(alts, strings.Join(set, " and "))
+		}
+		fs = append(fs, diag.Errorf(p(".externalSecret.data"), "map "+strings.Join(alts, "; or "),
+			"%s storage needs a complete set of credential keys: the operator refuses a secret without one", backends[0]))
+	} else if len(keys.Required) == 0 && len(es.Data) == 0 {
 		fs = append(fs, diag.Errorf(p(".externalSecret.data"), "map the keys: "+strings.Join(keys.Optional, ", "), "no keys mapped"))
 	}
 	if es.RefreshInterval != nil && es.RefreshInterval.Duration < 0 {
@@ -584,18 +768,87 @@ func credentials(c *Context) []diag.Finding {
 	return fs
 }
 
+// maxConfigMapBytes is the API server's bound on a ConfigMap's data: the
+// sum of every key's and value's length (ValidateConfigMap).
+const maxConfigMapBytes = 1 << 20
+
+func storageCA(c *Context) []diag.Finding {
+	var fs []diag.Finding
+	s := c.R.Registry.Storage
+	if ca := c.R.StorageCA; ca != nil {
+		if backends := profile.Backends(s); len(backends) == 1 && backends[0] != profile.S3 {
+			fs = append(fs, diag.Errorf(c.path("storageCA"), "remove storageCA",
+				"storageCA is the CA of an S3 endpoint (s3.trustedCA); %s storage has no CA setting", backends[0]))
+		}
+		fs = append(fs, checkPEM(c.path("storageCA.pem"), ca.PEM)...)
+		if s != nil && s.S3 != nil && s.S3.TrustedCA != nil && !c.R.IsDefaulted("registry.storage.s3.trustedCA") {
+			fs = append(fs, diag.Errorf(c.path("registry.storage.s3.trustedCA"), "remove s3.trustedCA (storageCA sets it), or storageCA",
+				"s3.trustedCA names a ConfigMap, but storageCA renders its CA as %s", platforms.S3BundleName))
+		}
+	}
+	if s == nil || s.S3 == nil {
+		return fs
+	}
+	u, err := url.Parse(s.S3.RegionEndpoint)
+	if err != nil || u.Scheme != "https" {
+		return fs
+	}
+	rel := "registry.storage.s3.regionEndpoint"
+	if c.R.IsDefaulted(rel) && c.R.ObjectBucket != nil {
+		rel = "objectBucket.endpoint"
+	}
+	// A trustedCA the profile names itself is the profile's business; one
+	// defaulted to the injected cluster bundle holds neither CA below.
+	injected := c.R.IsDefaulted("registry.storage.s3.trustedCA") && c.R.StorageCA == nil
+	switch {
+	case platforms.IsClusterService(u.Hostname()) && c.R.StorageCA == nil && (s.S3.TrustedCA == nil || injected):
+		fs = append(fs, diag.Errorf(c.path(rel), `use the service's http endpoint, or set storageCA.pem to the service CA (oc get configmap openshift-service-ca.crt -n openshift-config -o jsonpath='{.data.service-ca\.crt}')`,
+			"the https endpoint is a cluster service: the service CA signs its certificate, and no ConfigMap in openshift-config holds that CA under ca-bundle.crt, the only key the operator reads"))
+	case injected:
+		fs = append(fs, diag.Warnf(c.path(rel), `if the route uses the default ingress certificate, set storageCA.pem to the ingress CA (oc get configmap default-ingress-cert -n openshift-config-managed -o jsonpath='{.data.ca-bundle\.crt}')`,
+			"the cluster's trusted CA bundle, which s3.trustedCA names by default, holds the system CAs and the proxy's trusted CAs, not the default ingress CA: a route with the default ingress certificate fails verification"))
+	}
+	return fs
+}
+
+// completeSet reports whether data maps every key of one of the sets.
+func completeSet(sets [][]string, data map[string]v1alpha1.RemoteRef) bool {
+	for _, set := range sets {
+		complete := true
+		for _, k := range set {
+			if _, ok := data[k]; !ok {
+				complete = false
+			}
+		}
+		if complete {
+			return true
+		}
+	}
+	return false
+}
+
 func trustedCAs(c *Context) []diag.Finding {
 	var fs []diag.Finding
 	seen := map[string]int{}
+	total := 0
 	for i, ca := range c.R.TrustedCAs {
 		base := diag.Path("spec.trustedCAs").Index(i)
-		if err := hostPort(ca.Registry); err != nil {
-			fs = append(fs, diag.Errorf(base.Child("registry").String(), "write host or host:port, e.g. registry.example.com:5000", "%v", err))
+		if f := hostPort(base.Child("registry").String(), ca.Registry); f != nil {
+			fs = append(fs, *f)
 		} else if j, dup := seen[ca.Registry]; dup {
-			fs = append(fs, diag.Errorf(base.Child("registry").String(), "put every certificate for one registry in one pem", "registry %q is already listed at trustedCAs[%d]", ca.Registry, j))
+			fs = append(fs, diag.Errorf(base.Child("registry").String(), "put every certificate for one registry in one pem", "the registry is already listed at trustedCAs[%d]", j))
 		}
 		seen[ca.Registry] = i
-		fs = append(fs, checkPEM(base.Child("pem").String(), ca.PEM)...)
+		if f := checkPEM(base.Child("pem").String(), ca.PEM); f != nil {
+			fs = append(fs, f...)
+			continue
+		}
+		certs, _ := profile.ParseCertificates(ca.PEM)
+		total += len(profile.TrustedCAKey(ca.Registry)) + len(profile.EncodeCertificates(certs))
+	}
+	if total > maxConfigMapBytes {
+		fs = append(fs, diag.Errorf("spec.trustedCAs", "trust fewer certificates, or put the bundle in a ConfigMap of your own",
+			"the trusted CAs come to %d bytes; the ConfigMap that carries them holds at most 1 MiB (%d bytes)", total, maxConfigMapBytes))
 	}
 	return fs
 }
@@ -606,64 +859,72 @@ func imageConfig(c *Context) []diag.Finding {
 		fs = append(fs, dnsName(c.path("trustedCAConfigMap"), "ConfigMap", name)...)
 		if len(c.R.TrustedCAs) == 0 {
 			fs = append(fs, diag.Warnf(c.path("trustedCAConfigMap"), "add trustedCAs, or remove trustedCAConfigMap",
-				"trustedCAConfigMap %q is not rendered: the profile lists no trustedCAs", name))
+				"trustedCAConfigMap is not rendered: the profile lists no trustedCAs"))
 		}
 	}
 	seen := map[string]int{}
 	for i, h := range c.R.ExternalRegistryHostnames {
 		p := c.path(fmt.Sprintf("externalRegistryHostnames[%d]", i))
-		if err := hostPort(h); err != nil {
-			fs = append(fs, diag.Errorf(p, "write host or host:port, e.g. registry.apps.example.com", "%v", err))
+		if f := hostName(p, h); f != nil {
+			fs = append(fs, *f)
 		} else if j, dup := seen[h]; dup {
-			fs = append(fs, diag.Errorf(p, "list each host name once", "%q is already listed at externalRegistryHostnames[%d]", h, j))
+			fs = append(fs, diag.Errorf(p, "list each host name once", "the host name is already listed at externalRegistryHostnames[%d]", j))
 		}
 		seen[h] = i
 	}
 	return fs
 }
 
-func hostPort(s string) error {
+// hostPort checks a trusted CA's registry: a host name or IPv4 address,
+// with an optional port, that makes a valid ConfigMap key.
+func hostPort(path, s string) *diag.Finding {
+	if f := hostName(path, s); f != nil {
+		return f
+	}
+	if len(validation.IsConfigMapKey(profile.TrustedCAKey(s))) > 0 {
+		f := diag.Errorf(path, hostPortFix, "not a valid key for the trusted-CA ConfigMap")
+		return &f
+	}
+	return nil
+}
+
+const hostPortFix = "write host or host:port, e.g. registry.example.com:5000"
+
+// hostName checks a host name or IPv4 address with an optional port, as
+// trusted CAs and externalRegistryHostnames take them. IPv6 is refused: the
+// trusted-CA ConfigMap's keys are host..port and cannot hold ':'.
+func hostName(path, s string) *diag.Finding {
+	const fix = hostPortFix
+	fail := func(fix, format string, args ...any) *diag.Finding {
+		f := diag.Errorf(path, fix, format, args...)
+		return &f
+	}
 	if strings.Contains(s, "://") || strings.Contains(s, "/") {
-		return fmt.Errorf("%q is not a host: write the registry's host (and port) without a scheme or path", s)
+		return fail(fix, "not a host: write the registry's host (and port) without a scheme or path")
 	}
 	host, port := s, ""
 	if h, p, err := net.SplitHostPort(s); err == nil {
 		host, port = h, p
 	}
 	if port != "" {
-		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-			return fmt.Errorf("invalid port in %q", s)
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 || strconv.Itoa(n) != port {
+			return fail(fix, "the port is not a number from 1 to 65535")
 		}
 	}
+	if ip := net.ParseIP(strings.Trim(host, "[]")); ip != nil && strings.Contains(host, ":") {
+		return fail("name the registry by a host name (a DNS name that resolves to the address)",
+			"an IPv6 address cannot be expressed: the trusted-CA ConfigMap's keys are host..port and cannot hold ':'")
+	}
 	if net.ParseIP(host) == nil && len(validation.IsDNS1123Subdomain(host)) > 0 {
-		return fmt.Errorf("%q is not a host name or IP address with an optional port", s)
+		return fail(fix, "not a host name (lower-case letters, digits, '-' and '.') or IPv4 address with an optional port")
 	}
 	return nil
 }
 
 func checkPEM(path, data string) []diag.Finding {
-	rest := []byte(data)
-	certs := 0
-	for {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			break
-		}
-		if strings.Contains(block.Type, "PRIVATE KEY") {
-			// Never echo the block: it is a secret.
-			return []diag.Finding{diag.Errorf(path, "remove the private key; a CA bundle holds certificates only", "contains a private key")}
-		}
-		if block.Type != "CERTIFICATE" {
-			return []diag.Finding{diag.Errorf(path, "keep only CERTIFICATE blocks", "unexpected PEM block %q", block.Type)}
-		}
-		if _, err := x509.ParseCertificate(block.Bytes); err != nil {
-			return []diag.Finding{diag.Errorf(path, "paste the CA certificate again, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----", "certificate %d does not parse: %v", certs+1, err)}
-		}
-		certs++
-	}
-	if certs == 0 {
-		return []diag.Finding{diag.Errorf(path, "paste the CA certificate, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----", "no PEM certificate found")}
+	if _, err := profile.ParseCertificates(data); err != nil {
+		// Never echo the text: it may hold a key.
+		return []diag.Finding{diag.Errorf(path, "paste only the CA certificates, each from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----; keep keys out of the profile", "%v", err)}
 	}
 	return nil
 }
@@ -696,7 +957,7 @@ func access(c *Context) []diag.Finding {
 			if group.name == "metricsScrapers" {
 				fs = append(fs, diag.Errorf(base.Child("project").String(), "remove project", "metrics are cluster-wide: a metrics scraper cannot be limited to a project"))
 			} else if errs := validation.IsDNS1123Label(s.Project); len(errs) > 0 {
-				fs = append(fs, diag.Errorf(base.Child("project").String(), "name an existing project", "invalid project name %q: %s", s.Project, errs[0]))
+				fs = append(fs, diag.Errorf(base.Child("project").String(), "name an existing project", "invalid project name: %s", errs[0]))
 			}
 		}
 	}
@@ -710,8 +971,11 @@ func pruner(c *Context) []diag.Finding {
 	}
 	var fs []diag.Finding
 	if pr.Schedule != "" {
-		if _, err := cron.ParseStandard(pr.Schedule); err != nil {
-			fs = append(fs, diag.Errorf("spec.pruner.schedule", "write five cron fields, e.g. \"0 0 * * *\" (daily at midnight)", "invalid cron schedule %q: %v", pr.Schedule, err))
+		if tz := strings.TrimSpace(pr.Schedule); strings.HasPrefix(tz, "CRON_TZ=") || strings.HasPrefix(tz, "TZ=") {
+			fs = append(fs, diag.Errorf("spec.pruner.schedule", "remove the CRON_TZ= or TZ= prefix: the pruner's schedule runs in the kube-controller-manager's time zone",
+				"a time zone in the schedule: the CronJob API refuses CRON_TZ and TZ in spec.schedule"))
+		} else if _, err := cron.ParseStandard(pr.Schedule); err != nil {
+			fs = append(fs, diag.Errorf("spec.pruner.schedule", "write five cron fields, e.g. \"0 0 * * *\" (daily at midnight)", "not a valid cron schedule"))
 		}
 	}
 	if pr.KeepTagRevisions != nil && *pr.KeepTagRevisions < 0 {
@@ -728,6 +992,13 @@ func pruner(c *Context) []diag.Finding {
 	if pr.LogLevel != "" {
 		fs = append(fs, oneOf("spec.pruner.logLevel", pr.LogLevel, logLevels...)...)
 	}
+	// Document 003 ("Image Registry Operator in OpenShift Container
+	// Platform"): the pruner job runs with --prune-registry=false unless
+	// the registry is Managed, and then leaves the blobs in the storage.
+	if state := c.R.Registry.ManagementState; state == "Removed" || state == "Unmanaged" {
+		fs = append(fs, diag.Warnf("spec.pruner", "set registry.managementState: Managed to prune blobs too, or remove pruner",
+			"with the registry's managementState %s, the pruner prunes image metadata only (--prune-registry=false): blobs stay in the storage", state))
+	}
 	return fs
 }
 
@@ -737,7 +1008,7 @@ func dnsName(path, what, value string) []diag.Finding {
 		// apimachinery's message repeats the fix and its regular
 		// expression; the fix below says it plainly.
 		return []diag.Finding{diag.Errorf(path, "use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit",
-			"invalid %s name %q", what, value)}
+			"invalid %s name", what)}
 	}
 	return nil
 }
@@ -817,10 +1088,10 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func sortedKeys[V any](m map[string]V) []string {
+func sortedKeys[K ~string, V any](m map[K]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
-		keys = append(keys, k)
+		keys = append(keys, string(k))
 	}
 	sort.Strings(keys)
 	return keys

@@ -35,7 +35,7 @@ func (b *bench) goBench() error {
 	if b.quick {
 		benchtime = "20x"
 	}
-	pkgs := []string{"./fn/render/", "./fn/emit/", "./fn/krm/"}
+	pkgs := []string{"./fn/render/", "./fn/emit/", "./fn/krm/", "./fn/profile/"}
 	args := append([]string{"test", "-run", "^$", "-bench", ".", "-benchmem", "-count", strconv.Itoa(count), "-benchtime", benchtime}, pkgs...)
 	out, err := b.run([]string{"TMPDIR=" + b.fast}, "go", args...)
 	if err != nil {
@@ -77,6 +77,9 @@ func (b *bench) goBench() error {
 		"`regprofile render` prints it. go-yaml's encoder costs more than the render itself: it queues every event of a " +
 		"document in a slice that only grows (about half of the bytes allocated here), which regprofile cannot change.\n" +
 		"- `BenchmarkDecode` (fn/render): strict decoding of a merged profile.\n" +
+		"- `BenchmarkDecodeHostile/<shape>` (fn/profile): decoding about 1 MiB shaped for the worst cost each input limit allows " +
+		"(a long text, an object as wide as the node limit, lists nested to the depth limit, long keys nested deep, aliases expanding to the node limit); " +
+		"the bytes per second are per byte of input, and every shape stays linear in it.\n" +
 		"- `BenchmarkEmit/*` (fn/emit): one `regprofile emit` of the example naming all seven platforms, by stage; " +
 		"`Write` writes 36 files into a new directory under `TMPDIR` (`$F`, a tmpfs here).\n" +
 		"- `BenchmarkProcess/<platform>` (fn/krm): one KRM call in-process: parse the ResourceList kustomize sends, " +

@@ -55,7 +55,7 @@ func main() {
 	out := flag.String("out", "docs/benchmarks.md", "the report to write")
 	quick := flag.Bool("quick", false, "fewer repetitions (a smoke test of the harness; figures are not reliable)")
 	benchstatVersion := flag.String("benchstat-version", "", "the golang.org/x/perf version benchstat was installed at")
-	skip := flag.String("skip", "", "comma-separated steps to skip: gobench, startup, rss, kustomize, fleet, cmp")
+	skip := flag.String("skip", "", "comma-separated steps to skip: build, gobench, startup, rss, kustomize, fleet, cmp")
 	flag.Parse()
 	b, err := setup(*quick)
 	if err != nil {
@@ -76,6 +76,7 @@ func main() {
 		name string
 		run  func() error
 	}{
+		{"build", b.build},
 		{"kustomize", b.kustomize},
 		{"startup", b.startup},
 		{"gobench", b.goBench},
@@ -115,7 +116,7 @@ func setup(quick bool) (*bench, error) {
 		return nil, errors.New("run from the repository's root (make bench)")
 	}
 	b := &bench{repo: repo, bin: filepath.Join(repo, "bin"), quick: quick}
-	for _, tool := range []string{"regprofile", "kustomize", "benchstat"} {
+	for _, tool := range []string{"regprofile", "regprofile-build", "kustomize", "benchstat"} {
 		if _, err := os.Stat(filepath.Join(b.bin, tool)); err != nil {
 			return nil, fmt.Errorf("bin/%s is missing: run make bench (it builds and installs what it needs)", tool)
 		}

@@ -48,15 +48,22 @@ type RegistryProfile struct {
 
 // RegistryProfileSpec is what a profile says.
 type RegistryProfileSpec struct {
-	// Platform selects the platform to render: aws-upi, gcp-upi, azure-gov,
-	// rhosp-cinder, baremetal-odf-rgw, vsphere-block or nutanix, where the
-	// profile provides the storage; or aws-ipi, gcp-ipi, azure-ipi or
-	// rhosp-ipi, installer-provisioned clusters whose storage the operator
-	// created and manages, where the profile sets no storage. openshift-
-	// dedicated and rosa are refused: Red Hat SRE manages the registry there.
-	// Required when rendering one platform (the render command's --platform
+	// Platform selects the platform to render (the list is at the top of
+	// this page; docs/storage.md shows the storage each accepts; aws-ipi,
+	// gcp-ipi, azure-ipi and rhosp-ipi are installer-provisioned clusters
+	// whose storage the operator created and manages, where the profile
+	// sets no storage; openshift-dedicated and rosa are refused: Red Hat SRE
+	// manages the registry there). Required
+	// when rendering one platform (the render command's --platform
 	// overrides it).
 	Platform string `json:"platform,omitempty"`
+
+	// Topology is the cluster's control plane and infrastructure topology:
+	// HighlyAvailable or SingleReplica (single-node OpenShift, OpenShift
+	// 4.8 and later). SingleReplica defaults the registry to 1 replica on
+	// every storage, as the operator does on such clusters, and warns
+	// above 1. Unset means HighlyAvailable.
+	Topology string `json:"topology,omitempty"`
 
 	// OpenShiftVersion is the target cluster's release as "4.N", from 4.2 to
 	// the newest supported release. Default: the newest supported release.
@@ -79,6 +86,10 @@ type RegistryProfileSpec struct {
 	// Default: none (the operator uses the credentials minted by the Cloud
 	// Credential Operator).
 	Credentials *Credentials `json:"credentials,omitempty"`
+
+	// StorageCA is the certificate authority of an https S3 endpoint, for
+	// every platform that does not set its own. See StorageCA.
+	StorageCA *StorageCA `json:"storageCA,omitempty"`
 
 	// TrustedCAs are extra certificate authorities for external registries
 	// that the cluster pulls from or pushes to. Rendered as a ConfigMap in
@@ -136,19 +147,59 @@ type PlatformSpec struct {
 	// ExternalRegistryHostnames replaces spec.externalRegistryHostnames on
 	// this platform.
 	ExternalRegistryHostnames []string `json:"externalRegistryHostnames,omitempty"`
+	// StorageCA replaces spec.storageCA on this platform.
+	StorageCA *StorageCA `json:"storageCA,omitempty"`
 
 	// PVC describes a volume that the profile creates for the registry; the
-	// registry's storage.pvc.claim is set to its name. Used by
-	// rhosp-cinder, vsphere-block, nutanix and baremetal-odf-rgw (CephFS).
+	// registry's storage.pvc.claim is set to its name. Accepted on the
+	// platforms whose storage includes a volume (docs/storage.md).
 	PVC *PVCVolume `json:"pvc,omitempty"`
+
+	// PersistentVolume statically provisions the registry's volume: a
+	// PersistentVolume (reclaim policy Retain, capacity pvc.size) bound to
+	// the registry's claim, and for a local volume a no-provisioner
+	// StorageClass. The claim is still described by pvc. Exactly one of nfs
+	// and local.
+	PersistentVolume *PersistentVolume `json:"persistentVolume,omitempty"`
 
 	// Cinder describes the StorageClass that rhosp-cinder creates for the
 	// registry volume.
 	Cinder *CinderClass `json:"cinder,omitempty"`
 
-	// ObjectBucket describes the OpenShift Data Foundation bucket claim that
-	// baremetal-odf-rgw creates and points the registry's S3 storage at.
+	// ObjectBucket describes an OpenShift Data Foundation bucket claim that
+	// the profile creates and points the registry's S3 storage at. Accepted
+	// on the platforms whose storage includes ODF object storage
+	// (docs/storage.md).
 	ObjectBucket *ObjectBucket `json:"objectBucket,omitempty"`
+}
+
+// PersistentVolume is a statically provisioned volume for the registry.
+type PersistentVolume struct {
+	// Name of the PersistentVolume. Default: image-registry-pv.
+	Name string `json:"name,omitempty"`
+	// NFS is an NFS export. With 2 or more replicas the export needs the
+	// no_wdelay option (a warning says so).
+	NFS *NFSVolume `json:"nfs,omitempty"`
+	// Local is a directory or disk on one node; the registry then runs on
+	// that node only (ReadWriteOnce, one replica).
+	Local *LocalVolume `json:"local,omitempty"`
+}
+
+// NFSVolume is an NFS export.
+type NFSVolume struct {
+	// Server is the NFS server's host name or IP address. Required.
+	Server string `json:"server,omitempty"`
+	// Path is the exported path, absolute. Required.
+	Path string `json:"path,omitempty"`
+}
+
+// LocalVolume is a local directory or disk on one node.
+type LocalVolume struct {
+	// Path is the directory or device on the node, absolute. Required.
+	Path string `json:"path,omitempty"`
+	// NodeName is the node (its kubernetes.io/hostname label) holding the
+	// volume. Required.
+	NodeName string `json:"nodeName,omitempty"`
 }
 
 // RegistrySpec mirrors the operator's Config spec
@@ -195,8 +246,10 @@ type RegistrySpec struct {
 
 	// DisableRedirect makes the registry serve blobs itself instead of
 	// redirecting clients to the storage backend. Default: unset (false),
-	// except true for in-cluster object storage endpoints (*.svc), which
-	// nodes cannot reach through a redirect.
+	// except true when the blob endpoint (s3.regionEndpoint or
+	// s3.cloudFront.baseURL) is a cluster service (*.svc,
+	// *.svc.cluster.local) on any platform: nodes cannot resolve it, so a
+	// redirect would break every pull.
 	DisableRedirect *bool `json:"disableRedirect,omitempty"`
 
 	// DefaultRoute exposes the registry through the route default-route.
@@ -315,6 +368,10 @@ type S3 struct {
 	// RegionEndpoint is a custom S3 endpoint URL with a scheme
 	// (https://s3.example.com). Default: AWS's endpoint for the region.
 	RegionEndpoint string `json:"regionEndpoint,omitempty"`
+	// ChunkSizeMiB is the size of multipart upload chunks, in MiB: 5 to
+	// 5120. OpenShift 4.17 and later. Default: unset (the operator's
+	// default, 10 MiB today).
+	ChunkSizeMiB *int32 `json:"chunkSizeMiB,omitempty"`
 	// VirtualHostedStyle addresses the bucket as a host name instead of a
 	// path. OpenShift 4.5 and later. Default: unset (path style).
 	VirtualHostedStyle *bool `json:"virtualHostedStyle,omitempty"`
@@ -422,10 +479,12 @@ type Swift struct {
 // PVCStorage is persistent volume claim storage.
 type PVCStorage struct {
 	// Claim names a claim in openshift-image-registry. Set from
-	// spec.platforms.<p>.pvc.name when the profile creates the volume;
-	// without a pvc section it names an existing claim, which is used as it
-	// is and never rendered. Never empty: an empty claim makes the operator
-	// create and own image-registry-storage.
+	// spec.platforms.<p>.pvc.name when the profile creates the volume.
+	// Empty (pvc: {}) leaves the claim to the operator, which warns: it
+	// creates image-registry-storage (ReadWriteMany, 100Gi, the cluster's
+	// default class), adopts one only if it created it, and owns it;
+	// storage.managementState then defaults to Managed, as the operator
+	// sets it, so that setting the registry Removed deletes the claim.
 	Claim string `json:"claim,omitempty"`
 }
 
@@ -467,6 +526,23 @@ type RemoteRef struct {
 	// Property selects a field of a structured entry (a JSON key, or a key
 	// of a Kubernetes secret). Default: the whole entry.
 	Property string `json:"property,omitempty"`
+}
+
+// StorageCA is the certificate authority that signs an https S3 endpoint's
+// certificate. The operator trusts only the ca-bundle.crt key of the
+// ConfigMap in openshift-config that s3.trustedCA names, and nothing in the
+// cluster holds the CAs of in-cluster endpoints there: the service CA that
+// signs *.svc certificates is published under service-ca.crt (ConfigMap
+// openshift-service-ca.crt), the ingress CA that signs the default route
+// certificate in openshift-config-managed/default-ingress-cert. A
+// StorageCA renders the ConfigMap openshift-config/image-registry-s3-bundle
+// with its certificates under ca-bundle.crt, and s3.trustedCA names it
+// (so s3.trustedCA is left unset). Both CAs rotate: update the PEM when
+// they do.
+type StorageCA struct {
+	// PEM holds one or more PEM-encoded CA certificates (public data; a
+	// private key is refused). Only the certificates are kept, re-encoded.
+	PEM string `json:"pem"`
 }
 
 // TrustedCA is one registry's certificate authority.
@@ -549,13 +625,26 @@ type PVCVolume struct {
 	Name string `json:"name,omitempty"`
 	// Size of the volume. Below 100Gi warns. Default: 100Gi.
 	Size string `json:"size,omitempty"`
-	// AccessMode is ReadWriteOnce (one replica, Recreate) or ReadWriteMany.
-	// Default: ReadWriteOnce, except ReadWriteMany for CephFS.
+	// AccessMode is ReadWriteOnce (one replica, Recreate; OpenShift 4.4 and
+	// later) or ReadWriteMany. Default: the class's own mode where it is
+	// known (ReadWriteMany for CephFS and NFS), ReadWriteOnce otherwise.
 	AccessMode string `json:"accessMode,omitempty"`
-	// StorageClassName is the volume's class. Default per platform:
-	// rhosp-cinder the Cinder class, vsphere-block thin-csi, nutanix
-	// nutanix-volume, baremetal-odf-rgw ocs-storagecluster-cephfs.
+	// StorageClassName is the volume's class. Default per platform and
+	// release (docs/storage.md): rhosp-cinder the Cinder class,
+	// vsphere-block thin-csi (thin before 4.10), nutanix nutanix-volume,
+	// baremetal-odf-rgw ocs-storagecluster-cephfs; with persistentVolume,
+	// image-registry-local for local and none ("") for nfs.
 	StorageClassName string `json:"storageClassName,omitempty"`
+	// DefaultStorageClass leaves the class to the cluster's default class:
+	// the claim is rendered without storageClassName (an empty one would
+	// mean "no class" to Kubernetes) and no platform class is filled in or
+	// created. The default class is resolved once, when the claim is
+	// created: a claim's class is immutable, so changing the cluster's
+	// default later leaves the registry on the old class, and without a
+	// default class the claim stays Pending until one exists. The claim is
+	// ordered as one of an unknown class (with the Config, see the sync
+	// waves). Not with storageClassName. Default: unset (false).
+	DefaultStorageClass *bool `json:"defaultStorageClass,omitempty"`
 	// VolumeMode is Filesystem; the registry cannot use Block. Default:
 	// Filesystem.
 	VolumeMode string `json:"volumeMode,omitempty"`
@@ -573,16 +662,18 @@ type CinderClass struct {
 
 // ObjectBucket is an OpenShift Data Foundation bucket claim.
 type ObjectBucket struct {
-	// StorageClassName is ocs-storagecluster-ceph-rgw (Ceph RGW) or
-	// openshift-storage.noobaa.io (NooBaa). Default:
+	// StorageClassName is ocs-storagecluster-ceph-rgw (Ceph RGW),
+	// openshift-storage.noobaa.io (NooBaa) or, with ODF in external mode,
+	// ocs-external-storagecluster-ceph-rgw (which needs endpoint). Default:
 	// ocs-storagecluster-ceph-rgw.
 	StorageClassName string `json:"storageClassName,omitempty"`
 	// BucketName is the bucket's fixed name, so that the registry can name
 	// it before the claim exists. Default: image-registry-bucket.
 	BucketName string `json:"bucketName,omitempty"`
-	// Endpoint is the S3 endpoint URL: a scheme and no port. Default: the
-	// in-cluster service of the selected class
+	// Endpoint is the S3 endpoint URL: a scheme and no port. An https
+	// endpoint on a cluster service needs storageCA (the service CA).
+	// Default: the in-cluster service of the selected class, over http
 	// (http://rook-ceph-rgw-ocs-storagecluster-cephobjectstore.openshift-storage.svc
-	// or https://s3.openshift-storage.svc).
+	// or http://s3.openshift-storage.svc).
 	Endpoint string `json:"endpoint,omitempty"`
 }

@@ -98,6 +98,9 @@ func parse(flags *pflag.FlagSet, args []string, stdout, stderr io.Writer) (int, 
 		return 2, false
 	case *help:
 		printUsage(stdout)
+		if flags.Name() != "argocd" {
+			fmt.Fprintf(stdout, "\nFlags of regprofile %s:\n%s", flags.Name(), flags.FlagUsages())
+		}
 		return 0, false
 	}
 	return 0, true
@@ -143,23 +146,28 @@ func fixedCmd(cmd string, args []string, stdout, stderr io.Writer) int {
 	return write(stdout, stderr, out, err)
 }
 
-// patchCmd writes the sidecar or health patch in the format asked for.
-func patchCmd(cmd string, args []string, stdout, stderr io.Writer) int {
+func patchFlags(cmd string) (*pflag.FlagSet, *string, *string, *argocd.SidecarOptions) {
 	flags := newFlags("argocd " + cmd)
 	format := flags.String("format", "", "the patch's target (required)")
 	name := flags.String("argocd", argocd.DefaultArgoCD, "name of the ArgoCD resource (format argocd-cr)")
-	o := argocd.SidecarOptions{}
+	o := &argocd.SidecarOptions{}
 	if cmd == "sidecar" {
 		flags.StringVar(&o.Image, "image", argocd.DefaultImage, "the regprofile image, holding regprofile and kustomize in /usr/local/bin")
 		flags.StringVar(&o.SidecarImage, "sidecar-image", argocd.DefaultSidecarImage, "image of the sidecar on upstream Argo CD (format deployment): one with sh and grep")
 	}
+	return flags, format, name, o
+}
+
+// patchCmd writes the sidecar or health patch in the format asked for.
+func patchCmd(cmd string, args []string, stdout, stderr io.Writer) int {
+	flags, format, name, o := patchFlags(cmd)
 	if code, ok := parse(flags, args, stdout, stderr); !ok {
 		return code
 	}
 	var out []byte
 	var err error
 	if cmd == "sidecar" {
-		out, err = argocd.SidecarPatch(*format, o, *name)
+		out, err = argocd.SidecarPatch(*format, *o, *name)
 	} else {
 		out, err = argocd.HealthPatch(*format, *name)
 	}

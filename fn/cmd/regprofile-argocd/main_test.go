@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
 )
 
 func runArgs(args ...string) (int, string, string) {
@@ -42,5 +44,30 @@ func TestHelp(t *testing.T) {
 		if code != 0 || stderr != "" || !strings.Contains(stdout, "--destination string") {
 			t.Errorf("%v: exit %d, stderr %q, stdout:\n%s", args, code, stderr, stdout)
 		}
+	}
+}
+
+// TestEveryHelpListsEveryFlag runs --help of every subcommand: each exits 0
+// and names every flag that subcommand accepts.
+func TestEveryHelpListsEveryFlag(t *testing.T) {
+	apps, _, _, _ := applicationFlags()
+	sets := map[string]*pflag.FlagSet{"": apps, "plugin": newFlags("argocd plugin"), "rbac": newFlags("argocd rbac")}
+	for _, cmd := range []string{"sidecar", "health"} {
+		sets[cmd], _, _, _ = patchFlags(cmd)
+	}
+	for cmd, flags := range sets {
+		args := []string{"--help"}
+		if cmd != "" {
+			args = []string{cmd, "--help"}
+		}
+		code, stdout, stderr := runArgs(args...)
+		if code != 0 || stderr != "" {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
+		}
+		flags.VisitAll(func(f *pflag.Flag) {
+			if !strings.Contains(stdout, "--"+f.Name) {
+				t.Errorf("%v does not list --%s:\n%s", args, f.Name, stdout)
+			}
+		})
 	}
 }

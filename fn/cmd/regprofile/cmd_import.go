@@ -33,23 +33,40 @@ func (c *clusterFlags) String() string     { return strings.Join(*c, " ") }
 func (c *clusterFlags) Set(v string) error { *c = append(*c, v); return nil }
 func (c *clusterFlags) Type() string       { return "P=FILE[,FILE...]" }
 
+// importOptions are import's flags.
+type importOptions struct {
+	platform, out, name, version, creds *string
+	clusters                            clusterFlags
+}
+
+func importFlags() (*pflag.FlagSet, *importOptions) {
+	flags := newFlags("import")
+	o := &importOptions{}
+	o.platform = flags.String("platform", "", "the cluster's platform; default: told from its storage ("+strings.Join(platforms.Names(), ", ")+")")
+	flags.Var(&o.clusters, "cluster", "one more cluster: its platform and files")
+	o.out = flags.String("out", "", "write the profile to FILE instead of stdout")
+	o.name = flags.String("name", "", "the profile's metadata.name (default: the name an earlier render recorded, else registry)")
+	o.version = flags.String("openshift-version", "", "the clusters' release, written to spec.openshiftVersion (\"4.N\")")
+	o.creds = flags.String("credentials", string(adopt.CredentialsExisting), "what a credentials Secret becomes: existing (existingSecret: true) or externalsecret (an ExternalSecret skeleton)")
+	return flags, o
+}
+
 func importCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	flags := pflag.NewFlagSet("import", pflag.ContinueOnError)
-	flags.SetOutput(io.Discard)
-	platform := flags.String("platform", "", "the cluster's platform; default: told from its storage ("+strings.Join(platforms.Names(), ", ")+")")
-	var clusters clusterFlags
-	flags.Var(&clusters, "cluster", "one more cluster: its platform and files")
-	out := flags.String("out", "", "write the profile to FILE instead of stdout")
-	name := flags.String("name", "", "the profile's metadata.name (default: the name an earlier render recorded, else registry)")
-	version := flags.String("openshift-version", "", "the clusters' release, written to spec.openshiftVersion (\"4.N\")")
-	creds := flags.String("credentials", string(adopt.CredentialsExisting), "what a credentials Secret becomes: existing (existingSecret: true) or externalsecret (an ExternalSecret skeleton)")
+	flags, o := importFlags()
+	platform, out, name, version, creds, clusters := o.platform, o.out, o.name, o.version, o.creds, o.clusters
 	usage := func(err error) int {
 		fmt.Fprintf(stderr, "regprofile import: %v\n\n%s%s", err, importUsage, flags.FlagUsages())
 		return 2
 	}
-	if err := flags.Parse(args); err != nil {
+	err := flags.Parse(args)
+	if help, _ := flags.GetBool("help"); help && err == nil {
+		fmt.Fprint(stdout, importUsage+"\nFlags:\n"+flags.FlagUsages())
+		return 0
+	}
+	if err != nil {
 		return usage(err)
 	}
+	clusters = o.clusters
 	if *creds != string(adopt.CredentialsExisting) && *creds != string(adopt.CredentialsExternalSecret) {
 		return usage(fmt.Errorf("--credentials is existing or externalsecret, got %q", *creds))
 	}
@@ -168,11 +185,20 @@ are, with their owners. A second storage backend, which the operator rejects,
 is an error with the command that removes it. Exit status 1 when there is one.
 `
 
-func leftoversCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	flags := pflag.NewFlagSet("leftovers", pflag.ContinueOnError)
-	flags.SetOutput(io.Discard)
+func leftoversFlags() (*pflag.FlagSet, *string) {
+	flags := newFlags("leftovers")
 	platform := flags.String("platform", "", "platform to render; overrides spec.platform")
-	if err := flags.Parse(args); err != nil || flags.NArg() < 2 {
+	return flags, platform
+}
+
+func leftoversCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	flags, platform := leftoversFlags()
+	err := flags.Parse(args)
+	if help, _ := flags.GetBool("help"); help && err == nil {
+		fmt.Fprint(stdout, leftoversUsage+"\nFlags:\n"+flags.FlagUsages())
+		return 0
+	}
+	if err != nil || flags.NArg() < 2 {
 		if err == nil {
 			err = errors.New("give the profile and at least one file of live objects")
 		}

@@ -12,20 +12,30 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// installCmd puts this binary and a kustomize binary into DIR, for an Argo
+func installFlags() (*pflag.FlagSet, *string) {
+	flags := newFlags("install")
+	kustomize := flags.String("kustomize", "", "the kustomize binary to install (default: kustomize beside regprofile, then on PATH)")
+	return flags, kustomize
+}
+
+// installCmd puts this binary, regprofile-build and a kustomize binary into DIR, for an Argo
 // CD Config Management Plugin sidecar: an initContainer from the regprofile
 // image runs it into an emptyDir that the sidecar puts first on its PATH.
 // Both binaries are copied from the image (nothing is downloaded), so the
 // sidecar runs exactly the kustomize this release was tested with.
 func installCmd(args []string, stdout, stderr io.Writer) int {
-	flags := pflag.NewFlagSet("install", pflag.ContinueOnError)
-	flags.SetOutput(io.Discard)
-	kustomize := flags.String("kustomize", "", "the kustomize binary to install (default: kustomize beside regprofile, then on PATH)")
-	if err := flags.Parse(args); err != nil || flags.NArg() != 1 {
-		if err == nil {
-			err = errors.New("install takes exactly one directory")
-		}
-		fmt.Fprintf(stderr, "regprofile install: %v\n\nUsage: regprofile install [--kustomize PATH] DIR\n%s", err, flags.FlagUsages())
+	flags, kustomize := installFlags()
+	err := flags.Parse(args)
+	c, _ := findCommand("install")
+	if help, _ := flags.GetBool("help"); help && err == nil {
+		fmt.Fprint(stdout, commandUsage(c))
+		return 0
+	}
+	if err == nil && flags.NArg() != 1 {
+		err = errors.New("install takes exactly one directory")
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "regprofile install: %v\n\n%s", err, commandUsage(c))
 		return 2
 	}
 	dir := flags.Arg(0)
@@ -34,11 +44,11 @@ func installCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "regprofile install: error: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "installed regprofile and kustomize %s into %s\n", version, dir)
+	fmt.Fprintf(stdout, "installed regprofile, regprofile-build and kustomize %s into %s\n", version, dir)
 	return 0
 }
 
-// install copies this executable and kustomize into dir and returns the
+// install copies this executable, regprofile-build and kustomize into dir and returns the
 // installed kustomize's version.
 func install(dir, kustomize string) (string, error) {
 	self, err := os.Executable()
@@ -56,19 +66,47 @@ func install(dir, kustomize string) (string, error) {
 		// The initContainer's volume is not mounted where it says.
 		return "", fmt.Errorf("%s is not a directory; fix: mount the volume the sidecar reads its tools from there", dir)
 	}
-	installed := filepath.Join(dir, "kustomize")
-	if err := installBinary(self, filepath.Join(dir, "regprofile")); err != nil {
-		return "", err
-	}
-	if err := installBinary(kust, installed); err != nil {
-		return "", err
-	}
-	// Run the installed copy: a binary for another architecture or a
-	// broken copy fails here, in the initContainer's log, instead of as an
-	// opaque exec error on every Argo CD refresh.
-	version, err := exec.Command(installed, "version").Output()
+	// The plugin's generate command is "regprofile build", which runs
+	// regprofile-build.
+	builder, err := helperBinary("build")
 	if err != nil {
-		return "", fmt.Errorf("the installed %s does not run: %v; fix: install a kustomize built for this platform", installed, err)
+		return "", fmt.Errorf("no regprofile-build beside %s or on PATH; fix: install the image's regprofile-build beside regprofile (make build builds it)", self)
+	}
+	// All or nothing: every binary is copied to a temporary file in dir
+	// and the kustomize copy is run before any is renamed into place, so
+	// that a failure leaves dir as it was. (A kill between the renames
+	// would leave some new binaries beside old ones; each is whole, never
+	// half-written.)
+	buildTmp, err := stageBinary(builder, dir, "regprofile-build")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(buildTmp) // after a successful rename there is nothing left to remove
+	regTmp, err := stageBinary(self, dir, "regprofile")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(regTmp) // after a successful rename there is nothing left to remove
+	kustTmp, err := stageBinary(kust, dir, "kustomize")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(kustTmp)
+	// Run the copy: a binary for another architecture or a broken copy
+	// fails here, in the initContainer's log, instead of as an opaque exec
+	// error on every Argo CD refresh.
+	version, err := exec.Command(kustTmp, "version").Output()
+	if err != nil {
+		return "", fmt.Errorf("the kustomize to install (%s) does not run: %v; fix: install a kustomize built for this platform", kust, err)
+	}
+	if err := os.Rename(kustTmp, filepath.Join(dir, "kustomize")); err != nil {
+		return "", err
+	}
+	if err := os.Rename(buildTmp, filepath.Join(dir, "regprofile-build")); err != nil {
+		return "", err
+	}
+	if err := os.Rename(regTmp, filepath.Join(dir, "regprofile")); err != nil {
+		return "", err
 	}
 	return strings.TrimSpace(string(version)), nil
 }
@@ -93,30 +131,31 @@ func findKustomize(given, self string) (string, error) {
 	return path, nil
 }
 
-// installBinary copies an executable into place through a temporary file
-// in the same directory and a rename, so that a sidecar starting at the
-// same moment never runs a half-written binary.
-func installBinary(from, to string) error {
+// stageBinary copies an executable to a temporary file in dir, beside
+// the name it will be renamed to, and returns the temporary file's path.
+func stageBinary(from, dir, name string) (string, error) {
 	src, err := os.Open(from)
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer src.Close()
-	tmp, err := os.CreateTemp(filepath.Dir(to), "."+filepath.Base(to)+".*")
+	tmp, err := os.CreateTemp(dir, "."+name+".*")
 	if err != nil {
-		return err
+		return "", err
 	}
-	defer os.Remove(tmp.Name()) // after a successful rename there is nothing left to remove
 	if _, err := io.Copy(tmp, src); err != nil {
 		tmp.Close()
-		return fmt.Errorf("copying %s: %v", from, err)
+		os.Remove(tmp.Name())
+		return "", fmt.Errorf("copying %s: %v", from, err)
 	}
-	if err := tmp.Chmod(0o755); err != nil {
+	if err := tmp.Chmod(0o755); err == nil {
+		err = tmp.Close()
+	} else {
 		tmp.Close()
-		return err
 	}
-	if err := tmp.Close(); err != nil {
-		return err
+	if err != nil {
+		os.Remove(tmp.Name())
+		return "", err
 	}
-	return os.Rename(tmp.Name(), to)
+	return tmp.Name(), nil
 }

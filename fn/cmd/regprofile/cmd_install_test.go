@@ -16,22 +16,25 @@ func fakeKustomize(t *testing.T, script string) string {
 	if err := os.WriteFile(filepath.Join(dir, "kustomize"), []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.WriteFile(filepath.Join(dir, "regprofile-build"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	return dir
 }
 
 func TestInstallCopiesBothBinaries(t *testing.T) {
-	kdir := fakeKustomize(t, "#!/bin/sh\necho v5.8.1\n")
+	kdir := fakeKustomize(t, "#!/bin/sh\necho v5.8.2\n")
 	t.Setenv("PATH", kdir)
 	dir := t.TempDir()
 	code, out, stderr := runFn(t, "", "install", dir)
-	if code != 0 || out != "installed regprofile and kustomize v5.8.1 into "+dir+"\n" || stderr != "" {
+	if code != 0 || out != "installed regprofile, regprofile-build and kustomize v5.8.2 into "+dir+"\n" || stderr != "" {
 		t.Fatalf("exit %d\nstdout %q\nstderr %q", code, out, stderr)
 	}
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, from := range map[string]string{"regprofile": self, "kustomize": filepath.Join(kdir, "kustomize")} {
+	for name, from := range map[string]string{"regprofile": self, "kustomize": filepath.Join(kdir, "kustomize"), "regprofile-build": filepath.Join(kdir, "regprofile-build")} {
 		got, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
@@ -51,17 +54,22 @@ func TestInstallCopiesBothBinaries(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if strings.Join(names, " ") != "kustomize regprofile" {
-		t.Errorf("DIR holds %v; want exactly kustomize and regprofile (no temporary files)", names)
+	if strings.Join(names, " ") != "kustomize regprofile regprofile-build" {
+		t.Errorf("DIR holds %v; want exactly kustomize, regprofile and regprofile-build (no temporary files)", names)
 	}
 }
 
 func TestInstallTakesKustomizeFromFlag(t *testing.T) {
-	kdir := fakeKustomize(t, "#!/bin/sh\necho v5.8.1\n")
-	t.Setenv("PATH", "")
+	kdir := fakeKustomize(t, "#!/bin/sh\necho v5.8.2\n")
+	// regprofile-build is still found on PATH; kustomize is not there.
+	bdir := t.TempDir()
+	if err := os.Rename(filepath.Join(kdir, "regprofile-build"), filepath.Join(bdir, "regprofile-build")); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bdir)
 	dir := t.TempDir()
 	code, out, stderr := runFn(t, "", "install", "--kustomize", filepath.Join(kdir, "kustomize"), dir)
-	if code != 0 || out != "installed regprofile and kustomize v5.8.1 into "+dir+"\n" {
+	if code != 0 || out != "installed regprofile, regprofile-build and kustomize v5.8.2 into "+dir+"\n" {
 		t.Fatalf("exit %d\nstdout %q\nstderr %q", code, out, stderr)
 	}
 }
@@ -81,14 +89,20 @@ func TestInstallFailures(t *testing.T) {
 		kdir := fakeKustomize(t, "#!/bin/sh\nexit 126\n")
 		t.Setenv("PATH", kdir)
 		dir := t.TempDir()
+		// What was installed before stays, untouched: all or nothing.
+		os.WriteFile(filepath.Join(dir, "regprofile"), []byte("old"), 0o755)
 		code, _, stderr := runFn(t, "", "install", dir)
-		want := "regprofile install: error: the installed " + filepath.Join(dir, "kustomize") + " does not run: exit status 126; fix: install a kustomize built for this platform\n"
+		want := "regprofile install: error: the kustomize to install (" + filepath.Join(kdir, "kustomize") + ") does not run: exit status 126; fix: install a kustomize built for this platform\n"
 		if code != 1 || stderr != want {
 			t.Errorf("exit %d, stderr %q; want 1 and %q", code, stderr, want)
 		}
+		entries, _ := os.ReadDir(dir)
+		if data, _ := os.ReadFile(filepath.Join(dir, "regprofile")); len(entries) != 1 || string(data) != "old" {
+			t.Errorf("the directory changed: %v", entries)
+		}
 	})
 	t.Run("missing directory", func(t *testing.T) {
-		kdir := fakeKustomize(t, "#!/bin/sh\necho v5.8.1\n")
+		kdir := fakeKustomize(t, "#!/bin/sh\necho v5.8.2\n")
 		t.Setenv("PATH", kdir)
 		dir := filepath.Join(t.TempDir(), "absent")
 		code, _, stderr := runFn(t, "", "install", dir)

@@ -9,12 +9,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
-	"sigs.k8s.io/kustomize/kyaml/kio"
 
+	"regprofile.dev/regprofile/fn/api/v1alpha1"
 	"regprofile.dev/regprofile/fn/diag"
 	"regprofile.dev/regprofile/fn/krm"
 	"regprofile.dev/regprofile/fn/platforms"
@@ -22,20 +22,16 @@ import (
 	"regprofile.dev/regprofile/fn/render"
 )
 
-const usage = `regprofile renders the OpenShift image registry's configuration from a
+const usageHead = `regprofile renders the OpenShift image registry's configuration from a
 RegistryProfile (apiVersion regprofile.dev/v1alpha1).
 
 Usage:
-  regprofile                               KRM function: reads a ResourceList on stdin,
-                                           writes one on stdout (kustomize, kpt)
-  regprofile render [--platform P] FILE    render a profile file to stdout ("-" reads stdin)
-  regprofile install [--kustomize K] DIR   copy regprofile and kustomize into DIR (Argo CD sidecar)
-  regprofile emit --out DIR FILE           write every platform's render as plain kustomize
-  regprofile import [--platform P] FILE... a profile from a running registry's objects (oc get -o yaml)
-  regprofile leftovers PROFILE LIVE...     live fields server-side apply would leave, and the fix
-  regprofile diff [--base R] [--head R]    what a change renders differently, risks first (regprofile-diff)
-  regprofile argocd [--repo URL ...]       the ApplicationSet, plugin, sidecar, health checks, RBAC (regprofile-argocd)
-  regprofile --help                        this help
+  regprofile                  KRM function: reads a ResourceList on stdin, writes one on
+                              stdout (kustomize, kpt)
+`
+
+const usageTail = `  regprofile --version        its version and the kustomize version it is tested with
+  regprofile --help           this help; regprofile help COMMAND, or COMMAND --help, a command's
 
 As a KRM function, the profile is the functionConfig (a kustomize generator)
 or an input item (a kustomize transformer whose functionConfig is a
@@ -44,7 +40,7 @@ RegistryProfileTransformer); every other input item passes through unchanged.
 Platforms: %s
 
 Exit status: 0 rendered (warnings are printed to stderr), 1 the profile has
-errors (each printed to stderr with its file and field path; nothing is
+errors (each printed to stderr with its file, line and field path; nothing is
 written to stdout by render), 2 wrong usage.
 `
 
@@ -65,6 +61,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return importCmd(args[1:], stdin, stdout, stderr)
 		case "leftovers":
 			return leftoversCmd(args[1:], stdin, stdout, stderr)
+		case "help":
+			return helpCmd(args[1:], stdin, stdout, stderr)
+		case "completion":
+			return completionCmd(args[1:], stdout, stderr)
 		}
 		if code, found := dispatch(args[0], args[1:], stdin, stdout, stderr); found {
 			return code
@@ -73,92 +73,71 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		printUsage(stderr)
 		return 2
 	}
-	flags := pflag.NewFlagSet("regprofile", pflag.ContinueOnError)
-	flags.SetOutput(io.Discard)
-	help := flags.BoolP("help", "h", false, "show help")
+	flags := newFlags("regprofile")
+	showVersion := flags.Bool("version", false, "print the version, and the kustomize version regprofile is tested with")
 	if err := flags.Parse(args); err != nil {
 		fmt.Fprintf(stderr, "regprofile: %v\n\n", err)
 		printUsage(stderr)
 		return 2
 	}
-	if *help {
+	if help, _ := flags.GetBool("help"); help {
 		printUsage(stdout)
+		return 0
+	}
+	if *showVersion {
+		fmt.Fprint(stdout, versionText())
 		return 0
 	}
 	return krmCmd(stdin, stdout, stderr)
 }
 
 func printUsage(w io.Writer) {
-	fmt.Fprintf(w, usage, strings.Join(platforms.Names(), ", "))
-}
-
-// krmCmd runs the KRM function. Results go in the returned ResourceList and,
-// since kustomize shows only stderr, to stderr as well.
-func krmCmd(stdin io.Reader, stdout, stderr io.Writer) int {
-	var results framework.Results
-	proc := framework.ResourceListProcessorFunc(func(rl *framework.ResourceList) error {
-		err := krm.Processor{}.Process(rl)
-		results = rl.Results
-		return err
-	})
-	err := framework.Execute(proc, &kio.ByteReadWriter{Reader: stdin, Writer: stdout, KeepReaderAnnotations: true})
-	for _, r := range results {
-		fmt.Fprintln(stderr, resultLine(r))
-	}
-	if err != nil {
-		if !errors.As(err, new(framework.Results)) {
-			// kyaml refused the input before the function saw it; its
-			// message runs on with the node's contents, which may be large.
-			first, _, _ := strings.Cut(err.Error(), "\n")
-			fmt.Fprintf(stderr, "regprofile: error: reading the ResourceList: %s; fix: make every item a Kubernetes object whose metadata is a map\n", strings.TrimSuffix(first, ": node contents:"))
+	fmt.Fprint(w, usageHead)
+	for _, c := range commands() {
+		line := "regprofile " + c.name + " " + c.args
+		if len(line) > 26 {
+			fmt.Fprintf(w, "  %s\n  %-26s  %s\n", line, "", c.summary)
+		} else {
+			fmt.Fprintf(w, "  %-26s  %s\n", line, c.summary)
 		}
-		return 1
 	}
-	return 0
+	fmt.Fprintf(w, usageTail, strings.Join(platforms.Names(), ", "))
 }
 
-func resultLine(r *framework.Result) string {
-	var b strings.Builder
-	b.WriteString("regprofile: " + string(r.Severity) + ": ")
-	switch {
-	case r.File != nil && r.File.Path != "":
-		b.WriteString(r.File.Path + ": ")
-	case r.ResourceRef != nil:
-		b.WriteString(r.ResourceRef.Kind + "/" + r.ResourceRef.Name + ": ")
-	}
-	if r.Field != nil && r.Field.Path != "" {
-		b.WriteString(r.Field.Path + ": ")
-	}
-	b.WriteString(r.Message)
-	return b.String()
+// krmCmd runs the KRM function.
+func krmCmd(stdin io.Reader, stdout, stderr io.Writer) int {
+	return krm.Run(stdin, stdout, stderr, nil)
+}
+
+func renderFlags() (*pflag.FlagSet, *string) {
+	flags := newFlags("render")
+	platform := flags.String("platform", "", "platform to render; overrides spec.platform ("+strings.Join(platforms.Names(), ", ")+")")
+	return flags, platform
 }
 
 func renderCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	flags := pflag.NewFlagSet("render", pflag.ContinueOnError)
-	flags.SetOutput(io.Discard)
-	platform := flags.String("platform", "", "platform to render; overrides spec.platform ("+strings.Join(platforms.Names(), ", ")+")")
-	if err := flags.Parse(args); err != nil || flags.NArg() != 1 {
-		if err == nil {
-			err = errors.New("render takes exactly one profile file")
-		}
-		fmt.Fprintf(stderr, "regprofile render: %v\n\nUsage: regprofile render [--platform P] FILE\n%s", err, flags.FlagUsages())
-		return 2
+	flags, platform := renderFlags()
+	err := flags.Parse(args)
+	if help, _ := flags.GetBool("help"); help && err == nil {
+		c, _ := findCommand("render")
+		fmt.Fprint(stdout, commandUsage(c))
+		return 0
 	}
-	file := flags.Arg(0)
-	var data []byte
-	var err error
-	if file == "-" {
-		data, err = io.ReadAll(stdin)
-		file = "<stdin>"
-	} else {
-		data, err = os.ReadFile(file)
+	if err == nil && flags.NArg() == 0 {
+		err = errors.New("render takes a profile file, and patches of it")
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "regprofile: error: %v\n", err)
+		c, _ := findCommand("render")
+		fmt.Fprintf(stderr, "regprofile render: %v\n\n%s", err, commandUsage(c))
+		return 2
+	}
+	srcs, fs := readSources(flags.Args(), stdin)
+	if fs.HasErrors() {
+		printFindings(stderr, "", fs)
 		return 1
 	}
-	out, fs := renderFile(data, render.Options{Platform: *platform})
-	printFindings(stderr, file, fs)
+	out, fs := renderSources(srcs, render.Options{Platform: *platform})
+	printFindings(stderr, srcs[0].Name, fs)
 	if fs.HasErrors() {
 		return 1
 	}
@@ -169,15 +148,46 @@ func renderCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// renderFile renders a profile file to a YAML stream. Everything is built
-// before anything is returned: on any error there is no output at all.
-func renderFile(data []byte, opts render.Options) ([]byte, diag.Findings) {
-	prof, fs := profile.DecodeBytes(data)
+// readSources reads a profile file and its patches, each within the size
+// limit (profile.ReadFile); "-" is stdin, for the profile only. Findings
+// name the file they are about.
+func readSources(files []string, stdin io.Reader) ([]profile.Source, diag.Findings) {
+	var srcs []profile.Source
+	for i, file := range files {
+		if file == "-" && i > 0 {
+			return nil, diag.Findings{diag.Errorf("", "pass the profile on stdin and every patch as a file",
+				`only the profile, the first file, can be "-" (stdin)`)}
+		}
+		data, fs := profile.ReadFile(file, stdin)
+		if file == "-" {
+			file = "<stdin>"
+		}
+		if fs.HasErrors() {
+			for j := range fs {
+				fs[j].File = file
+			}
+			return nil, fs
+		}
+		srcs = append(srcs, profile.Source{Name: file, Data: data})
+	}
+	return srcs, nil
+}
+
+// renderSources decodes a profile with its patches and renders it; the
+// findings carry their file and line.
+func renderSources(srcs []profile.Source, opts render.Options) ([]byte, diag.Findings) {
+	prof, fs := profile.DecodeSources(srcs)
 	if fs.HasErrors() {
 		return nil, fs
 	}
-	objs, more := render.Render(prof, opts)
-	fs = append(fs, more...)
+	out, more := renderProfile(prof, opts)
+	return out, append(fs, profile.Locate(srcs, more)...)
+}
+
+// renderProfile renders a profile to a YAML stream. Everything is built
+// before anything is returned: on any error there is no output at all.
+func renderProfile(prof *v1alpha1.RegistryProfile, opts render.Options) ([]byte, diag.Findings) {
+	objs, fs := render.Render(prof, opts)
 	if fs.HasErrors() {
 		return nil, fs
 	}
@@ -195,8 +205,17 @@ func renderFile(data []byte, opts render.Options) ([]byte, diag.Findings) {
 	return out.Bytes(), fs
 }
 
+// printFindings prints each finding as "regprofile: SEVERITY: FILE:LINE:
+// PATH: MESSAGE; fix: FIX", without the line when it is not known.
 func printFindings(w io.Writer, file string, fs diag.Findings) {
 	for _, f := range fs.Sorted() {
-		fmt.Fprintf(w, "regprofile: %s: %s: %s\n", f.Severity, file, f.Text())
+		at := file
+		if f.File != "" {
+			at = f.File
+		}
+		if f.Line > 0 {
+			at += ":" + strconv.Itoa(f.Line)
+		}
+		fmt.Fprintf(w, "regprofile: %s: %s: %s\n", f.Severity, at, f.Text())
 	}
 }

@@ -153,7 +153,7 @@ spec:
 		{"wrong functionConfig", resourceList(unrelatedDoc, profileDoc),
 			"regprofile: error: functionConfig is a ConfigMap; regprofile takes a RegistryProfile (generator) or a RegistryProfileTransformer (transformer)\n"},
 		{"conflict with an input object", resourceList("", owned, profileDoc),
-			"regprofile: error: RegistryProfile/registry: the rendered imageregistry.operator.openshift.io/v1 Config cluster would replace an input resource of the same name; remove it from the kustomization, or let the profile own it\n"},
+			"regprofile: error: RegistryProfile/registry: the rendered Config cluster would replace an input resource of the same group, kind and name; remove it from the kustomization, or let the profile own it\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := runFn(t, tc.input)
@@ -180,7 +180,7 @@ func TestRenderCommand(t *testing.T) {
 		t.Errorf("--platform did not override spec.platform: exit %d\n%s", code, out2)
 	}
 	code, out, stderr = runFn(t, "", "render", bad)
-	want := "regprofile: error: " + bad + `: spec.registry.replcas: unknown field "replcas"; did you mean "replicas"?` + "\n"
+	want := "regprofile: error: " + bad + `:9: spec.registry.replcas: unknown field; did you mean "replicas"?` + "\n"
 	if code != 1 || out != "" || stderr != want {
 		t.Errorf("render bad: exit %d, out %q, stderr:\n%s\nwant:\n%s", code, out, stderr, want)
 	}
@@ -195,10 +195,10 @@ func TestRenderCommand(t *testing.T) {
 
 func TestUsage(t *testing.T) {
 	code, out, _ := runFn(t, "", "--help")
-	if code != 0 || !strings.Contains(out, "regprofile render [--platform P] FILE") || !strings.Contains(out, "aws-ipi, aws-upi, azure-gov, azure-ipi, baremetal-odf-rgw") {
+	if code != 0 || !strings.Contains(out, "regprofile render [--platform P] FILE") || !strings.Contains(out, "aws-ipi, aws-upi, azure-gov, azure-ipi, azure-upi, baremetal-odf-rgw") {
 		t.Errorf("--help: exit %d\n%s", code, out)
 	}
-	for _, args := range [][]string{{"frobnicate"}, {"--bogus"}, {"render"}, {"render", "a", "b"}} {
+	for _, args := range [][]string{{"frobnicate"}, {"--bogus"}, {"render"}, {"render", "--platform"}, {"help", "nosuch"}, {"completion", "tcsh"}} {
 		if code, _, stderr := runFn(t, "", args...); code != 2 || stderr == "" {
 			t.Errorf("%v: exit %d, stderr %q; want exit 2 with usage", args, code, stderr)
 		}
@@ -242,5 +242,29 @@ stringData:
 	}
 	if strings.Contains(stderr, "wJalr") || strings.Contains(stderr, "AKIA") {
 		t.Error("an error message repeats the secret")
+	}
+}
+
+// The function gives items back without the ids kyaml's FunctionFilter put
+// on them (kustomize, kpt): given back, they make kyaml walk each item
+// against its OpenAPI schema to copy comments and field order back, which
+// in kustomize parses the whole built-in schema. Everything else about the
+// item stays as it came, comments included.
+func TestPassedItemsComeBackWithoutIDs(t *testing.T) {
+	withIDs := func(doc, id string) string {
+		return strings.Replace(doc, "metadata:\n", "metadata:\n  annotations:\n    internal.config.kubernetes.io/id: '"+id+"'\n    config.k8s.io/id: '"+id+"'\n", 1)
+	}
+	commented := "# head comment\n" + strings.Replace(unrelatedDoc, "  key: value\n", "  key: value # line comment\n", 1)
+	profile := strings.Replace(profileDoc, "  annotations:\n", "  annotations:\n    internal.config.kubernetes.io/id: '2'\n    config.k8s.io/id: '2'\n", 1)
+	code, out, stderr := runFn(t, resourceList("", withIDs(commented, "1"), profile))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if strings.Contains(out, "config.kubernetes.io/id") || strings.Contains(out, "config.k8s.io/id") {
+		t.Errorf("ids came back:\n%s", out)
+	}
+	got := items(t, out)
+	if s := got[0].MustString(); s != commented {
+		t.Errorf("the passed item changed beyond its ids:\n%s\nwant:\n%s", s, commented)
 	}
 }

@@ -1,0 +1,248 @@
+package build
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/provider"
+	"sigs.k8s.io/kustomize/api/resmap"
+	"sigs.k8s.io/kustomize/api/types"
+	"sigs.k8s.io/kustomize/kyaml/fn/runtime/runtimeutil"
+	"sigs.k8s.io/kustomize/kyaml/kio"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// outputName is the file, beside the function's kustomization, through
+// which the second stage reads the function's output. It exists only in
+// the build's file system overlay.
+const outputName = ".regprofile-build-output.yaml"
+
+// errFallback means the in-process build met something it cannot
+// reproduce exactly (an error kustomize reports in its own words, or
+// input it drops before the function would see it): the build is redone
+// through kustomize's exec path.
+type errFallback struct{ why string }
+
+func (e errFallback) Error() string { return e.why }
+
+// function runs the KRM function in process: it reads a ResourceList
+// and writes one, and returns its exit status; its messages go to stderr.
+type function func(stdin io.Reader, stdout io.Writer) int
+
+// fastBuild builds dir as kustomize would, with the function run in
+// process. A function that fails makes kustomize's own error (exit
+// statuses are reproduced by exitStatus, a command that exits with the
+// given status).
+func fastBuild(dir string, p *plan, fn function, exitStatus []string) (resmap.ResMap, error) {
+	// Stage 1: the function's kustomization without the function.
+	// kustomize drops local-config objects once the whole build is done,
+	// after the function has seen them; this stage ends a build, so its
+	// files call the annotation by another name until the function runs.
+	stage1 := newOverlayFS()
+	stage1.rewrite = func(b []byte) []byte { return bytes.ReplaceAll(b, []byte(localConfig), []byte(localConfigHidden)) }
+	stage1.set(p.fnKustFile, p.withoutFn)
+	opts := krusty.MakeDefaultOptions() // keeps the order the function would see
+	opts.LoadRestrictions = types.LoadRestrictionsRootOnly
+	m, err := krusty.MakeKustomizer(opts).Run(stage1, p.fnDir)
+	if err != nil {
+		return nil, errFallback{"kustomize reports an error before the function"}
+	}
+	if err := unhideLocalConfig(m); err != nil {
+		return nil, err
+	}
+
+	// The function, as kustomize runs an exec transformer.
+	status, err := applyFunction(m, p, fn)
+	if err != nil {
+		return nil, errFallback{"running the function: " + firstLine(err.Error())}
+	}
+
+	// Stage 2: the whole tree, the function's kustomization replaced by
+	// its output (or, when the function failed, by a transformer that
+	// fails the same way, so that kustomize words the error itself).
+	stage2 := newOverlayFS()
+	out := filepath.Join(p.fnDir, outputName)
+	if _, err := os.Lstat(out); err == nil {
+		return nil, errFallback{out + " exists"}
+	}
+	yml, err := m.AsYaml()
+	if err != nil {
+		return nil, err
+	}
+	stage2.set(out, yml)
+	kust := "resources:\n- " + outputName + "\n"
+	if status != 0 && len(exitStatus) == 0 {
+		return nil, errFallback{"the function failed"}
+	}
+	if status != 0 {
+		failing := filepath.Join(p.fnDir, ".regprofile-build-exit.yaml")
+		cfg, err := yaml.Parse(string(p.fnConfig))
+		if err != nil {
+			return nil, err
+		}
+		spec := "exec:\n  path: " + exitStatus[0] + "\n  args: [" + strings.Join(append(exitStatus[1:], fmt.Sprint(status)), ", ") + "]\n"
+		if err := cfg.PipeE(yaml.SetAnnotation(runtimeutil.FunctionAnnotationKey, spec)); err != nil {
+			return nil, err
+		}
+		stage2.set(failing, []byte(cfg.MustString()))
+		kust += "transformers:\n- " + filepath.Base(failing) + "\n"
+	}
+	stage2.set(p.fnKustFile, []byte(kust))
+	m, err = krusty.MakeKustomizer(cliOptions()).Run(stage2, dir)
+	if err != nil {
+		if status != 0 {
+			return nil, err // the function's failure, in kustomize's words
+		}
+		return nil, errFallback{"kustomize reports an error after the function"}
+	}
+	if status != 0 {
+		return nil, errFallback{"the function failed but kustomize did not"}
+	}
+	return m, nil
+}
+
+const (
+	localConfig = "config.kubernetes.io/local-config"
+	// localConfigHidden is as long and sorts among other keys as
+	// localConfig does, so that kustomize keeps annotations in the same
+	// order whichever name it sees.
+	localConfigHidden = "config.kubernetes.io/local-confiG"
+)
+
+// unhideLocalConfig gives the local-config annotation its name back. The
+// hidden name anywhere else (a comment, a value) means the renaming
+// changed more than the key: the build is then redone the exact way.
+func unhideLocalConfig(m resmap.ResMap) error {
+	for _, r := range m.Resources() {
+		a, err := r.Pipe(yaml.Lookup(yaml.MetadataField, yaml.AnnotationsField))
+		if err != nil || a == nil || a.YNode().Kind != yaml.MappingNode {
+			continue
+		}
+		c := a.YNode().Content
+		for i := 0; i+1 < len(c); i += 2 {
+			if c[i].Value == localConfigHidden {
+				c[i].Value = localConfig
+			}
+		}
+	}
+	yml, err := m.AsYaml()
+	if err != nil {
+		return err
+	}
+	if bytes.Contains(yml, []byte(localConfigHidden)) {
+		return errFallback{"the local-config annotation's name appears outside annotation keys"}
+	}
+	return nil
+}
+
+// idAnnotation is the annotation kustomize's exec transformers use to
+// find their input objects in their output (api/internal/plugins/utils).
+const idAnnotation = "kustomize.config.k8s.io/id"
+
+// applyFunction does what kustomize's FnPlugin.Transform does for an exec
+// transformer, with fn in place of the process: the same ResourceList
+// in, the same bookkeeping on the way out. It returns the function's exit
+// status; m is changed only when that is 0.
+func applyFunction(m resmap.ResMap, p *plan, fn function) (int, error) {
+	in := m.DeepCopy()
+	for _, r := range in.Resources() {
+		id, err := yaml.Marshal(r.CurId())
+		if err != nil {
+			return 0, err
+		}
+		a := r.GetAnnotations()
+		a[idAnnotation] = string(id)
+		if err := r.SetAnnotations(a); err != nil {
+			return 0, err
+		}
+	}
+	input, err := in.AsYaml()
+	if err != nil {
+		return 0, err
+	}
+	cfg, err := yaml.Parse(string(p.fnConfig))
+	if err != nil {
+		return 0, err
+	}
+	if err := cfg.PipeE(yaml.SetAnnotation("config.kubernetes.io/local-config", "true")); err != nil {
+		return 0, err
+	}
+	// kyaml's runfn.RunFns.Execute with Input and Output set.
+	buf := &kio.PackageBuffer{}
+	if err := (kio.Pipeline{Inputs: []kio.Reader{&kio.ByteReader{Reader: bytes.NewReader(input)}}, Outputs: []kio.Writer{buf}}).Execute(); err != nil {
+		return 0, err
+	}
+	status := 0
+	filter := &runtimeutil.FunctionFilter{
+		FunctionConfig: cfg,
+		DeferFailure:   p.spec.DeferFailure,
+		Run: func(r io.Reader, w io.Writer) error {
+			if status = fn(r, w); status != 0 {
+				return fmt.Errorf("exit status %d", status)
+			}
+			return nil
+		},
+	}
+	var output bytes.Buffer
+	err = kio.Pipeline{Inputs: []kio.Reader{buf}, Filters: []kio.Filter{filter}, Outputs: []kio.Writer{kio.ByteWriter{Writer: &output}}}.Execute()
+	if status != 0 {
+		return status, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	if filter.GetExit() != nil {
+		return 0, filter.GetExit()
+	}
+	return 0, updateResMap(m, output.Bytes())
+}
+
+// updateResMap is kustomize's utils.UpdateResMapValues: objects the
+// function returned replace those of the same id, new ones are
+// appended, and objects it did not return are removed.
+func updateResMap(rm resmap.ResMap, output []byte) error {
+	mf := resmap.NewFactory(provider.NewDepProvider().GetResourceFactory())
+	resources, err := mf.RF().SliceFromBytes(output)
+	if err != nil {
+		return err
+	}
+	newMap := resmap.New()
+	for _, r := range resources {
+		a := r.GetAnnotations()
+		delete(a, idAnnotation)
+		if err := r.SetAnnotations(a); err != nil {
+			return err
+		}
+		if err := newMap.Append(r); err != nil {
+			return fmt.Errorf("the function generated a duplicate resource: %s", r.CurId())
+		}
+		idx, err := rm.GetIndexOfCurrentId(r.CurId())
+		if err != nil {
+			return err
+		}
+		if idx != -1 {
+			rm.GetByIndex(idx).ResetRNode(r)
+		} else if err := rm.Append(r); err != nil {
+			return err
+		}
+	}
+	for _, id := range rm.AllIds() {
+		if idx, _ := newMap.GetIndexOfCurrentId(id); idx == -1 {
+			if err := rm.Remove(id); err != nil {
+				return err
+			}
+		}
+	}
+	rm.DropEmpties()
+	return nil
+}
+
+func firstLine(s string) string {
+	first, _, _ := strings.Cut(s, "\n")
+	return first
+}

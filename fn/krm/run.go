@@ -1,0 +1,111 @@
+package krm
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/kio"
+)
+
+// Run is the KRM function's entry point: it reads a ResourceList from
+// stdin, writes one to stdout and returns the exit status. Results go in
+// the returned ResourceList and, since kustomize shows only stderr, to
+// stderr as well, each line written by line (ResultLine unless given).
+func Run(stdin io.Reader, stdout, stderr io.Writer, line func(*framework.Result) string) int {
+	if line == nil {
+		line = ResultLine
+	}
+	var results framework.Results
+	proc := framework.ResourceListProcessorFunc(func(rl *framework.ResourceList) error {
+		err := Processor{}.Process(rl)
+		results = rl.Results
+		return err
+	})
+	in := &limitedReader{r: stdin, left: MaxResourceListBytes}
+	var out bytes.Buffer
+	err := framework.Execute(proc, &kio.ByteReadWriter{Reader: in, Writer: &out, KeepReaderAnnotations: true})
+	if in.over {
+		fmt.Fprintf(stderr, "regprofile: error: reading the ResourceList: the input is over %d MiB, the most regprofile reads; fix: render the registry's profile in a kustomization of its own\n", MaxResourceListBytes>>20)
+		return 1
+	}
+	if _, werr := stdout.Write(out.Bytes()); werr != nil && err == nil {
+		err = werr
+	}
+	for _, r := range results {
+		fmt.Fprintln(stderr, line(r))
+	}
+	if err != nil {
+		if !errors.As(err, new(framework.Results)) {
+			// kyaml refused the input before the function saw it; its
+			// message runs on with the node's contents, which may be large.
+			first, _, _ := strings.Cut(err.Error(), "\n")
+			fmt.Fprintf(stderr, "regprofile: error: reading the ResourceList: %s; fix: make every item a Kubernetes object whose metadata is a map\n", strings.TrimSuffix(first, ": node contents:"))
+		}
+		return 1
+	}
+	return 0
+}
+
+// MaxResourceListBytes bounds the ResourceList the KRM function reads: the
+// profile and every other resource of the kustomization or kpt package.
+// Input is cut off there before it is parsed.
+const MaxResourceListBytes = 64 << 20
+
+// limitedReader reads at most left bytes and then fails, remembering that
+// the input was larger.
+type limitedReader struct {
+	r    io.Reader
+	left int64
+	over bool
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		var one [1]byte
+		if n, _ := l.r.Read(one[:]); n > 0 {
+			l.over = true
+			return 0, errInputTooLarge
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	return n, err
+}
+
+var errInputTooLarge = errors.New("input too large")
+
+// ResultLine is how a result is printed on stderr: severity, where (the
+// file when the orchestrator said, else the resource), field path, message.
+func ResultLine(r *framework.Result) string {
+	where := ""
+	switch {
+	case r.File != nil && r.File.Path != "":
+		where = r.File.Path
+	case r.ResourceRef != nil:
+		where = r.ResourceRef.Kind + "/" + r.ResourceRef.Name
+	}
+	return FormatResult(r, where)
+}
+
+// FormatResult prints a result with where it is (a file, a file:line or a
+// resource) given by the caller.
+func FormatResult(r *framework.Result, where string) string {
+	var b strings.Builder
+	b.WriteString("regprofile: " + string(r.Severity) + ": ")
+	if where != "" {
+		b.WriteString(where + ": ")
+	}
+	if r.Field != nil && r.Field.Path != "" {
+		b.WriteString(r.Field.Path + ": ")
+	}
+	b.WriteString(r.Message)
+	return b.String()
+}
