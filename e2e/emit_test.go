@@ -9,34 +9,15 @@ import (
 	"strings"
 	"testing"
 
+	"regprofile.dev/regprofile/e2e/diffcases"
 	"regprofile.dev/regprofile/e2e/testbin"
 )
 
-// combinedProfile is the example as one profile: the shared settings and
-// every overlay's platform section, merged by kustomize, with spec.platform
-// set to platform.
+// combinedProfile is the example as one profile, with spec.platform set
+// to platform.
 func combinedProfile(t *testing.T, platform string) string {
 	t.Helper()
-	dir := t.TempDir()
-	copyFile(t, filepath.Join(repoRoot, "bases", "registryprofile.yaml"), filepath.Join(dir, "base.yaml"))
-	k := "resources: [base.yaml]\npatches:\n"
-	for _, p := range platforms {
-		copyFile(t, filepath.Join(repoRoot, "overlays", p, "profile.yaml"), filepath.Join(dir, p+".yaml"))
-		k += "- path: " + p + ".yaml\n"
-	}
-	k += `- target: {kind: RegistryProfile}
-  patch: |
-    - op: remove
-      path: /metadata/annotations/config.kubernetes.io~1local-config
-    - op: replace
-      path: /spec/platform
-      value: ` + platform + "\n"
-	writeFile(t, filepath.Join(dir, "kustomization.yaml"), k)
-	out, stderr, err := run(t, dir, kustomize, "build", ".")
-	if err != nil {
-		t.Fatalf("merging the example into one profile: %v\n%s", err, stderr)
-	}
-	return out
+	return diffcases.CombinedProfile(t, diffEnv(), platform)
 }
 
 // emit runs "regprofile emit" in dir and returns its exit status and output.

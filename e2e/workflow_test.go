@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"regprofile.dev/regprofile/e2e/diffcases"
 )
 
 // workflow is the part of a GitHub Actions workflow the test reads. YAML
@@ -102,9 +104,9 @@ func projectCopy(t *testing.T) string {
 		}
 		copyFile(t, src, filepath.Join(dir, f))
 	}
-	git(t, dir, "init", "-q", "-b", "main")
-	git(t, dir, "add", "-A")
-	git(t, dir, "commit", "-q", "-m", "base")
+	diffcases.Git(t, dir, "init", "-q", "-b", "main")
+	diffcases.Git(t, dir, "add", "-A")
+	diffcases.Git(t, dir, "commit", "-q", "-m", "base")
 	return dir
 }
 
@@ -133,9 +135,9 @@ func TestWorkflowPostsTheDiff(t *testing.T) {
 	}
 
 	repo := projectCopy(t)
-	base := git(t, repo, "rev-parse", "HEAD")
-	edit(t, repo, "overlays/vsphere-block/profile.yaml", "size: 200Gi", "size: 150Gi")
-	git(t, repo, "commit", "-q", "-am", "Shrink the vSphere volume")
+	base := diffcases.Git(t, repo, "rev-parse", "HEAD")
+	diffcases.Edit(t, repo, "overlays/vsphere-block/profile.yaml", "size: 200Gi", "size: 150Gi")
+	diffcases.Git(t, repo, "commit", "-q", "-am", "Shrink the vSphere volume")
 
 	api := &fakeGitHub{comments: []map[string]any{
 		// A person quoting an earlier comment: never edited.

@@ -173,7 +173,7 @@ func Compare(base, head Rendering, baseLabel, headLabel string) (*Report, error)
 			od.Status = Changed
 		}
 		rep.Overlays = append(rep.Overlays, od)
-		rep.Risks = append(rep.Risks, risks(name, b, h)...)
+		rep.Risks = append(rep.Risks, risks(name, b, h, od.Status)...)
 	}
 	sortRisks(rep.Risks)
 	return rep, nil
