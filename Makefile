@@ -21,7 +21,7 @@ GO_SOURCES := go.mod go.sum fn/version/KUSTOMIZE $(shell find fn -name '*.go' ! 
 # light commands) and the heavier subcommands it hands over to.
 BINARIES := regprofile regprofile-build regprofile-diff regprofile-argocd
 
-.PHONY: all build tools example install test unit e2e e2e-argocd fuzz fmt vet bench clean
+.PHONY: all build tools example install test unit e2e e2e-argocd e2e-apiserver fuzz fmt vet bench clean
 
 all: build
 
@@ -81,6 +81,14 @@ e2e-argocd: tools
 	@echo "make: Argo CD end-to-end tests (compiles Argo CD's CMP server: about 4 minutes on 2 cores the first time)"
 	go test -count=1 ./e2e/argocd/
 
+## e2e-apiserver: the API server oracle (e2e/apiserver, a module of its
+## own): a real apiextensions-apiserver over an embedded etcd and the
+## upstream validation code judge every scripted change of the diff tests
+## and every golden render. It links k8s.io/kubernetes and etcd (several
+## minutes to compile cold), so it is not part of make test; CI runs it.
+e2e-apiserver: tools
+	cd e2e/apiserver && go test -count=1 .
+
 ## bench: benchmarks against plain kustomize, start-up, memory, a fleet-scale
 ## emit and the Argo CD CMP round trip; rewrites docs/benchmarks.md
 ## (e2e/bench; about 10 minutes on 2 cores). Never part of make test.
@@ -105,6 +113,7 @@ vet:
 	@echo "make: gofmt and go vet"
 	@test -z "$$(gofmt -l fn e2e)" || { echo "gofmt needed:"; gofmt -l fn e2e; exit 1; }
 	go vet $(GO_PACKAGES)
+	cd e2e/apiserver && go vet .
 
 clean:
 	rm -rf $(BIN)

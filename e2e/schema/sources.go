@@ -198,3 +198,9 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+// CRDFiles are the absolute paths of the CRD manifests in CRDSources, in
+// its order (the API server oracle in e2e/apiserver installs them).
+func CRDFiles() ([]string, error) {
+	return resolveSources(CRDSources)
+}

@@ -174,26 +174,51 @@ func WriteText(w io.Writer, r *Report, colour bool) error {
 
 // WriteMarkdown writes the report as a pull-request comment: the marker,
 // the risks, a summary table per overlay, then each changed overlay's
-// details folded. Details that would take the comment over maxBytes are
-// left out and named; the risks and the summary always stay.
+// details folded. The comment stays within maxBytes: details that do not
+// fit are left out and named; the summary always stays, and the risks
+// come first, most severe first, with the ones that do not fit counted.
 func WriteMarkdown(w io.Writer, r *Report, maxBytes int) error {
-	var b strings.Builder
-	b.WriteString(CommentMarker + "\n## regprofile diff\n\n")
-	fmt.Fprintf(&b, "Rendered `%s` → `%s`: %s.\n", r.Base, r.Head, r.headline())
-	if len(r.Risks) > 0 {
-		b.WriteString("\n### ⚠️ Risks\n\n")
-		for _, k := range r.Risks {
-			fmt.Fprintf(&b, "- **%s** `%s` `%s`: %s\n", k.Flag, k.Overlay, k.Resource, k.Reason)
-		}
-	}
-	b.WriteString("\n### Summary\n\n| overlay | status | added | removed | changed | risks |\n|---|---|---:|---:|---:|---:|\n")
+	var head, summary strings.Builder
+	head.WriteString(CommentMarker + "\n## regprofile diff\n\n")
+	fmt.Fprintf(&head, "Rendered `%s` → `%s`: %s.\n", r.Base, r.Head, r.headline())
+	summary.WriteString("\n### Summary\n\n| overlay | status | added | removed | changed | risks |\n|---|---|---:|---:|---:|---:|\n")
 	risksOf := map[string]int{}
 	for _, k := range r.Risks {
 		risksOf[k.Overlay]++
 	}
 	for _, o := range r.Overlays {
-		fmt.Fprintf(&b, "| `%s` | %s | %d | %d | %d | %d |\n", strings.ReplaceAll(o.Name, "|", `\|`), o.Status, o.Added, o.Removed, o.Changed, risksOf[o.Name])
+		fmt.Fprintf(&summary, "| `%s` | %s | %d | %d | %d | %d |\n", strings.ReplaceAll(o.Name, "|", `\|`), o.Status, o.Added, o.Removed, o.Changed, risksOf[o.Name])
 	}
+
+	var b strings.Builder
+	b.WriteString(head.String())
+	if len(r.Risks) > 0 {
+		b.WriteString("\n### ⚠️ Risks\n\n")
+		more := func(n int) string {
+			return fmt.Sprintf("- _%s more left out to keep this comment under %d bytes. Run `regprofile diff` locally to see every risk._\n", plural(n, "risk"), maxBytes)
+		}
+		lines := make([]string, len(r.Risks))
+		total := 0
+		for i, k := range r.Risks {
+			lines[i] = fmt.Sprintf("- **%s** `%s` `%s`: %s\n", k.Flag, k.Overlay, k.Resource, k.Reason)
+			total += len(lines[i])
+		}
+		budget := maxBytes - b.Len() - summary.Len()
+		if total <= budget {
+			b.WriteString(strings.Join(lines, ""))
+		} else {
+			used := 0
+			for i, l := range lines {
+				if used+len(l)+len(more(len(lines)-i-1)) > budget {
+					b.WriteString(more(len(lines) - i))
+					break
+				}
+				b.WriteString(l)
+				used += len(l)
+			}
+		}
+	}
+	b.WriteString(summary.String())
 
 	var blocks []string
 	var names []string

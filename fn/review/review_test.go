@@ -291,3 +291,27 @@ func TestCodeFenceOutgrowsBackticks(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// The risks that do not fit the cap are counted, not written past it; the
+// most severe come first.
+func TestMarkdownCapCutsRisksLast(t *testing.T) {
+	all := []string{config, pvc, externalSecret, pruner}
+	base, head := Rendering{}, Rendering{}
+	for _, n := range []string{"a", "b", "c", "d", "e", "f"} {
+		base[n] = objects(t, overlay(all))
+		head[n] = objects(t, overlay(all, "SIZE=50Gi", "HOST=registry.example.org"))
+	}
+	rep, err := Compare(base, head, "base", "head")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var md strings.Builder
+	if err := WriteMarkdown(&md, rep, 2000); err != nil {
+		t.Fatal(err)
+	}
+	got := md.String()
+	if len(got) > 2000 || !strings.Contains(got, "- **refused** `a`") || strings.Contains(got, "**route-hostname**") ||
+		!strings.Contains(got, "more left out to keep this comment under 2000 bytes") || !strings.Contains(got, "| `f` | changed |") {
+		t.Errorf("%d bytes:\n%s", len(got), got)
+	}
+}
