@@ -48,7 +48,7 @@ func TestMain(m *testing.M) {
 			return err
 		}
 		repoRoot, binDir = filepath.Join(wd, "..", ".."), scratch
-		if err := testbin.Build(repoRoot, binDir, map[string]string{"regprofile": "./fn"}); err != nil {
+		if err := testbin.Build(repoRoot, binDir, map[string]string{"regprofile": "./fn/cmd/regprofile"}); err != nil {
 			return err
 		}
 		// kustomize runs regprofile as an exec function, by its bare name.
