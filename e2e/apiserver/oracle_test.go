@@ -19,7 +19,7 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"regprofile.dev/regprofile/e2e/diffcases"
-	"regprofile.dev/regprofile/e2e/schema"
+	crdschema "regprofile.dev/regprofile/e2e/schema"
 	"regprofile.dev/regprofile/fn/review"
 )
 
@@ -312,7 +312,7 @@ func dryRunCreate(t *testing.T, o *review.Object) error {
 // ServerSideApply=true sync meets it), and the offline validator
 // (e2e/schema) reports the same field.
 func TestUnknownFieldsCaughtAsServerSideApply(t *testing.T) {
-	v, err := schema.New()
+	v, err := crdschema.New()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ import (
 	"k8s.io/client-go/dynamic"
 	"sigs.k8s.io/yaml"
 
-	"regprofile.dev/regprofile/e2e/schema"
+	crdschema "regprofile.dev/regprofile/e2e/schema"
 	"regprofile.dev/regprofile/e2e/testbin"
 )
 
@@ -140,7 +140,7 @@ users: [{name: none, user: {username: none, password: none}}]
 
 // installCRDs creates every pinned CRD and waits until each is served.
 func installCRDs(ext apiextensionsclient.Interface) error {
-	files, err := schema.CRDFiles()
+	files, err := crdschema.CRDFiles()
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ var locationFields = map[string][]string{
 var sameStorage = []string{"chunkSizeMiB", "cloudFront", "encrypt", "encryption", "endpointAccessibility",
 	"keyID", "kmsKeyID", "networkAccess", "resourceKeyCRN", "trustedCA", "virtualHostedStyle"}
 
-const copyFirst = "the registry starts on empty storage there and every image appears lost; copy the images first (e.g. oc adm catalog mirror, skopeo sync, or the storage's own copy tool), or keep the old location"
+const copyFirst = "the registry starts on empty storage there and every image appears lost; copy the old storage's contents (its docker/registry/v2 tree, the same on every backend) to the new location first, e.g. with rclone or rsync, or keep the old location"
 
 func locations(c *change, flag flagger) {
 	if bc, hc := c.base.config(), c.head.config(); bc != nil && hc != nil {
