@@ -142,7 +142,8 @@ func refusedUpdates(t *testing.T, baseObjs, headObjs []*review.Object) map[strin
 		}
 	}
 	for _, h := range headObjs {
-		if name, _ := h.Doc["spec"].(map[string]any)["storageClassName"].(string); h.Kind == "PersistentVolumeClaim" && name != "" && !rendered[name] {
+		spec, _ := h.Doc["spec"].(map[string]any)
+		if name, _ := spec["storageClassName"].(string); h.Kind == "PersistentVolumeClaim" && name != "" && !rendered[name] {
 			yes := true
 			classes = append(classes, &storagev1.StorageClass{ObjectMeta: metav1.ObjectMeta{Name: name}, AllowVolumeExpansion: &yes})
 			rendered[name] = true
