@@ -195,7 +195,7 @@ patch: |
 			Edit(t, dir, "profile.yaml", "size: 200Gi", "size: 300Gi")
 			Edit(t, dir, "profile.yaml", "region: us-central1", "region: us-east1")
 		},
-		Args: []string{"profile.yaml"}, Formats: []string{"text", "json"}, Code: 1,
+		Args: []string{"profile.yaml"}, Formats: []string{"text", "json"}, Code: 1, Flags: []string{"expansion", "storage-location"},
 	},
 	{
 		// --head reads a revision: uncommitted changes do not count.
