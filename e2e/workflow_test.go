@@ -198,7 +198,7 @@ func TestWorkflowPostsTheDiff(t *testing.T) {
 				t.Fatalf("step %d %q: %v\n%s", i+1, name, err, out)
 			}
 		}
-		if got, err := os.ReadFile(summary); err != nil || !strings.Contains(string(got), "**pvc-immutable**") {
+		if got, err := os.ReadFile(summary); err != nil || !strings.Contains(string(got), "**refused**") {
 			t.Errorf("the run's summary lacks the diff (%v):\n%s", err, got)
 		}
 	}
@@ -213,7 +213,7 @@ func TestWorkflowPostsTheDiff(t *testing.T) {
 	if len(api.comments) != 2 || api.comments[1]["body"] != want {
 		t.Fatalf("after the first run, comments %v; want the diff posted:\n%s", api.comments, want)
 	}
-	for _, w := range []string{"<!-- regprofile-diff -->\n", "- **pvc-immutable** `vsphere-block` `PersistentVolumeClaim/openshift-image-registry/image-registry-pvc`: spec.resources.requests.storage 200Gi → 150Gi"} {
+	for _, w := range []string{"<!-- regprofile-diff -->\n", "- **refused** `vsphere-block` `PersistentVolumeClaim/openshift-image-registry/image-registry-pvc`: spec.resources.requests.storage 200Gi → 150Gi: the API server refuses the update"} {
 		if !strings.Contains(want, w) {
 			t.Errorf("the comment lacks %q:\n%s", w, want)
 		}

@@ -174,7 +174,7 @@ patch: |
 				t.Fatal(err)
 			}
 		},
-		Code: 1, Flags: []string{"dangling-reference", "orphaned"},
+		Code: 1, Flags: []string{"orphaned"},
 	},
 	{
 		// Only the overlay named is compared.
@@ -217,7 +217,7 @@ patch: |
 			}
 			Edit(t, dir, "overlays/vsphere-block/profile.yaml", "size: 200Gi", "size: 300Gi")
 		},
-		Args: []string{"--max-bytes", "1400"}, Formats: []string{"markdown"}, Code: 1, Flags: []string{"dangling-reference", "orphaned"},
+		Args: []string{"--max-bytes", "1400"}, Formats: []string{"markdown"}, Code: 1, Flags: []string{"orphaned"},
 	},
 	{
 		// A StorageClass's parameters cannot change.
@@ -263,7 +263,7 @@ patch: |
 			from, to := strings.Index(s, "  trustedCAs:\n"), strings.Index(s, "  access:\n")
 			WriteFile(t, filepath.Join(dir, "bases/registryprofile.yaml"), s[:from]+s[to:])
 		},
-		Formats: []string{"text", "json"}, Code: 1, Flags: []string{"dangling-reference", "orphaned"},
+		Formats: []string{"text", "json"}, Code: 1, Flags: []string{"orphaned"},
 	},
 }
 
