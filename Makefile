@@ -86,7 +86,7 @@ e2e-argocd: tools
 ## upstream validation code judge every scripted change of the diff tests
 ## and every golden render. It links k8s.io/kubernetes and etcd (several
 ## minutes to compile cold), so it is not part of make test. Not yet passing:
-## since the kustomize v5.8.2 pins it no longer builds (issue 12's note).
+## since the kustomize API upgrade it no longer builds (issue 12's note).
 e2e-apiserver: tools
 	cd e2e/apiserver && go test -count=1 .
 
