@@ -129,7 +129,10 @@ func internal(doc []byte) (runtime.Object, error) {
 	if err != nil {
 		return nil, err
 	}
-	var tm struct{ APIVersion, Kind string }
+	var tm struct {
+		APIVersion string `json:"apiVersion"`
+		Kind       string `json:"kind"`
+	}
 	if err := json.UnmarshalCaseSensitivePreserveInts(data, &tm); err != nil {
 		return nil, err
 	}
