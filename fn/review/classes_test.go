@@ -38,7 +38,7 @@ data: {ca.crt: @CA}
 	obc := `apiVersion: objectbucket.io/v1alpha1
 kind: ObjectBucketClaim
 metadata: {name: image-registry-bucket, namespace: openshift-image-registry}
-spec: {bucketName: @BUCKET, storageClassName: ocs-storagecluster-ceph-rgw}
+spec: {bucketName: @BUCKET, storageClassName: ocs-storagecluster-ceph-rgw@EXTRA}
 `
 	cfgStatus := config + "status:\n  latestAvailableRevision: @REVISION\n"
 	runRiskCases(t, []riskCase{
@@ -83,9 +83,10 @@ spec: {bucketName: @BUCKET, storageClassName: ocs-storagecluster-ceph-rgw}
 		{name: "immutable config map", base: overlay([]string{cm}, "IMMUTABLE=true", "CA=a"), head: overlay([]string{cm}, "IMMUTABLE=true", "CA=b"), want: []string{
 			"refused: ConfigMap/openshift-config/registry-cas: data: the API server refuses the update (data: Forbidden: field is immutable when `immutable` is set)",
 		}},
-		{name: "bucket claim's bucket", base: overlay([]string{obc}, "BUCKET=a"), head: overlay([]string{obc}, "BUCKET=b"), want: []string{
+		{name: "bucket claim's bucket", base: overlay([]string{obc}, "BUCKET=a", "EXTRA="), head: overlay([]string{obc}, "BUCKET=b", "EXTRA="), want: []string{
 			"not-applied: ObjectBucketClaim/openshift-image-registry/image-registry-bucket: spec.bucketName a → b: the API server accepts it, but the bucket provisioner does not act on a changed claim",
 		}},
+		{name: "bucket claim's additionalConfig is applied", base: overlay([]string{obc}, "BUCKET=a", "EXTRA=, additionalConfig: {maxSize: 1Ti}"), head: overlay([]string{obc}, "BUCKET=a", "EXTRA=, additionalConfig: {maxSize: 2Ti}")},
 		{name: "CEL transition rule", base: overlay([]string{cfgStatus}, "REVISION=5"), head: overlay([]string{cfgStatus}, "REVISION=4"), want: []string{
 			"refused: Config/cluster: status.latestAvailableRevision 5 → 4: the API server refuses the update (status.latestAvailableRevision: Invalid value: must only increase)",
 		}},

@@ -296,13 +296,19 @@ func immutableDataUpdate(_ *change, b, h *Object) []refusal {
 
 // The ObjectBucketClaim CRD has no update validation: the API server
 // accepts any change of the spec. The bucket provisioner
-// (lib-bucket-provisioner, as ODF and NooBaa run it) provisions a claim
-// once and ignores later changes of its spec, so the bucket, its class and
-// its settings stay as first provisioned.
+// (kube-object-storage/lib-bucket-provisioner, as ODF and NooBaa run it)
+// provisions a claim once (shouldProvision: not again once bound) and acts
+// on one later change only: spec.additionalConfig (updateSupported in
+// pkg/provisioner/controller.go, which logs any other spec change as
+// "invalid changes to OBC" and drops it). So the bucket and its class stay
+// as first provisioned.
 func bucketClaimUpdate(_ *change, b, h *Object) []refusal {
 	bs, hs := specOf(b, nil, "spec"), specOf(h, nil, "spec")
 	var out []refusal
 	for _, f := range changedFields(bs, hs) {
+		if f == "additionalConfig" {
+			continue
+		}
 		out = append(out, refusal{flag: FlagNotApplied, field: "spec." + f, from: display(bs[f]), to: display(hs[f]),
 			answer:  "the API server accepts it, but the bucket provisioner does not act on a changed claim: the bucket stays as it was provisioned",
 			instead: "create a new ObjectBucketClaim under another name, copy the images to its bucket, then point the registry at it"})
