@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"regprofile.dev/regprofile/e2e/diffcases"
+	"regprofile.dev/regprofile/fn/review"
 )
 
 // The diff goldens live in e2e/testdata/diff, one per case and format.
@@ -75,6 +76,22 @@ func TestDiffGoldens(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDiffCasesCoverEveryFlag: every risk flag regprofile diff knows has a
+// scripted case, so its goldens exist in every format the case runs.
+func TestDiffCasesCoverEveryFlag(t *testing.T) {
+	covered := map[string]bool{}
+	for _, c := range diffcases.Cases {
+		for _, f := range c.Flags {
+			covered[f] = true
+		}
+	}
+	for _, f := range review.Flags {
+		if !covered[f] {
+			t.Errorf("no scripted case in e2e/diffcases flags %s", f)
+		}
 	}
 }
 

@@ -74,7 +74,7 @@ var Cases = []Case{
         bucketName: example-image-registry
 `, "      pvc: {}\n")
 		},
-		Code: 1, Flags: []string{"storage-location", "credentials-source"},
+		Code: 1, Flags: []string{"storage-location", "credentials-source", "dangling-reference"},
 	},
 	{
 		Name: "pvc-immutable",
@@ -153,7 +153,7 @@ patch: |
           emptyDir: {}
 `)
 		},
-		Code: 1, Flags: []string{"storage-location", "emptydir"},
+		Code: 1, Flags: []string{"storage-location", "emptydir", "storage-managed"},
 	},
 	{
 		Name: "new-platform",
@@ -234,6 +234,23 @@ patch: |
 			Edit(t, dir, "overlays/rhosp-cinder/profile.yaml", "availabilityZone: nova\n", "availabilityZone: nova\n      pvc:\n        size: 200Gi\n")
 		},
 		Code: 1,
+	},
+	{
+		// The cluster is declared single-node: one replica, and the
+		// reviewer is asked whether the storage still fits.
+		Name: "single-node",
+		Change: func(t testing.TB, e Env, dir string) {
+			Edit(t, dir, "overlays/vsphere-block/profile.yaml", "  platform: vsphere-block\n", "  platform: vsphere-block\n  topology: SingleReplica\n")
+		},
+		Code: 1, Flags: []string{"topology"},
+	},
+	{
+		// The operator stops reconciling: later changes are not applied.
+		Name: "management-unmanaged",
+		Change: func(t testing.TB, e Env, dir string) {
+			Edit(t, dir, "overlays/gcp-upi/profile.yaml", "      registry:\n", "      registry:\n        managementState: Unmanaged\n")
+		},
+		Code: 1, Flags: []string{"management-state"},
 	},
 	{
 		// Another bucket: the registry starts empty.

@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"regprofile.dev/regprofile/fn/kobj"
+	"regprofile.dev/regprofile/fn/platforms"
 	"regprofile.dev/regprofile/fn/profile"
 )
 
@@ -80,6 +81,9 @@ func annotate(r *profile.Resolved, objs []*kobj.Object) {
 	safety := r.ArgoCD == nil || r.ArgoCD.SyncSafety == nil || *r.ArgoCD.SyncSafety
 	for _, o := range objs {
 		o.Annotate(OwnerAnnotation, r.Name)
+		if o.Kind == "Config" && r.Topology == platforms.SingleReplica {
+			o.Annotate(TopologyAnnotation, r.Topology)
+		}
 		if !safety {
 			continue
 		}

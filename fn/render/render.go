@@ -24,6 +24,12 @@ const (
 	// from, so that a re-run (kpt fn render) replaces its own earlier
 	// output instead of duplicating it, and never touches anything else.
 	OwnerAnnotation = "regprofile.dev/profile"
+	// TopologyAnnotation carries spec.topology on the Config when the
+	// profile declares a single-node cluster. The Config has no field for
+	// it (the operator reads the cluster's Infrastructure), so this is how
+	// a render says which topology it was chosen for, and how regprofile
+	// diff sees a topology change.
+	TopologyAnnotation = "regprofile.dev/topology"
 
 	CredentialsSecret = "image-registry-private-configuration-user"
 	singleton         = "cluster"

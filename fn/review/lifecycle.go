@@ -6,6 +6,9 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"regprofile.dev/regprofile/fn/platforms"
+	"regprofile.dev/regprofile/fn/render"
 )
 
 // What the operator and Argo CD do when the registry's lifecycle changes:
@@ -45,7 +48,7 @@ func lifecycle(c *change, flag flagger) {
 	if bc != nil && hc != nil {
 		from, to := managementState(bc, "spec", "storage", "managementState"), managementState(hc, "spec", "storage", "managementState")
 		if from == "Unmanaged" && to == "Managed" {
-			flag(FlagStorageManaged, hc, "spec.storage.managementState Unmanaged → %s: the operator takes the storage over, configures it as it sees fit, and deletes it with every image if managementState becomes Removed; instead: keep Unmanaged for storage provisioned outside the operator", str(hc.Doc, "spec", "storage", "managementState"))
+			flag(FlagStorageManaged, hc, "spec.storage.managementState Unmanaged → %s: the operator takes the storage over, configures it as it sees fit, and deletes it with every image if managementState becomes Removed; instead: keep Unmanaged for storage provisioned outside the operator", display(lookup(hc.Doc, "spec", "storage", "managementState")))
 		}
 		topology(bc, hc, flag)
 	}
@@ -97,16 +100,24 @@ func rwoRollout(s side, cfg *Object) rwo {
 		rolling: orDefault(str(cfg.Doc, "spec", "rolloutStrategy"), "RollingUpdate") != "Recreate"}
 }
 
-// topology flags a change of the cluster's topology as the Config
-// declares it (spec.topology where the profile renders one): a single
-// node cannot run several replicas nor a ReadWriteMany-only rollout, and
-// a cluster that grows out of one node needs shared storage.
+// topology flags a change of the cluster's topology as the profile
+// declared it (render.TopologyAnnotation on the Config; unset is
+// HighlyAvailable): a single node cannot run several replicas nor a
+// ReadWriteMany-only rollout, and a cluster that grows out of one node
+// needs shared storage.
 func topology(bc, hc *Object, flag flagger) {
-	from, to := lookup(bc.Doc, "spec", "topology"), lookup(hc.Doc, "spec", "topology")
-	if equal(from, to) {
+	from, to := topologyOf(bc), topologyOf(hc)
+	if from == to {
 		return
 	}
-	flag(FlagTopology, hc, "spec.topology %s → %s: the registry's replicas, rollout and storage were chosen for the old topology; check that the storage is reachable from every node that runs the registry", display(from), display(to))
+	flag(FlagTopology, hc, "spec.topology %s → %s: the registry's replicas, rollout and storage were chosen for the old topology; check that the storage is reachable from every node that runs the registry", from, to)
+}
+
+func topologyOf(cfg *Object) string {
+	if t, _ := lookup(cfg.Doc, "metadata", "annotations", render.TopologyAnnotation).(string); t != "" {
+		return t
+	}
+	return platforms.HighlyAvailable
 }
 
 // removedObjects flags what leaves the render: the operator's singletons
