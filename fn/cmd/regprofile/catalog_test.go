@@ -1,6 +1,9 @@
 package main
 
 import (
+	"crypto/sha256"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +24,17 @@ func TestInvalidCatalog(t *testing.T) {
 	if len(inputs) < 50 {
 		t.Fatalf("the catalog has %d cases; it should cover at least 50", len(inputs))
 	}
+	// An earlier emit's tree, which emit of a bad profile must leave as it
+	// was: not one file written, removed or changed.
+	tree := filepath.Join(t.TempDir(), "rendered")
+	good := filepath.Join(t.TempDir(), "good.yaml")
+	if err := os.WriteFile(good, []byte(profileDoc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runFn(t, "", "emit", "--out", tree, good); code != 0 {
+		t.Fatalf("emit of a good profile: exit %d: %s", code, stderr)
+	}
+	before := treeState(t, tree)
 	t.Chdir(dir) // messages name the file as the user passed it
 	for _, input := range inputs {
 		name := filepath.Base(input)
@@ -44,6 +58,13 @@ func TestInvalidCatalog(t *testing.T) {
 				code, stdout, stderr = runFn(t, "", "render", name)
 				if stdout != "" {
 					t.Errorf("wrote %d bytes to stdout despite the error", len(stdout))
+				}
+				ecode, estdout, estderr := runFn(t, "", "emit", "--out", tree, name)
+				if ecode != 1 || estdout != "" || !strings.Contains(estderr, ": error: ") {
+					t.Errorf("emit: exit %d, %d bytes on stdout, stderr:\n%s", ecode, len(estdout), estderr)
+				}
+				if after := treeState(t, tree); after != before {
+					t.Errorf("emit changed the existing tree despite the error:\n%s\nwas:\n%s", after, before)
 				}
 			}
 			if code != 1 {
@@ -88,6 +109,45 @@ func TestHostileInputs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// treeState lists every entry under dir (directories, files and links,
+// never followed) with its mode and content, sorted: two equal states are
+// the same tree.
+func treeState(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		fmt.Fprintf(&b, "%s %v", rel, info.Mode())
+		switch {
+		case info.Mode()&fs.ModeSymlink != 0:
+			target, err := os.Readlink(path)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(&b, " -> %s", target)
+		case info.Mode().IsRegular():
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(&b, " %x", sha256.Sum256(data))
+		}
+		b.WriteString("\n")
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
 
 func mustRead(t *testing.T, name string) []byte {
