@@ -971,8 +971,12 @@ func pruner(c *Context) []diag.Finding {
 	}
 	var fs []diag.Finding
 	if pr.Schedule != "" {
-		if tz := strings.TrimSpace(pr.Schedule); strings.HasPrefix(tz, "CRON_TZ=") || strings.HasPrefix(tz, "TZ=") {
-			fs = append(fs, diag.Errorf("spec.pruner.schedule", "remove the CRON_TZ= or TZ= prefix: the pruner's schedule runs in the kube-controller-manager's time zone",
+		// The operator copies the schedule into a CronJob, whose API
+		// (k8s.io/kubernetes pkg/apis/batch/validation validateScheduleFormat,
+		// 1.31) refuses a new schedule that contains "TZ" anywhere and one
+		// robfig/cron's ParseStandard refuses: the same two checks here.
+		if strings.Contains(pr.Schedule, "TZ") {
+			fs = append(fs, diag.Errorf("spec.pruner.schedule", "remove CRON_TZ= or TZ=: the pruner's schedule runs in the kube-controller-manager's time zone",
 				"a time zone in the schedule: the CronJob API refuses CRON_TZ and TZ in spec.schedule"))
 		} else if _, err := cron.ParseStandard(pr.Schedule); err != nil {
 			fs = append(fs, diag.Errorf("spec.pruner.schedule", "write five cron fields, e.g. \"0 0 * * *\" (daily at midnight)", "not a valid cron schedule"))
