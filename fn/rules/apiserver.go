@@ -159,19 +159,39 @@ func containerResources(c *Context) []diag.Finding {
 	return fs
 }
 
-// s3BucketName is Amazon S3's rule for general purpose bucket names.
+// s3BucketName is Amazon S3's rule for general purpose bucket names
+// (docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html):
+// 3 to 63 lower-case letters, digits, '.' and '-', starting and ending with
+// a letter or digit.
 var s3BucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+
+// s3ReservedPrefixes and s3ReservedSuffixes are the names S3 keeps for
+// itself (the same page): sthree-configurator starts with sthree-; the
+// suffixes are access point, Object Lambda, Multi-Region Access Point,
+// directory bucket and table bucket names.
+var (
+	s3ReservedPrefixes = []string{"xn--", "sthree-", "amzn-s3-demo-"}
+	s3ReservedSuffixes = []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"}
+)
 
 func s3BucketProblem(name string) string {
 	switch {
 	case !s3BucketName.MatchString(name):
 		return "use 3 to 63 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit"
-	case strings.Contains(name, ".."), strings.Contains(name, ".-"), strings.Contains(name, "-."):
-		return "do not put '.' next to another '.' or a '-'"
+	case strings.Contains(name, ".."):
+		return "do not put two '.' next to each other"
 	case net.ParseIP(name) != nil:
 		return "do not name a bucket like an IP address"
-	case strings.HasPrefix(name, "xn--"), strings.HasPrefix(name, "sthree-"), strings.HasSuffix(name, "-s3alias"), strings.HasSuffix(name, "--ol-s3"):
-		return "do not use the prefixes xn-- and sthree- or the suffixes -s3alias and --ol-s3, which S3 reserves"
+	}
+	for _, p := range s3ReservedPrefixes {
+		if strings.HasPrefix(name, p) {
+			return "do not start with " + p + ", which S3 reserves (so are the prefixes " + strings.Join(s3ReservedPrefixes, ", ") + " and the suffixes " + strings.Join(s3ReservedSuffixes, ", ") + ")"
+		}
+	}
+	for _, sfx := range s3ReservedSuffixes {
+		if strings.HasSuffix(name, sfx) {
+			return "do not end with " + sfx + ", which S3 reserves (so are the prefixes " + strings.Join(s3ReservedPrefixes, ", ") + " and the suffixes " + strings.Join(s3ReservedSuffixes, ", ") + ")"
+		}
 	}
 	return ""
 }

@@ -505,9 +505,14 @@ registry:
   storage:
     s3: {bucket: my..bucket, region: US_EAST}`,
 			[]expect{
-				{diag.Error, "spec.registry.storage.s3.bucket", "invalid S3 bucket name", "do not put '.' next to another '.' or a '-'"},
+				{diag.Error, "spec.registry.storage.s3.bucket", "invalid S3 bucket name", "do not put two '.' next to each other"},
 				{diag.Error, "spec.registry.storage.s3.region", "invalid region: lower-case letters, digits and '-'", "write a region such as us-east-1"},
 			}},
+		{"S3 bucket names the current rules allow", `
+platform: aws-upi
+registry:
+  storage:
+    s3: {bucket: my.-bucket-sthree.example, region: us-east-1}`, nil},
 		{"GCS bucket name", `
 platform: gcp-upi
 registry:
@@ -529,7 +534,7 @@ registry:
 		}(),
 			[]expect{{diag.Error, "spec.trustedCAs", "the trusted CAs come to 1238890 bytes; the ConfigMap that carries them holds at most 1 MiB (1048576 bytes)", "trust fewer certificates, or put the bundle in a ConfigMap of your own"}}},
 		{"pruner schedule with a time zone", s3 + `pruner: {schedule: "CRON_TZ=Europe/Paris 0 0 * * *"}`,
-			[]expect{{diag.Error, "spec.pruner.schedule", "a time zone in the schedule: the CronJob API refuses CRON_TZ and TZ in spec.schedule", "remove the CRON_TZ= or TZ= prefix: the pruner's schedule runs in the kube-controller-manager's time zone"}}},
+			[]expect{{diag.Error, "spec.pruner.schedule", "a time zone in the schedule: the CronJob API refuses CRON_TZ and TZ in spec.schedule", "remove CRON_TZ= or TZ=: the pruner's schedule runs in the kube-controller-manager's time zone"}}},
 		{"pruner", s3 + `pruner:
   schedule: "every day"
   keepTagRevisions: -1`,
