@@ -21,7 +21,7 @@ GO_SOURCES := go.mod go.sum fn/version/KUSTOMIZE $(shell find fn -name '*.go' ! 
 # light commands) and the heavier subcommands it hands over to.
 BINARIES := regprofile regprofile-build regprofile-diff regprofile-argocd
 
-.PHONY: all build tools example install test unit e2e e2e-argocd e2e-apiserver fuzz fmt vet bench clean
+.PHONY: all build tools example install test unit e2e e2e-argocd e2e-apiserver fuzz fmt vet bench clean catalog-against
 
 all: build
 
@@ -115,6 +115,13 @@ vet:
 	@echo "make: gofmt and go vet"
 	@test -z "$$(gofmt -l fn e2e)" || { echo "gofmt needed:"; gofmt -l fn e2e; exit 1; }
 	go vet $(GO_PACKAGES)
+
+## catalog-against REV=<commit>: today's bad-input catalog against the
+## build of another revision (per case: holds, refused-differently or
+## accepted); docs/hardening.md keeps the result for the hardening commits
+catalog-against:
+	@test -n "$(REV)" || { echo "usage: make catalog-against REV=<commit>"; exit 2; }
+	e2e/catalog-against.sh $(REV)
 
 clean:
 	rm -rf $(BIN)
