@@ -48,15 +48,30 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func run(args []string, stdout, stderr io.Writer) int {
+// options are regprofile diff's flags.
+type options struct {
+	base, head, format, colour *string
+	maxBytes                   *int
+	help                       *bool
+}
+
+// newFlags declares every flag; --help lists them all (a test checks).
+func newFlags() (*pflag.FlagSet, options) {
 	flags := pflag.NewFlagSet("diff", pflag.ContinueOnError)
 	flags.SetOutput(io.Discard)
-	base := flags.String("base", "", "base revision (default: the merge base of HEAD with the default branch)")
-	head := flags.String("head", "", "head revision (default: the working tree)")
-	format := flags.String("format", "text", "output format: text, markdown or json")
-	colour := flags.String("color", "auto", "colour the text format: auto (on a terminal, unless NO_COLOR is set), always or never")
-	maxBytes := flags.Int("max-bytes", review.DefaultMaxMarkdown, "markdown only: leave out details beyond this size (the risks and the summary always stay)")
-	help := flags.BoolP("help", "h", false, "show this help")
+	return flags, options{
+		base:     flags.String("base", "", "base revision (default: the merge base of HEAD with the default branch)"),
+		head:     flags.String("head", "", "head revision (default: the working tree)"),
+		format:   flags.String("format", "text", "output format: text, markdown or json"),
+		colour:   flags.String("color", "auto", "colour the text format: auto (on a terminal, unless NO_COLOR is set), always or never"),
+		maxBytes: flags.Int("max-bytes", review.DefaultMaxMarkdown, "markdown only: leave out details beyond this size (the risks and the summary always stay)"),
+		help:     flags.BoolP("help", "h", false, "show this help"),
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	flags, o := newFlags()
+	base, head, format, colour, maxBytes, help := o.base, o.head, o.format, o.colour, o.maxBytes, o.help
 	err := flags.Parse(args)
 	if err == nil && !oneOf(*format, "text", "markdown", "json") {
 		err = fmt.Errorf("--format %q: use text, markdown or json", *format)
