@@ -19,6 +19,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/spf13/pflag"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/openapi"
 
@@ -126,27 +127,19 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if self, err := os.Executable(); err == nil {
 		opts.ExitStatus = []string{self, ExitCommand}
 	}
-	explain := false
-	var dirs []string
-	for _, a := range args {
-		switch a {
-		case "--exec":
-			opts.Exec = true
-		case "--explain":
-			explain = true
-		case "-h", "--help":
-			fmt.Fprint(stdout, Usage)
-			return 0
-		default:
-			if len(a) > 1 && a[0] == '-' {
-				fmt.Fprintf(stderr, "regprofile build: unknown flag %s\n\n%s", a, Usage)
-				return 2
-			}
-			dirs = append(dirs, a)
-		}
+	flags, exec, explain, help := NewFlags()
+	if err := flags.Parse(args); err != nil {
+		fmt.Fprintf(stderr, "regprofile build: %v\n\n%s%s", err, Usage, flags.FlagUsages())
+		return 2
 	}
+	if *help {
+		fmt.Fprint(stdout, Usage+flags.FlagUsages())
+		return 0
+	}
+	opts.Exec = *exec
+	dirs := flags.Args()
 	if len(dirs) > 1 {
-		fmt.Fprintf(stderr, "regprofile build: one directory at most\n\n%s", Usage)
+		fmt.Fprintf(stderr, "regprofile build: one directory at most\n\n%s%s", Usage, flags.FlagUsages())
 		return 2
 	}
 	dir := "."
@@ -154,7 +147,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		dir = dirs[0]
 	}
 	res, err := Build(dir, opts)
-	if explain && res != nil {
+	if *explain && res != nil {
 		if res.InProcess {
 			fmt.Fprintln(stderr, "regprofile build: the function ran in process")
 		} else {
@@ -185,6 +178,15 @@ The function's errors and warnings name the file and line that set the
 field (the overlay's patch or the base), where kustomize can only name
 the resource.
 
-  --explain   say on stderr which path the build took, and why
-  --exec      always take kustomize's exec path
+Flags:
 `
+
+// NewFlags declares regprofile build's flags; --help lists them all.
+func NewFlags() (flags *pflag.FlagSet, exec, explain, help *bool) {
+	flags = pflag.NewFlagSet("build", pflag.ContinueOnError)
+	flags.SetOutput(io.Discard)
+	exec = flags.Bool("exec", false, "always take kustomize's exec path")
+	explain = flags.Bool("explain", false, "say on stderr which path the build took, and why")
+	help = flags.BoolP("help", "h", false, "show this help")
+	return flags, exec, explain, help
+}
