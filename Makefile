@@ -21,7 +21,7 @@ GO_SOURCES := go.mod go.sum fn/version/KUSTOMIZE $(shell find fn -name '*.go' ! 
 # light commands) and the heavier subcommands it hands over to.
 BINARIES := regprofile regprofile-build regprofile-diff regprofile-argocd
 
-.PHONY: all build tools example install test unit e2e e2e-argocd e2e-apiserver fuzz fmt vet bench clean catalog-against
+.PHONY: all build tools image example install test unit e2e e2e-argocd e2e-image e2e-repo-server e2e-apiserver fuzz fmt vet bench clean catalog-against
 
 all: build
 
@@ -43,8 +43,28 @@ tools: $(BIN)/kustomize
 $(BIN)/kustomize: fn/version/KUSTOMIZE
 	@mkdir -p $(BIN)
 	@echo "make: installing kustomize $(KUSTOMIZE_VERSION) into bin/ (downloads and compiles it the first time: about 2 minutes)"
-	GOBIN=$(BIN) go install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
+	CGO_ENABLED=0 GOBIN=$(BIN) go install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
 	@touch $@
+
+## image: the regprofile image, FROM scratch (fn/argocd/deploy/Containerfile):
+## static regprofile, regprofile-build and the pinned kustomize, nobody in
+## /etc/passwd, a non-root user, no shell. Built with podman (or buildah)
+## with --timestamp 0: the same commit gives the same image ID, which it
+## prints. IMAGE names it; docs/argocd.md says how to push it.
+IMAGE ?= localhost/regprofile:dev
+IMAGE_CONTEXT := $(CURDIR)/.cache/image/context
+image: tools
+	@builder=$$(command -v podman || command -v buildah) || { echo "make image: needs podman or buildah (Debian: apt-get install podman runc), none is on PATH" >&2; exit 1; }; \
+	go version -m $(BIN)/kustomize | grep -q 'CGO_ENABLED=0' || { echo "make image: bin/kustomize is not a static build (CGO_ENABLED=0): remove it and run make tools" >&2; exit 1; }; \
+	rm -rf $(IMAGE_CONTEXT) && mkdir -p $(IMAGE_CONTEXT)/bin $(IMAGE_CONTEXT)/etc && \
+	for cmd in regprofile regprofile-build; do \
+	  CGO_ENABLED=0 $(GO_BUILD) -o $(IMAGE_CONTEXT)/bin/$$cmd ./fn/cmd/$$cmd || exit 1; \
+	done && \
+	install -m 0755 $(BIN)/kustomize $(IMAGE_CONTEXT)/bin/kustomize && \
+	install -m 0644 fn/argocd/deploy/image/etc/passwd fn/argocd/deploy/image/etc/group $(IMAGE_CONTEXT)/etc/ && \
+	echo "make: building $(IMAGE) with $$builder" && \
+	$$builder build --quiet --timestamp 0 --iidfile $(IMAGE_CONTEXT)/../iid -f fn/argocd/deploy/Containerfile -t $(IMAGE) $(IMAGE_CONTEXT) >/dev/null && \
+	echo "$(IMAGE) $$(cat $(IMAGE_CONTEXT)/../iid)"
 
 ## example: render the default example (the root kustomization) with real
 ## kustomize; builds bin/regprofile and bin/kustomize only
@@ -61,8 +81,10 @@ install: build tools
 
 ## test: vet, unit tests, the documented commands, and the end-to-end tests
 ## against real kustomize, kpt (skipped with a message when kpt is missing,
-## unless REGPROFILE_REQUIRE_KPT=1) and the real Argo CD CMP server
-test: vet unit e2e e2e-argocd
+## unless REGPROFILE_REQUIRE_KPT=1), the real Argo CD CMP server and the
+## image under podman (skipped without podman, unless
+## REGPROFILE_REQUIRE_PODMAN=1)
+test: vet unit e2e e2e-argocd e2e-image
 
 unit:
 	@echo "make: unit tests"
@@ -73,7 +95,17 @@ unit:
 e2e: tools
 	@command -v kpt >/dev/null 2>&1 || echo "make: kpt is not on PATH: the kpt cases (TestKpt*, TestEmitThroughKpt*: kpt fn eval and kpt fn render with regprofile) are SKIPPED; README.md, section kpt, says how to get it; REGPROFILE_REQUIRE_KPT=1 makes this an error"
 	@echo "make: end-to-end tests (real kustomize and kpt)"
-	go test -count=1 -timeout 30m $(shell go list ./e2e/... | grep -v /e2e/argocd)
+	go test -count=1 -timeout 30m -skip '^TestFunctionImage' $(shell go list ./e2e/... | grep -v -e /e2e/argocd -e /e2e/reposerver)
+
+## e2e-image: make image, then the image through kpt fn eval --image, a
+## Kptfile pipeline and a kustomize container: function (TestFunctionImage*),
+## byte-identical to the exec function on every overlay. Needs podman
+## (Debian: podman runc); skipped with a message without it, unless
+## REGPROFILE_REQUIRE_PODMAN=1.
+e2e-image: tools
+	@command -v podman >/dev/null 2>&1 || echo "make: podman is not on PATH: the image tests (TestFunctionImage*) are SKIPPED; Debian: apt-get install podman runc; REGPROFILE_REQUIRE_PODMAN=1 makes this an error"
+	@echo "make: image end-to-end tests (make image, then kpt and kustomize with podman)"
+	go test -count=1 -timeout 30m -run '^TestFunctionImage' ./e2e/
 
 ## e2e-argocd: the plugin in Argo CD's own CMP server, the ApplicationSet and
 ## the controller's RBAC; it links much of Argo CD (~4 min to compile cold)

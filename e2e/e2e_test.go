@@ -30,14 +30,16 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	os.Exit(testbin.Run(m, func(root, scratch string) (err error) {
+	code := testbin.Run(m, func(root, scratch string) (err error) {
 		repoRoot, binDir = root, scratch
 		if err := testbin.Build(repoRoot, binDir, map[string]string{"regprofile": "./fn/cmd/regprofile", "regprofile-build": "./fn/cmd/regprofile-build"}); err != nil {
 			return err
 		}
 		kustomize, err = testbin.Kustomize(repoRoot)
 		return err
-	}))
+	})
+	removeTestImage()
+	os.Exit(code)
 }
 
 // run runs a command with regprofile on PATH and returns stdout and stderr.

@@ -14,6 +14,10 @@ import (
 var Optional = map[string]string{
 	"kpt": "kpt runs regprofile as an exec KRM function (kpt fn eval, kpt fn render) as a kpt user would; " +
 		"README.md, section kpt, says how to get it",
+	"podman": "the regprofile image (make image) runs through kpt fn eval --image, a Kptfile pipeline and a kustomize container: function; " +
+		"Debian: apt-get install podman runc (README.md, section The two commands)",
+	"redis-server": "Argo CD's own repo-server and cmp-server run as processes with Redis as their cache; " +
+		"Debian: apt-get install redis-server (README.md, section The two commands)",
 }
 
 // RequireEnv is the variable that makes the optional tool name required.

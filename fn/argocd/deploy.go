@@ -34,16 +34,19 @@ func formatError(format string, want ...string) error {
 // SidecarPatch is the patch that adds the plugin's sidecar, in format
 // deployment or argocd-cr (for the ArgoCD resource argocd).
 func SidecarPatch(format string, o SidecarOptions, argocd string) ([]byte, error) {
-	switch format {
-	case FormatDeployment:
+	if format != FormatDeployment && format != FormatArgoCDCR {
+		return nil, formatError(format, FormatDeployment, FormatArgoCDCR)
+	}
+	if err := o.check(format); err != nil {
+		return nil, err
+	}
+	if format == FormatDeployment {
 		return written("sidecar --format deployment", RepoServerPatch(o),
 			"Apply with: kubectl -n argocd patch deployment argocd-repo-server --patch-file FILE")
-	case FormatArgoCDCR:
-		return written("sidecar --format argocd-cr", ArgoCDSidecarPatch(argocd, o),
-			"Apply with: oc -n openshift-gitops patch argocd "+argocd+" --type merge --patch-file FILE",
-			mergeReplaces("spec.repo's initContainers, sidecarContainers and volumes"))
 	}
-	return nil, formatError(format, FormatDeployment, FormatArgoCDCR)
+	return written("sidecar --format argocd-cr", ArgoCDSidecarPatch(argocd, o),
+		"Apply with: oc -n openshift-gitops patch argocd "+argocd+" --type merge --patch-file FILE",
+		mergeReplaces("spec.repo's initContainers, sidecarContainers and volumes"))
 }
 
 // HealthPatch is the patch that adds the health checks, in format

@@ -18,7 +18,11 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 )
 
-var defaultSidecar = SidecarOptions{Image: DefaultImage, SidecarImage: DefaultSidecarImage}
+// exampleImage stands for the administrator's own image (make image, then
+// pushed) in the files under deploy/ and in docs/argocd.md.
+const exampleImage = "registry.example.com/platform/regprofile:v0.1.0"
+
+var defaultSidecar = SidecarOptions{Image: exampleImage, SidecarImage: DefaultSidecarImage}
 
 // deployFiles are the files under deploy/ that regprofile argocd writes,
 // each with what writes it. UPDATE_GOLDEN=1 rewrites them; review the diff

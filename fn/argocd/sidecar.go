@@ -1,6 +1,11 @@
 package argocd
 
 import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/utils/ptr"
@@ -19,10 +24,6 @@ const (
 	// ToolsDir is where regprofile install puts the binaries.
 	ToolsDir = "/custom-tools"
 
-	// DefaultImage is the regprofile image the initContainer installs
-	// from. None is published: build fn/argocd/deploy/Containerfile and
-	// pass --image (docs/argocd.md).
-	DefaultImage = "registry.example.com/regprofile/regprofile:v0.1.0"
 	// DefaultSidecarImage runs the sidecar on upstream Argo CD: the Argo CD
 	// image, which the node already has for the repo-server, with the sh
 	// and grep the plugin's commands use. OpenShift GitOps needs none: the
@@ -44,10 +45,48 @@ const (
 // SidecarOptions choose the images.
 type SidecarOptions struct {
 	// Image is the regprofile image (regprofile and kustomize in
-	// /usr/local/bin).
+	// /usr/local/bin), required: none is published, make image builds it
+	// (docs/argocd.md).
 	Image string
 	// SidecarImage runs the upstream sidecar.
 	SidecarImage string
+}
+
+// ErrImage is a sidecar patch without a usable image: errors.Is tells an
+// imageError, whose text names the flag and the fix.
+var ErrImage = errors.New("no usable image")
+
+type imageError string
+
+func (e imageError) Error() string      { return string(e) }
+func (imageError) Is(target error) bool { return target == ErrImage }
+
+// check refuses a missing or malformed image: a patch without one would
+// leave the repo-server's pod unable to start, far from the command that
+// caused it. The sidecar's image is needed only where Argo CD does not
+// supply one (format deployment).
+func (o SidecarOptions) check(format string) error {
+	if err := checkImage("--image", o.Image,
+		"the regprofile image the initContainer installs regprofile and kustomize from; none is published: "+
+			"build it with make image, push it where your clusters pull from (docs/argocd.md, 1. Build the image) "+
+			"and pass --image REGISTRY/regprofile:TAG"); err != nil {
+		return err
+	}
+	if format == FormatDeployment {
+		return checkImage("--sidecar-image", o.SidecarImage,
+			"an image with sh and grep for the sidecar; leave the flag out for the default, "+DefaultSidecarImage)
+	}
+	return nil
+}
+
+func checkImage(flag, image, what string) error {
+	if strings.TrimSpace(image) == "" {
+		return imageError(flag + ": required: " + what)
+	}
+	if strings.ContainsFunc(image, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+		return imageError(fmt.Sprintf("%s %q: an image reference has no spaces or control characters; fix: pass one such as registry.example.com/platform/regprofile:v0.1.0", flag, image))
+	}
+	return nil
 }
 
 // RepoServerPatch is a strategic merge patch of upstream Argo CD's

@@ -152,7 +152,7 @@ func patchFlags(cmd string) (*pflag.FlagSet, *string, *string, *argocd.SidecarOp
 	name := flags.String("argocd", argocd.DefaultArgoCD, "name of the ArgoCD resource (format argocd-cr)")
 	o := &argocd.SidecarOptions{}
 	if cmd == "sidecar" {
-		flags.StringVar(&o.Image, "image", argocd.DefaultImage, "the regprofile image, holding regprofile and kustomize in /usr/local/bin")
+		flags.StringVar(&o.Image, "image", "", "the regprofile image, holding regprofile and kustomize in /usr/local/bin (required: make image builds it, docs/argocd.md)")
 		flags.StringVar(&o.SidecarImage, "sidecar-image", argocd.DefaultSidecarImage, "image of the sidecar on upstream Argo CD (format deployment): one with sh and grep")
 	}
 	return flags, format, name, o
@@ -171,7 +171,7 @@ func patchCmd(cmd string, args []string, stdout, stderr io.Writer) int {
 	} else {
 		out, err = argocd.HealthPatch(*format, *name)
 	}
-	if errors.Is(err, argocd.ErrFormat) {
+	if errors.Is(err, argocd.ErrFormat) || errors.Is(err, argocd.ErrImage) {
 		fmt.Fprintf(stderr, "regprofile argocd %s: %v\n\n", cmd, err)
 		printUsage(stderr)
 		return 2

@@ -26,6 +26,11 @@ func TestExitStatusAndMessages(t *testing.T) {
 		{[]string{"--bogus"}, 2, "regprofile argocd: unknown flag: --bogus\n"},
 		{[]string{"health"}, 2, "regprofile argocd health: --format \"\": want argocd-cm or argocd-cr\n"},
 		{[]string{"sidecar", "--format", "argocd-cm"}, 2, "regprofile argocd sidecar: --format \"argocd-cm\": want deployment or argocd-cr\n"},
+		{[]string{"sidecar", "--format", "deployment"}, 2, "regprofile argocd sidecar: --image: required: the regprofile image the initContainer installs regprofile and kustomize from; none is published: build it with make image, push it where your clusters pull from (docs/argocd.md, 1. Build the image) and pass --image REGISTRY/regprofile:TAG\n"},
+		{[]string{"sidecar", "--format", "argocd-cr", "--image", ""}, 2, "regprofile argocd sidecar: --image: required: "},
+		{[]string{"sidecar", "--format", "argocd-cr", "--image", " \t"}, 2, "regprofile argocd sidecar: --image: required: "},
+		{[]string{"sidecar", "--format", "deployment", "--image", "registry.example.com/r:v1 --privileged"}, 2, "regprofile argocd sidecar: --image \"registry.example.com/r:v1 --privileged\": an image reference has no spaces or control characters; fix: "},
+		{[]string{"sidecar", "--format", "deployment", "--image", "registry.example.com/r:v1", "--sidecar-image", ""}, 2, "regprofile argocd sidecar: --sidecar-image: required: an image with sh and grep for the sidecar; leave the flag out for the default, quay.io/argoproj/argocd:v2.14.21\n"},
 		{[]string{"rbac", "extra"}, 2, "regprofile argocd rbac: unexpected argument \"extra\"\n"},
 	} {
 		code, stdout, stderr := runArgs(c.args...)
