@@ -369,7 +369,9 @@ func TestFunctionImageKustomizeContainerMatchesExec(t *testing.T) {
 		t.Run(p, func(t *testing.T) {
 			dir := t.TempDir()
 			for _, d := range []string{"bases", "transformers", filepath.Join("overlays", p)} {
-				copyDir(t, filepath.Join(repoRoot, d), filepath.Join(dir, d))
+				if err := os.CopyFS(filepath.Join(dir, d), os.DirFS(filepath.Join(repoRoot, d))); err != nil {
+					t.Fatal(err)
+				}
 			}
 			writeFile(t, filepath.Join(dir, "transformers", "regprofile.yaml"), container)
 			got, stderr, err := runWith(t, dir, nil, kustomize, "build", "--enable-alpha-plugins", filepath.Join("overlays", p))
@@ -380,26 +382,5 @@ func TestFunctionImageKustomizeContainerMatchesExec(t *testing.T) {
 				t.Errorf("the container function's build differs from the exec function's:\n%s", lineDiff(want, got))
 			}
 		})
-	}
-}
-
-func copyDir(t *testing.T, from, to string) {
-	t.Helper()
-	err := filepath.WalkDir(from, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(to, rel), 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(to, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
