@@ -81,10 +81,11 @@ install: build tools
 
 ## test: vet, unit tests, the documented commands, and the end-to-end tests
 ## against real kustomize, kpt (skipped with a message when kpt is missing,
-## unless REGPROFILE_REQUIRE_KPT=1), the real Argo CD CMP server and the
+## unless REGPROFILE_REQUIRE_KPT=1), the real Argo CD CMP server, the
 ## image under podman (skipped without podman, unless
-## REGPROFILE_REQUIRE_PODMAN=1)
-test: vet unit e2e e2e-argocd e2e-image
+## REGPROFILE_REQUIRE_PODMAN=1) and Argo CD's repo-server as processes
+## (skipped without redis-server, unless REGPROFILE_REQUIRE_REDIS_SERVER=1)
+test: vet unit e2e e2e-argocd e2e-image e2e-repo-server
 
 unit:
 	@echo "make: unit tests"
@@ -112,6 +113,18 @@ e2e-image: tools
 e2e-argocd: tools
 	@echo "make: Argo CD end-to-end tests (compiles Argo CD's CMP server: about 4 minutes on 2 cores the first time)"
 	go test -count=1 ./e2e/argocd/
+
+## e2e-repo-server: Argo CD's own repo-server and CMP server as processes
+## (TestRepoServerProcess*, e2e/reposerver), the version go.mod pins, with
+## Redis, git daemon and the shipped plugin: every overlay through
+## GenerateManifest equals regprofile build. Builds Argo CD into .cache/argocd
+## (about 4 minutes on 2 cores the first time). Needs redis-server (Debian)
+## and git; skipped with a message without Redis, unless
+## REGPROFILE_REQUIRE_REDIS_SERVER=1.
+e2e-repo-server: tools
+	@command -v redis-server >/dev/null 2>&1 || echo "make: redis-server is not on PATH: the repo-server tests (TestRepoServerProcess*) are SKIPPED; Debian: apt-get install redis-server; REGPROFILE_REQUIRE_REDIS_SERVER=1 makes this an error"
+	@echo "make: Argo CD repo-server end-to-end tests (builds Argo CD's repo-server into .cache/argocd: about 4 minutes on 2 cores the first time)"
+	go test -count=1 -timeout 30m ./e2e/reposerver/
 
 ## e2e-apiserver: the API server oracle (e2e/apiserver, a module of its
 ## own): a real apiextensions-apiserver over an embedded etcd and the
