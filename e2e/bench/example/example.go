@@ -1,5 +1,5 @@
 // Package example builds the profiles the benchmarks render: the
-// repository's example as one profile naming all seven platforms, and a
+// repository's example as one profile naming every overlay's platform, and a
 // fleet of distinct variants of it.
 package example
 
@@ -15,7 +15,7 @@ import (
 )
 
 // Profile merges the repository's base profile with every overlay's patch,
-// as kustomize does: one profile with all seven platform sections. It is a
+// as kustomize does: one profile with every overlay's platform section. It is a
 // plain file, as emit reads it: the base's local-config annotation is gone.
 func Profile(repo string) (*yaml.RNode, error) {
 	base, err := os.ReadFile(filepath.Join(repo, "bases", "registryprofile.yaml"))

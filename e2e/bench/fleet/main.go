@@ -1,5 +1,5 @@
 // Command fleet measures "regprofile emit" at fleet scale: it writes N
-// distinct profiles, each naming all seven platforms, and emits each into
+// distinct profiles, each naming every overlay's platform, and emits each into
 // its own directory, as a team that commits rendered manifests for every
 // cluster would. -mode lib calls the emit package in-process on -workers
 // goroutines (what emit costs); -mode cli runs one bin/regprofile emit

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 )
@@ -12,10 +11,8 @@ import (
 // and with kustomize's exec path, interleaved in one hyperfine run per
 // platform, and measures its peak memory.
 func (b *bench) build() error {
-	if _, err := os.Stat(filepath.Join(b.work, "static")); err != nil {
-		if err := b.trees(); err != nil {
-			return err
-		}
+	if err := b.trees(); err != nil {
+		return err
 	}
 	static := func(p string) string { return "kustomize build " + filepath.Join(b.work, "static", "overlays", p) }
 	inProcess := func(p string) string { return "regprofile build " + filepath.Join("overlays", p) }

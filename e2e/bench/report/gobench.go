@@ -80,7 +80,7 @@ func (b *bench) goBench() error {
 		"- `BenchmarkDecodeHostile/<shape>` (fn/profile): decoding about 1 MiB shaped for the worst cost each input limit allows " +
 		"(a long text, an object as wide as the node limit, lists nested to the depth limit, long keys nested deep, aliases expanding to the node limit); " +
 		"the bytes per second are per byte of input, and every shape stays linear in it.\n" +
-		"- `BenchmarkEmit/*` (fn/emit): one `regprofile emit` of the example naming all seven platforms, by stage; " +
+		"- `BenchmarkEmit/*` (fn/emit): one `regprofile emit` of the example naming every overlay's platform, by stage; " +
 		"`Write` writes 36 files into a new directory under `TMPDIR` (`$F`, a tmpfs here).\n" +
 		"- `BenchmarkProcess/<platform>` (fn/krm): one KRM call in-process: parse the ResourceList kustomize sends, " +
 		"render, write the ResourceList back; a process start (section 2) comes on top.\n\n")

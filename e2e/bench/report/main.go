@@ -36,6 +36,7 @@ type bench struct {
 	benchstatVersion string
 	hasValgrind      bool
 	rls              map[string][]byte // ResourceLists kustomize hands regprofile, by platform
+	treesMade        bool              // trees() has laid out $W
 
 	summary  []target
 	sections []string
@@ -48,8 +49,26 @@ type target struct {
 	name, figure, verdict, section string
 }
 
-// platforms are the overlays in the order the docs list them.
-var platforms = []string{"aws-upi", "gcp-upi", "azure-gov", "rhosp-cinder", "baremetal-odf-rgw", "vsphere-block", "nutanix"}
+// platforms are the repository's overlays (every overlays/<name>/ with a
+// kustomization), sorted; setup fills it in.
+var platforms []string
+
+func overlayNames(repo string) ([]string, error) {
+	entries, err := os.ReadDir(filepath.Join(repo, "overlays"))
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		if _, err := os.Stat(filepath.Join(repo, "overlays", e.Name(), "kustomization.yaml")); e.IsDir() && err == nil {
+			names = append(names, e.Name())
+		}
+	}
+	if len(names) == 0 {
+		return nil, errors.New("no overlays/<name>/kustomization.yaml in the repository")
+	}
+	return names, nil
+}
 
 func main() {
 	out := flag.String("out", "docs/benchmarks.md", "the report to write")
@@ -114,6 +133,9 @@ func setup(quick bool) (*bench, error) {
 	}
 	if _, err := os.Stat(filepath.Join(repo, "go.mod")); err != nil {
 		return nil, errors.New("run from the repository's root (make bench)")
+	}
+	if platforms, err = overlayNames(repo); err != nil {
+		return nil, err
 	}
 	b := &bench{repo: repo, bin: filepath.Join(repo, "bin"), quick: quick}
 	for _, tool := range []string{"regprofile", "regprofile-build", "kustomize", "benchstat"} {
