@@ -55,8 +55,8 @@ func apiPaths(t reflect.Type, prefix string) []string {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "" || name == "-" {
-			continue
+		if name == "" || name == "-" || f.Tag.Get(v1alpha1.LocalTag) == v1alpha1.LocalValue {
+			continue // not emitted, or read by regprofile only
 		}
 		path := prefix + name
 		out = append(out, path)

@@ -89,6 +89,7 @@ func TestLoadsEveryPinnedKind(t *testing.T) {
 		{Group: "external-secrets.io", Version: "v1", Kind: "ExternalSecret"},
 		{Group: "external-secrets.io", Version: "v1", Kind: "SecretStore"},
 		{Group: "objectbucket.io", Version: "v1alpha1", Kind: "ObjectBucketClaim"},
+		{Group: "cert-manager.io", Version: "v1", Kind: "Certificate"},
 		{Version: "v1", Kind: "ConfigMap"},
 		{Version: "v1", Kind: "Secret"},
 		{Version: "v1", Kind: "ServiceAccount"},

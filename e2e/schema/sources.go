@@ -44,6 +44,16 @@ const (
 	// detects them. Fetched into the module cache only, not in go.mod.
 	NooBaaOperatorModule  = "github.com/noobaa/noobaa-operator/v5"
 	NooBaaOperatorVersion = "v5.15.4"
+
+	// CertManagerModule ships cert-manager's CRDs, among them
+	// cert-manager.io/v1 Certificate, which a route's secretSource renders.
+	// Release tag v1.21.2, its controller-gen output under deploy/crds
+	// (the Helm chart's templates/crd-cert-manager.io_certificates.yaml
+	// wraps the same schema in templating; older releases named the file
+	// deploy/crds/crd-certificates.yaml). Fetched into the module cache
+	// only, not in go.mod.
+	CertManagerModule  = "github.com/cert-manager/cert-manager"
+	CertManagerVersion = "v1.21.2"
 )
 
 // CRDSource names one CRD manifest file inside a Go module.
@@ -70,6 +80,8 @@ var CRDSources = []CRDSource{
 	{Module: ExternalSecretsModule, Version: ExternalSecretsVersion, Path: "config/crds/bases/external-secrets.io_secretstores.yaml"},
 
 	{Module: NooBaaOperatorModule, Version: NooBaaOperatorVersion, Path: "deploy/obc/objectbucket.io_objectbucketclaims_crd.yaml"},
+
+	{Module: CertManagerModule, Version: CertManagerVersion, Path: "deploy/crds/cert-manager.io_certificates.yaml"},
 }
 
 // query is the argument `go mod download` understands for this source.

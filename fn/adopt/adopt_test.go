@@ -386,3 +386,88 @@ func TestImportKeepsEmptyDir(t *testing.T) {
 		t.Errorf("profile:\n%s", prof)
 	}
 }
+
+// A route's TLS secret written by an ExternalSecret or a cert-manager
+// Certificate becomes the route's secretSource; what the profile cannot
+// carry (a Certificate's other fields, its own name) is reported.
+func TestImportRouteSecretSources(t *testing.T) {
+	live := `apiVersion: imageregistry.operator.openshift.io/v1
+kind: Config
+metadata: {name: cluster, uid: 1c0c6a55-0a5e-4c1e-9e55-3f9a1c2b7d10}
+spec:
+  managementState: Managed
+  replicas: 2
+  httpSecret: 5f1e0b9c
+  routes:
+  - {name: acme, hostname: acme.apps.example.com, secretName: acme-tls}
+  - {name: vault, hostname: vault.apps.example.com, secretName: vault-tls}
+  storage:
+    managementState: Managed
+    s3: {bucket: cluster-image-registry-us-east-1-abc, region: us-east-1}
+status: {readyReplicas: 2}
+---
+apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata: {name: registry-acme, namespace: openshift-image-registry}
+spec:
+  secretName: acme-tls
+  dnsNames: [acme.apps.example.com]
+  duration: 2160h0m0s
+  issuerRef: {name: letsencrypt, kind: ClusterIssuer, group: cert-manager.io}
+status: {conditions: [{type: Ready, status: "True"}]}
+---
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: {name: vault-tls, namespace: openshift-image-registry}
+spec:
+  refreshInterval: 1h
+  secretStoreRef: {kind: ClusterSecretStore, name: vault}
+  target: {name: vault-tls, template: {type: kubernetes.io/tls}}
+  data:
+  - {secretKey: tls.crt, remoteRef: {key: registry/tls, property: crt}}
+  - {secretKey: tls.key, remoteRef: {key: registry/tls, property: key}}
+status: {refreshTime: "2026-11-30T10:00:00Z"}
+`
+	prof, fs := mustImport(t, []adopt.Cluster{{Platform: "aws-ipi", Inputs: []adopt.Input{{Name: "live.yaml", Data: []byte(live)}}}}, adopt.Options{})
+	for _, want := range []string{`
+    - hostname: acme.apps.example.com
+      name: acme
+      secretName: acme-tls
+      secretSource:
+        certificate:
+          issuerRef:
+            group: cert-manager.io
+            kind: ClusterIssuer
+            name: letsencrypt
+`, `
+      secretSource:
+        externalSecret:
+          data:
+            tls.crt:
+              key: registry/tls
+              property: crt
+            tls.key:
+              key: registry/tls
+              property: key
+          storeRef:
+            kind: ClusterSecretStore
+            name: vault
+`} {
+		if !strings.Contains(string(prof), want) {
+			t.Errorf("no\n%s\nin:\n%s", want, prof)
+		}
+	}
+	want := `  warning: live.yaml: Certificate/openshift-image-registry/registry-acme: the profile renders the route's Certificate under the secret's name, acme-tls, beside this one; fix: delete Certificate registry-acme once the rendered one is Ready
+  warning: live.yaml: Certificate/openshift-image-registry/registry-acme spec.duration: a route's certificate in a RegistryProfile has issuerRef and dnsNames only: the rendered Certificate would drop it; fix: manage the Certificate outside the profile to keep it, and remove the route's secretSource
+`
+	if got := lines(fs); !strings.Contains(got, want) {
+		t.Errorf("findings:\n%s\nwant among them:\n%s", got, want)
+	}
+	got := renderProfile(t, prof, "aws-ipi")
+	if _, ok := got["Certificate/openshift-image-registry/acme-tls"]; !ok {
+		t.Errorf("no Certificate rendered: %v", reflect.ValueOf(got).MapKeys())
+	}
+	if _, ok := got["ExternalSecret/openshift-image-registry/vault-tls"]; !ok {
+		t.Errorf("no ExternalSecret rendered: %v", reflect.ValueOf(got).MapKeys())
+	}
+}

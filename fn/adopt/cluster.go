@@ -18,7 +18,7 @@ import (
 // Names of the objects import reads.
 const (
 	registryGroup     = "imageregistry.operator.openshift.io"
-	credentialsSecret = "image-registry-private-configuration-user"
+	credentialsSecret = kobj.CredentialsSecret
 	operatorPVCAnno   = "imageregistry.openshift.io" // on the claim the operator created
 	singleton         = "cluster"
 )
@@ -157,6 +157,7 @@ func readCluster(c Cluster, creds Credentials, fs *Findings) *clusterSettings {
 	}
 	s.access = readAccess(objs, used)
 	readCredentials(s, objs, used, creds, fs)
+	readRouteSecrets(s, objs, used, fs)
 
 	if s.platform == "" {
 		s.platform = inferPlatform(s, objs)
@@ -342,22 +343,7 @@ func find(objs []*object, kind, group, ns, name string) *object {
 func readCredentials(s *clusterSettings, objs []*object, used map[*object]bool, mode Credentials, fs *Findings) {
 	if es := find(objs, "ExternalSecret", "external-secrets.io", kobj.RegistryNamespace, credentialsSecret); es != nil {
 		used[es] = true
-		src := map[string]any{"storeRef": asMap(clean(map[string]any{
-			"name": str(es.m, "spec", "secretStoreRef", "name"), "kind": str(es.m, "spec", "secretStoreRef", "kind")}))}
-		data := map[string]any{}
-		items, _ := get(es.m, "spec", "data").([]any)
-		for _, it := range items {
-			im, _ := it.(map[string]any)
-			key, _ := im["secretKey"].(string)
-			data[key] = asMap(clean(map[string]any{"key": str(im, "remoteRef", "key"), "property": str(im, "remoteRef", "property")}))
-		}
-		src["data"] = data
-		if ri := str(es.m, "spec", "refreshInterval"); ri != "" {
-			if d, err := time.ParseDuration(ri); err == nil && d != time.Hour {
-				src["refreshInterval"] = ri
-			}
-		}
-		s.credentials = map[string]any{"externalSecret": src}
+		s.credentials = map[string]any{"externalSecret": externalSecretSource(es)}
 		return
 	}
 	secret := find(objs, "Secret", "", kobj.RegistryNamespace, credentialsSecret)
@@ -381,6 +367,72 @@ func readCredentials(s *clusterSettings, objs []*object, used map[*object]bool, 
 	}}
 	fs.add(secret.file, diag.Warnf(secret.id(), "fill in spec.credentials.externalSecret: the store's name and each key's entry",
 		"replaced by an ExternalSecret skeleton with placeholders; its values were not read"))
+}
+
+// externalSecretSource turns an ExternalSecret into the profile's
+// externalSecret section (the store and each key's entry; render writes the
+// rest).
+func externalSecretSource(es *object) map[string]any {
+	src := map[string]any{"storeRef": asMap(clean(map[string]any{
+		"name": str(es.m, "spec", "secretStoreRef", "name"), "kind": str(es.m, "spec", "secretStoreRef", "kind")}))}
+	data := map[string]any{}
+	items, _ := get(es.m, "spec", "data").([]any)
+	for _, it := range items {
+		im, _ := it.(map[string]any)
+		key, _ := im["secretKey"].(string)
+		data[key] = asMap(clean(map[string]any{"key": str(im, "remoteRef", "key"), "property": str(im, "remoteRef", "property")}))
+	}
+	src["data"] = data
+	if ri := str(es.m, "spec", "refreshInterval"); ri != "" {
+		if d, err := time.ParseDuration(ri); err == nil && d != time.Hour {
+			src["refreshInterval"] = ri
+		}
+	}
+	return src
+}
+
+// readRouteSecrets gives each route whose TLS secret an ExternalSecret or a
+// cert-manager Certificate in the registry's namespace writes a
+// secretSource. A Certificate's fields beyond issuerRef and dnsNames stay
+// on the cluster, reported.
+func readRouteSecrets(s *clusterSettings, objs []*object, used map[*object]bool, fs *Findings) {
+	routes, _ := s.registry["routes"].([]any)
+	for _, r := range routes {
+		rt, _ := r.(map[string]any)
+		name := str(rt, "secretName")
+		if name == "" {
+			continue
+		}
+		if es := find(objs, "ExternalSecret", "external-secrets.io", kobj.RegistryNamespace, name); es != nil && !used[es] {
+			used[es] = true
+			rt["secretSource"] = map[string]any{"externalSecret": externalSecretSource(es)}
+			continue
+		}
+		for _, o := range objs {
+			if o.kind != "Certificate" || o.group() != "cert-manager.io" || o.namespace != kobj.RegistryNamespace || str(o.m, "spec", "secretName") != name || used[o] {
+				continue
+			}
+			used[o] = true
+			spec := mapAt(o.m, "spec")
+			cert := asMap(clean(map[string]any{"issuerRef": asMap(clean(map[string]any{
+				"name": str(spec, "issuerRef", "name"), "kind": str(spec, "issuerRef", "kind"), "group": str(spec, "issuerRef", "group")}))}))
+			if dns, _ := spec["dnsNames"].([]any); !(len(dns) == 1 && dns[0] == rt["hostname"]) {
+				cert["dnsNames"] = dns // else the default
+			}
+			rt["secretSource"] = map[string]any{"certificate": cert}
+			for _, k := range sortedKeys(spec) {
+				if k != "issuerRef" && k != "dnsNames" && k != "secretName" {
+					fs.add(o.file, diag.Warnf(o.id()+" spec."+k, "manage the Certificate outside the profile to keep it, and remove the route's secretSource",
+						"a route's certificate in a RegistryProfile has issuerRef and dnsNames only: the rendered Certificate would drop it"))
+				}
+			}
+			if o.name != name {
+				fs.add(o.file, diag.Warnf(o.id(), "delete Certificate "+o.name+" once the rendered one is Ready",
+					"the profile renders the route's Certificate under the secret's name, %s, beside this one", name))
+			}
+			break
+		}
+	}
 }
 
 // Storage classes that tell a volume's platform.

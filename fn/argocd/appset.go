@@ -152,7 +152,7 @@ func applicationSpec(o Options, dir string, dest v1alpha1.ApplicationDestination
 				"PruneLast=true",
 			},
 			// A first sync can run before a CRD (ExternalSecret,
-			// ObjectBucketClaim) or a store is ready.
+			// ObjectBucketClaim, Certificate) or a store is ready.
 			Retry: &v1alpha1.RetryStrategy{Limit: 5, Backoff: &v1alpha1.Backoff{Duration: "10s", Factor: ptr.To[int64](2), MaxDuration: "3m"}},
 		},
 		IgnoreDifferences: ignoreDifferences,

@@ -18,6 +18,9 @@ import (
 const (
 	RegistryNamespace = "openshift-image-registry"
 	ConfigNamespace   = "openshift-config"
+	// CredentialsSecret is the registry's storage credentials secret in
+	// RegistryNamespace, which the operator reads.
+	CredentialsSecret = "image-registry-private-configuration-user"
 )
 
 // Object is one rendered Kubernetes object.
@@ -97,7 +100,7 @@ func (o *Object) Map() map[string]any {
 var applyOrder = []string{
 	"StorageClass", "PersistentVolume", "ConfigMap", "ServiceAccount", "ClusterRole", "Role",
 	"ClusterRoleBinding", "RoleBinding", "SecretStore", "ObjectBucketClaim",
-	"PersistentVolumeClaim", "ExternalSecret", "Image", "Config", "ImagePruner",
+	"PersistentVolumeClaim", "ExternalSecret", "Certificate", "Image", "Config", "ImagePruner",
 }
 
 func rank(kind string) int {

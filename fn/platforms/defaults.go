@@ -1,6 +1,7 @@
 package platforms
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 
@@ -125,6 +126,13 @@ func ApplyDefaults(p Platform, r *profile.Resolved) {
 func applyVersionDefaults(r *profile.Resolved) {
 	if len(r.TrustedCAs) > 0 {
 		setString(r, &r.TrustedCAConfigMap, "trustedCAConfigMap", DefaultTrustedCAConfigMap)
+	}
+	for i, rt := range r.Registry.Routes {
+		// A certificate for a route is for its host name.
+		if src := rt.SecretSource; src != nil && src.Certificate != nil && src.Certificate.DNSNames == nil && rt.Hostname != "" {
+			src.Certificate.DNSNames = []string{rt.Hostname}
+			r.SetDefault(fmt.Sprintf("registry.routes[%d].secretSource.certificate.dnsNames", i))
+		}
 	}
 	if !profile.LoggingRequiredUntil.Less(r.Version) && r.Registry.Logging == nil {
 		two := int64(2) // the operator's own default: info

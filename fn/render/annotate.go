@@ -22,7 +22,7 @@ const (
 	waveStorageClass = iota
 	waveSupport      // CA ConfigMaps, service accounts, RBAC
 	waveStorage      // SecretStores, bucket claims, immediately bound claims, the image config
-	waveCredentials  // ExternalSecrets, once their store exists
+	waveCredentials  // ExternalSecrets, once their store exists; route certificates
 	waveRegistry     // the Config, and the claims it alone binds
 	wavePruner       // pruning only once the registry runs
 )
@@ -43,7 +43,9 @@ func syncWave(o *kobj.Object) int {
 			return waveRegistry
 		}
 		return waveStorage
-	case "ExternalSecret":
+	case "ExternalSecret", "Certificate":
+		// Before the Config: the operator does not create a route whose
+		// secret is missing.
 		return waveCredentials
 	case "Config":
 		return waveRegistry
@@ -57,8 +59,9 @@ func syncWave(o *kobj.Object) int {
 // would take data or the registry with it: deleting the Config or pruner
 // makes the operator tear the registry down (and delete storage it
 // manages); deleting a claim, bucket claim or class loses images; deleting
-// the credentials leaves the registry without access to its storage; and
-// so does deleting a ConfigMap a singleton names (see NamedBySingleton). The
+// the credentials leaves the registry without access to its storage, and
+// so does deleting a ConfigMap a singleton names (see NamedBySingleton);
+// deleting what writes a route's TLS secret leaves the secret unrenewed. The
 // cluster singletons are applied server-side, owning only the fields the
 // profile sets, never the ones the operator writes back.
 const keepOptions = "Prune=false,Delete=false"
@@ -72,6 +75,7 @@ var syncOptions = map[string]string{
 	"StorageClass":          keepOptions,
 	"PersistentVolume":      keepOptions,
 	"ExternalSecret":        keepOptions,
+	"Certificate":           keepOptions,
 	"SecretStore":           keepOptions,
 }
 

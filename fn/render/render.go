@@ -5,6 +5,7 @@
 package render
 
 import (
+	"reflect"
 	"sort"
 	"time"
 
@@ -31,8 +32,10 @@ const (
 	// diff sees a topology change.
 	TopologyAnnotation = "regprofile.dev/topology"
 
-	CredentialsSecret = "image-registry-private-configuration-user"
-	singleton         = "cluster"
+	CredentialsSecret = kobj.CredentialsSecret
+	// TLSSecretType is the type of a route's TLS secret.
+	TLSSecretType = "kubernetes.io/tls"
+	singleton     = "cluster"
 )
 
 // Options change how a profile renders.
@@ -65,7 +68,7 @@ func Render(p *v1alpha1.RegistryProfile, opts Options) ([]*kobj.Object, diag.Fin
 func build(r *profile.Resolved, plat platforms.Platform) []*kobj.Object {
 	objs := []*kobj.Object{
 		// Cluster-scoped singleton: never give it a namespace.
-		kobj.New("imageregistry.operator.openshift.io/v1", "Config", "", singleton, map[string]any{"spec": r.Registry}),
+		kobj.New("imageregistry.operator.openshift.io/v1", "Config", "", singleton, map[string]any{"spec": configSpec(r)}),
 	}
 	if r.Pruner != nil {
 		objs = append(objs, kobj.New("imageregistry.operator.openshift.io/v1", "ImagePruner", "", singleton, map[string]any{"spec": r.Pruner}))
@@ -74,6 +77,7 @@ func build(r *profile.Resolved, plat platforms.Platform) []*kobj.Object {
 	objs = append(objs, storageCAObjects(r)...)
 	objs = append(objs, accessObjects(r.Access)...)
 	objs = append(objs, credentialObjects(r.Credentials)...)
+	objs = append(objs, routeSecretObjects(r.Registry.Routes)...)
 	return append(objs, plat.Objects(r)...)
 }
 
@@ -216,7 +220,13 @@ func credentialObjects(c *v1alpha1.Credentials) []*kobj.Object {
 	if c == nil || c.ExternalSecret == nil {
 		return nil // none, or managed out of band
 	}
-	es := c.ExternalSecret
+	return []*kobj.Object{externalSecret(CredentialsSecret, c.ExternalSecret, "")}
+}
+
+// externalSecret renders an ExternalSecret in openshift-image-registry that
+// writes the secret name (of type secretType, or the default Opaque when
+// empty) from a secret store. It is named after the secret.
+func externalSecret(name string, es *v1alpha1.ExternalSecretSource, secretType string) *kobj.Object {
 	keys := make([]string, 0, len(es.Data))
 	for k := range es.Data {
 		keys = append(keys, k)
@@ -243,14 +253,88 @@ func credentialObjects(c *v1alpha1.Credentials) []*kobj.Object {
 	if es.RefreshInterval != nil {
 		refresh = *es.RefreshInterval
 	}
-	return []*kobj.Object{kobj.New("external-secrets.io/v1", "ExternalSecret", kobj.RegistryNamespace, CredentialsSecret, map[string]any{
+	// Retain: deleting the ExternalSecret must not pull the keys from
+	// under a running registry or route.
+	target := map[string]any{"name": name, "creationPolicy": "Owner", "deletionPolicy": "Retain"}
+	if secretType != "" {
+		// Without template data, External Secrets writes the mapped keys
+		// as they are under this type. engineVersion and mergePolicy are
+		// the CRD's defaults, written so that the live object matches Git.
+		target["template"] = map[string]any{"type": secretType, "engineVersion": "v2", "mergePolicy": "Replace"}
+	}
+	return kobj.New("external-secrets.io/v1", "ExternalSecret", kobj.RegistryNamespace, name, map[string]any{
 		"spec": map[string]any{
 			"refreshInterval": refresh.Duration.String(),
 			"secretStoreRef":  map[string]any{"kind": kind, "name": es.StoreRef.Name},
-			// Retain: deleting the ExternalSecret must not pull the keys
-			// from under a running registry.
-			"target": map[string]any{"name": CredentialsSecret, "creationPolicy": "Owner", "deletionPolicy": "Retain"},
-			"data":   data,
+			"target":          target,
+			"data":            data,
 		},
-	})}
+	})
+}
+
+// routeSecretObjects renders what writes each route's TLS secret: an
+// ExternalSecret or a cert-manager Certificate, named after the secret.
+func routeSecretObjects(routes []v1alpha1.Route) []*kobj.Object {
+	var objs []*kobj.Object
+	for _, rt := range routes {
+		src := rt.SecretSource
+		switch {
+		case src == nil:
+		case src.ExternalSecret != nil:
+			objs = append(objs, externalSecret(rt.SecretName, src.ExternalSecret, TLSSecretType))
+		case src.Certificate != nil:
+			issuer := map[string]any{"name": src.Certificate.IssuerRef.Name, "kind": src.Certificate.IssuerRef.Kind}
+			if issuer["kind"] == "" {
+				issuer["kind"] = "Issuer"
+			}
+			if g := src.Certificate.IssuerRef.Group; g != "" {
+				issuer["group"] = g
+			}
+			objs = append(objs, kobj.New("cert-manager.io/v1", "Certificate", kobj.RegistryNamespace, rt.SecretName, map[string]any{
+				"spec": map[string]any{"secretName": rt.SecretName, "dnsNames": src.Certificate.DNSNames, "issuerRef": issuer},
+			}))
+		}
+	}
+	return objs
+}
+
+// configSpec is the Config's spec: the registry settings without what only
+// the profile reads (fields tagged regprofile:"local", such as a route's
+// secretSource).
+func configSpec(r *profile.Resolved) v1alpha1.RegistrySpec {
+	return withoutLocal(reflect.ValueOf(r.Registry)).Interface().(v1alpha1.RegistrySpec)
+}
+
+// withoutLocal copies a value of the API, zeroing every field tagged
+// regprofile:"local" at any depth. Only the API's own types can hold such
+// a field: values of other types are shared, never modified.
+func withoutLocal(v reflect.Value) reflect.Value {
+	own := reflect.TypeOf(v1alpha1.RegistrySpec{}).PkgPath()
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() || v.Elem().Kind() != reflect.Struct || v.Elem().Type().PkgPath() != own {
+			return v
+		}
+		out := reflect.New(v.Elem().Type())
+		out.Elem().Set(withoutLocal(v.Elem()))
+		return out
+	case reflect.Slice:
+		if v.IsNil() || v.Type().Elem().Kind() != reflect.Struct || v.Type().Elem().PkgPath() != own {
+			return v
+		}
+		out := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		for i := 0; i < v.Len(); i++ {
+			out.Index(i).Set(withoutLocal(v.Index(i)))
+		}
+		return out
+	case reflect.Struct:
+		out := reflect.New(v.Type()).Elem()
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).Tag.Get(v1alpha1.LocalTag) != v1alpha1.LocalValue {
+				out.Field(i).Set(withoutLocal(v.Field(i)))
+			}
+		}
+		return out
+	}
+	return v
 }

@@ -592,3 +592,93 @@ storage:
 		t.Errorf("4.22 aws-upi Config sets managementState:\n%s", got)
 	}
 }
+
+// A route's secret source renders what writes its TLS secret, before the
+// Config, and never reaches the Config itself: the operator's route has no
+// such field.
+func TestRouteSecretSources(t *testing.T) {
+	doc := head + `  platform: aws-ipi
+  registry:
+    replicas: 2
+    routes:
+    - name: vault
+      hostname: vault.apps.example.com
+      secretName: vault-tls
+      secretSource:
+        externalSecret:
+          storeRef: {name: vault, kind: ClusterSecretStore}
+          data:
+            tls.crt: {key: registry/tls, property: crt}
+            tls.key: {key: registry/tls, property: key}
+    - name: acme
+      hostname: acme.apps.example.com
+      secretName: acme-tls
+      secretSource:
+        certificate:
+          issuerRef: {name: letsencrypt, kind: ClusterIssuer}
+    - name: plain
+      secretName: vault-tls
+`
+	objs := mustRender(t, doc, render.Options{})
+	if got, want := spec(t, objs, "Config"), `replicas: 2
+routes:
+- hostname: vault.apps.example.com
+  name: vault
+  secretName: vault-tls
+- hostname: acme.apps.example.com
+  name: acme
+  secretName: acme-tls
+- name: plain
+  secretName: vault-tls
+`; got != want {
+		t.Errorf("Config spec:\n%s\nwant:\n%s", got, want)
+	}
+	if got, want := spec(t, objs, "Certificate"), `dnsNames:
+- acme.apps.example.com
+issuerRef:
+  kind: ClusterIssuer
+  name: letsencrypt
+secretName: acme-tls
+`; got != want {
+		t.Errorf("Certificate spec:\n%s\nwant:\n%s", got, want)
+	}
+	if got, want := spec(t, objs, "ExternalSecret"), `data:
+- remoteRef:
+    conversionStrategy: Default
+    decodingStrategy: None
+    key: registry/tls
+    metadataPolicy: None
+    property: crt
+  secretKey: tls.crt
+- remoteRef:
+    conversionStrategy: Default
+    decodingStrategy: None
+    key: registry/tls
+    metadataPolicy: None
+    property: key
+  secretKey: tls.key
+refreshInterval: 1h0m0s
+secretStoreRef:
+  kind: ClusterSecretStore
+  name: vault
+target:
+  creationPolicy: Owner
+  deletionPolicy: Retain
+  name: vault-tls
+  template:
+    engineVersion: v2
+    mergePolicy: Replace
+    type: kubernetes.io/tls
+`; got != want {
+		t.Errorf("ExternalSecret spec:\n%s\nwant:\n%s", got, want)
+	}
+	if got, want := kinds(objs), "ExternalSecret/openshift-image-registry/vault-tls Certificate/openshift-image-registry/acme-tls Config/cluster"; got != want {
+		t.Errorf("objects %q, want %q", got, want)
+	}
+	if got, want := annotations(objs, render.SyncWaveAnnotation), "ExternalSecret=3 Certificate=3 Config=4"; got != want {
+		t.Errorf("waves %q, want %q", got, want)
+	}
+	if got, want := annotations(objs, render.SyncOptionsAnnotation), "ExternalSecret=Prune=false,Delete=false Certificate=Prune=false,Delete=false Config=ServerSideApply=true,Prune=false,Delete=false"; got != want {
+		t.Errorf("sync options %q, want %q", got, want)
+	}
+}

@@ -32,6 +32,9 @@ func names(c *Context) []diag.Finding {
 	for i, rt := range c.R.Registry.Routes {
 		sub(c.path(fmt.Sprintf("registry.routes[%d].name", i)), "route", rt.Name)
 		sub(c.path(fmt.Sprintf("registry.routes[%d].secretName", i)), "secret", rt.SecretName)
+		if src := rt.SecretSource; src != nil && src.ExternalSecret != nil {
+			sub(c.path(fmt.Sprintf("registry.routes[%d].secretSource.externalSecret.storeRef.name", i)), "secret store", src.ExternalSecret.StoreRef.Name)
+		}
 	}
 	if s := c.R.Registry.Storage; s != nil {
 		if s.PVC != nil {

@@ -19,6 +19,7 @@ import (
 
 	"regprofile.dev/regprofile/fn/api/v1alpha1"
 	"regprofile.dev/regprofile/fn/diag"
+	"regprofile.dev/regprofile/fn/kobj"
 	"regprofile.dev/regprofile/fn/platforms"
 	"regprofile.dev/regprofile/fn/profile"
 )
@@ -69,6 +70,7 @@ var All = []Rule{
 	{"storage-state", "storage.managementState is Managed or Unmanaged; Managed on storage the profile provides warns, as removing the registry then deletes it.", storageState},
 	{"enums", "managementState, logLevel, operatorLogLevel and rolloutStrategy take the operator's values.", enums},
 	{"routes", "Route names are set, unique and not default-route (the operator's own route).", routes},
+	{"route-secrets", "A route's secretSource: exactly one of externalSecret and certificate, writing the kubernetes.io/tls secret secretName names (required; not the storage credentials secret; each secret written by one route). An ExternalSecret maps tls.crt and tls.key, which the API server requires of the type, and optionally tls.cacrt, which the operator reads as the route's CA certificate. A certificate names its issuer (Issuer or ClusterIssuer, or any kind of an external issuer's group) and DNS names, by default the route's hostname; names that miss the hostname warn.", routeSecrets},
 	{"requests", "Request limits are 0 or more.", requests},
 	{"credentials", "Credentials: one source, only for object storage, with every key the backend needs and no others.", credentials},
 	{"storage-ca", "An https S3 endpoint gets a CA the registry can verify it with: one on a cluster service needs storageCA (the service CA; nothing in openshift-config holds it under ca-bundle.crt, the only key the operator reads); a bucket claim's route with the injected cluster bundle warns that the bundle lacks the ingress CA. storageCA is for S3 only, with PEM certificates and no private key.", storageCA},
@@ -683,6 +685,100 @@ func routes(c *Context) []diag.Finding {
 	return fs
 }
 
+// Keys of a route's TLS secret: a kubernetes.io/tls secret needs tls.crt
+// and tls.key (the API server refuses one without them); the operator also
+// reads tls.cacrt as the route's CA certificate (pkg/resource/route.go).
+var (
+	routeSecretKeys         = []string{"tls.crt", "tls.key"}
+	routeSecretOptionalKeys = []string{"tls.cacrt"}
+)
+
+func routeSecrets(c *Context) []diag.Finding {
+	var fs []diag.Finding
+	writer := map[string]int{}
+	for i, rt := range c.R.Registry.Routes {
+		src := rt.SecretSource
+		if src == nil {
+			continue
+		}
+		base := fmt.Sprintf("registry.routes[%d]", i)
+		p := func(rel string) string { return c.path(base + ".secretSource" + rel) }
+		switch {
+		case (src.ExternalSecret == nil) == (src.Certificate == nil):
+			fs = append(fs, diag.Errorf(p(""), "set exactly one of externalSecret and certificate", "a route's secret has one source"))
+			continue
+		case rt.SecretName == "":
+			fs = append(fs, diag.Errorf(c.path(base+".secretName"), "name the TLS secret the source writes, e.g. "+rt.Name+"-tls",
+				"secretSource writes the route's secret, but the route names none"))
+			continue
+		case rt.SecretName == kobj.CredentialsSecret:
+			fs = append(fs, diag.Errorf(c.path(base+".secretName"), "name a secret of the route's own, e.g. "+rt.Name+"-tls",
+				"%s holds the storage credentials; a route's TLS secret cannot be it", rt.SecretName))
+			continue
+		}
+		if j, dup := writer[rt.SecretName]; dup {
+			fs = append(fs, diag.Errorf(p(""), fmt.Sprintf("keep the source on routes[%d] only; this route can name the same secret without one", j),
+				"routes[%d] already writes the secret %s", j, rt.SecretName))
+			continue
+		}
+		writer[rt.SecretName] = i
+		if es := src.ExternalSecret; es != nil {
+			fs = append(fs, externalSecretSource(func(rel string) string { return p(".externalSecret" + rel) }, es, "TLS secret key", routeSecretKeys, routeSecretOptionalKeys,
+				func(key string) string {
+					return fmt.Sprintf("a kubernetes.io/tls secret needs %s: the API server refuses one without it", key)
+				})...)
+			continue
+		}
+		fs = append(fs, certificate(c, base, rt, src.Certificate)...)
+	}
+	return fs
+}
+
+// certificate checks a route's cert-manager Certificate: an issuer, and
+// DNS names (by default the route's hostname) that cover the hostname.
+func certificate(c *Context, base string, rt v1alpha1.Route, cert *v1alpha1.CertificateSource) []diag.Finding {
+	p := func(rel string) string { return c.path(base + ".secretSource.certificate" + rel) }
+	var fs []diag.Finding
+	ref := cert.IssuerRef
+	if ref.Name == "" {
+		fs = append(fs, diag.Errorf(p(".issuerRef.name"), "name the Issuer or ClusterIssuer that signs the certificate", "an issuer is required"))
+	} else {
+		fs = append(fs, dnsName(p(".issuerRef.name"), "issuer", ref.Name)...)
+	}
+	switch {
+	case ref.Group != "" && ref.Group != certManagerGroup:
+		fs = append(fs, dnsName(p(".issuerRef.group"), "API group", ref.Group)...)
+		if ref.Kind == "" {
+			fs = append(fs, diag.Errorf(p(".issuerRef.kind"), "set the external issuer's kind", "an issuer of group %s needs a kind", ref.Group))
+		}
+	case ref.Kind != "":
+		fs = append(fs, oneOf(p(".issuerRef.kind"), ref.Kind, "Issuer", "ClusterIssuer")...)
+	}
+	if len(cert.DNSNames) == 0 {
+		return append(fs, diag.Errorf(p(".dnsNames"), "set the route's hostname, or list dnsNames",
+			"a certificate needs a DNS name, and the route has no hostname (the router generates one)"))
+	}
+	covered := rt.Hostname == ""
+	for i, name := range cert.DNSNames {
+		if len(validation.IsDNS1123Subdomain(name)) > 0 && len(validation.IsWildcardDNS1123Subdomain(name)) > 0 {
+			fs = append(fs, diag.Errorf(p(fmt.Sprintf(".dnsNames[%d]", i)), "write a host name such as registry.apps.example.com, or *.apps.example.com",
+				"not a DNS name (lower-case letters, digits, '-' and '.', optionally led by *.)"))
+		}
+		if name == rt.Hostname || (strings.HasPrefix(name, "*.") && strings.Count(rt.Hostname, ".") > 0 && rt.Hostname[strings.Index(rt.Hostname, "."):] == name[1:]) {
+			covered = true
+		}
+	}
+	if !covered {
+		fs = append(fs, diag.Warnf(p(".dnsNames"), "add "+rt.Hostname+", or remove dnsNames to get it by default",
+			"the certificate does not cover the route's hostname %s: clients will refuse it", rt.Hostname))
+	}
+	return fs
+}
+
+// certManagerGroup is cert-manager's own API group, whose issuers are
+// Issuer and ClusterIssuer.
+const certManagerGroup = "cert-manager.io"
+
 func requests(c *Context) []diag.Finding {
 	rq := c.R.Registry.Requests
 	if rq == nil {
@@ -729,29 +825,10 @@ func credentials(c *Context) []diag.Finding {
 	if es == nil {
 		return nil
 	}
-	var fs []diag.Finding
-	if es.StoreRef.Name == "" {
-		fs = append(fs, diag.Errorf(p(".externalSecret.storeRef.name"), "name the SecretStore or ClusterSecretStore", "a store name is required"))
-	}
-	if es.StoreRef.Kind != "" {
-		fs = append(fs, oneOf(p(".externalSecret.storeRef.kind"), es.StoreRef.Kind, "SecretStore", "ClusterSecretStore")...)
-	}
-	known := append(append([]string(nil), keys.Required...), keys.Optional...)
-	for _, key := range sortedKeys(es.Data) {
-		if !contains(known, key) {
-			fs = append(fs, unknownName(p(".externalSecret.data."+key), key, backends[0]+" credential key", known))
-			continue
-		}
-		if es.Data[key].Key == "" {
-			fs = append(fs, diag.Errorf(p(".externalSecret.data."+key+".key"), "name the entry in the secret store", "the store entry's key is required"))
-		}
-	}
-	for _, key := range keys.Required {
-		if _, ok := es.Data[key]; !ok {
-			fs = append(fs, diag.Errorf(p(".externalSecret.data"), "map "+key+" to an entry in the store",
-				"%s storage needs %s: the operator refuses a secret without it", backends[0], key))
-		}
-	}
+	fs := externalSecretSource(func(rel string) string { return p(".externalSecret" + rel) }, es, backends[0]+" credential key", keys.Required, keys.Optional,
+		func(key string) string {
+			return fmt.Sprintf("%s storage needs %s: the operator refuses a secret without it", backends[0], key)
+		})
 	if len(keys.Sets) > 0 && !completeSet(keys.Sets, es.Data) {
 		var alts []string
 		for _, set := range keys.Sets {
@@ -762,8 +839,39 @@ func credentials(c *Context) []diag.Finding {
 	} else if len(keys.Required) == 0 && len(es.Data) == 0 {
 		fs = append(fs, diag.Errorf(p(".externalSecret.data"), "map the keys: "+strings.Join(keys.Optional, ", "), "no keys mapped"))
 	}
+	return fs
+}
+
+// externalSecretSource checks an ExternalSecret mapping, for the storage
+// credentials or a route's TLS secret: the store, every key one of
+// required or optional (what names such a key), each mapped to an entry,
+// every required key present (missing says why), a refresh interval of 0
+// or more. path maps a path relative to the externalSecret section.
+func externalSecretSource(path func(rel string) string, es *v1alpha1.ExternalSecretSource, what string, required, optional []string, missing func(key string) string) []diag.Finding {
+	var fs []diag.Finding
+	if es.StoreRef.Name == "" {
+		fs = append(fs, diag.Errorf(path(".storeRef.name"), "name the SecretStore or ClusterSecretStore", "a store name is required"))
+	}
+	if es.StoreRef.Kind != "" {
+		fs = append(fs, oneOf(path(".storeRef.kind"), es.StoreRef.Kind, "SecretStore", "ClusterSecretStore")...)
+	}
+	known := append(append([]string(nil), required...), optional...)
+	for _, key := range sortedKeys(es.Data) {
+		if !contains(known, key) {
+			fs = append(fs, unknownName(path(".data."+key), key, what, known))
+			continue
+		}
+		if es.Data[key].Key == "" {
+			fs = append(fs, diag.Errorf(path(".data."+key+".key"), "name the entry in the secret store", "the store entry's key is required"))
+		}
+	}
+	for _, key := range required {
+		if _, ok := es.Data[key]; !ok {
+			fs = append(fs, diag.Errorf(path(".data"), "map "+key+" to an entry in the store", "%s", missing(key)))
+		}
+	}
 	if es.RefreshInterval != nil && es.RefreshInterval.Duration < 0 {
-		fs = append(fs, diag.Errorf(p(".externalSecret.refreshInterval"), "set 0s (never) or more", "must not be negative"))
+		fs = append(fs, diag.Errorf(path(".refreshInterval"), "set 0s (never) or more", "must not be negative"))
 	}
 	return fs
 }

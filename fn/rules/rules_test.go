@@ -404,6 +404,59 @@ registry:
 				{diag.Error, "spec.registry.routes[2].name", "default-route is the operator's own route", "set defaultRoute: true for that route, or choose another name"},
 				{diag.Error, "spec.registry.routes[3].name", "a route needs a name", "name the route"},
 			}},
+		{"route secret sources", s3 + `  routes:
+  - {name: a, hostname: a.example.com, secretSource: {}}
+  - name: b
+    hostname: b.example.com
+    secretSource: {certificate: {issuerRef: {name: ca}}}
+  - name: c
+    secretName: c-tls
+    secretSource: {certificate: {issuerRef: {name: ca}}}
+  - name: d
+    secretName: image-registry-private-configuration-user
+    secretSource: {certificate: {issuerRef: {name: ca}}}
+  - name: e
+    hostname: e.example.com
+    secretName: e-tls
+    secretSource:
+      externalSecret:
+        storeRef: {name: vault, kind: Vault}
+        data:
+          tls.crt: {key: e}
+          ca.crt: {key: e}
+        refreshInterval: -1s
+  - name: f
+    hostname: f.example.com
+    secretName: e-tls
+    secretSource: {certificate: {issuerRef: {name: ca}}}
+  - name: g
+    hostname: g.apps.example.com
+    secretName: g-tls
+    secretSource: {certificate: {issuerRef: {name: ca, kind: Issuers}, dnsNames: ["*.other.example.com", "bad_name"]}}
+  - name: h
+    hostname: h.example.com
+    secretName: h-tls
+    secretSource: {certificate: {issuerRef: {name: pca, group: awspca.cert-manager.io}}}
+  - name: i
+    hostname: i.example.com
+    secretName: i-tls
+    secretSource: {certificate: {issuerRef: {name: ""}}}`,
+			[]expect{
+				{diag.Error, "spec.registry.routes[0].secretSource", "a route's secret has one source", "set exactly one of externalSecret and certificate"},
+				{diag.Error, "spec.registry.routes[1].secretName", "secretSource writes the route's secret, but the route names none", "name the TLS secret the source writes, e.g. b-tls"},
+				{diag.Error, "spec.registry.routes[2].secretSource.certificate.dnsNames", "a certificate needs a DNS name, and the route has no hostname (the router generates one)", "set the route's hostname, or list dnsNames"},
+				{diag.Error, "spec.registry.routes[3].secretName", "image-registry-private-configuration-user holds the storage credentials; a route's TLS secret cannot be it", "name a secret of the route's own, e.g. d-tls"},
+				{diag.Error, "spec.registry.routes[4].secretSource.externalSecret.storeRef.kind", "unknown value", "use one of: SecretStore, ClusterSecretStore"},
+				{diag.Error, "spec.registry.routes[4].secretSource.externalSecret.data.ca.crt", "unknown TLS secret key", "use one of: tls.crt, tls.key, tls.cacrt"},
+				{diag.Error, "spec.registry.routes[4].secretSource.externalSecret.data", "a kubernetes.io/tls secret needs tls.key: the API server refuses one without it", "map tls.key to an entry in the store"},
+				{diag.Error, "spec.registry.routes[4].secretSource.externalSecret.refreshInterval", "must not be negative", "set 0s (never) or more"},
+				{diag.Error, "spec.registry.routes[5].secretSource", "routes[4] already writes the secret e-tls", "keep the source on routes[4] only; this route can name the same secret without one"},
+				{diag.Error, "spec.registry.routes[6].secretSource.certificate.issuerRef.kind", `unknown value; did you mean "Issuer"?`, ""},
+				{diag.Error, "spec.registry.routes[6].secretSource.certificate.dnsNames[1]", "not a DNS name (lower-case letters, digits, '-' and '.', optionally led by *.)", "write a host name such as registry.apps.example.com, or *.apps.example.com"},
+				{diag.Warning, "spec.registry.routes[6].secretSource.certificate.dnsNames", "the certificate does not cover the route's hostname g.apps.example.com: clients will refuse it", "add g.apps.example.com, or remove dnsNames to get it by default"},
+				{diag.Error, "spec.registry.routes[7].secretSource.certificate.issuerRef.kind", "an issuer of group awspca.cert-manager.io needs a kind", "set the external issuer's kind"},
+				{diag.Error, "spec.registry.routes[8].secretSource.certificate.issuerRef.name", "an issuer is required", "name the Issuer or ClusterIssuer that signs the certificate"},
+			}},
 		{"credentials missing a key", s3 + `credentials:
   externalSecret:
     storeRef: {name: vault}

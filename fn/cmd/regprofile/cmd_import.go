@@ -21,7 +21,8 @@ const importUsage = `Usage: regprofile import [--platform P] [--out FILE] FILE..
 Reads what "oc get -o yaml" prints for a running registry's objects (the
 Config, ImagePruner, image.config.openshift.io/cluster, claims, bucket claims,
 the CA ConfigMap, bindings to the registry's roles, the credentials
-ExternalSecret or Secret; several documents or a List; "-" reads stdin) and
+ExternalSecret or Secret, what writes route certificates (ExternalSecret or
+cert-manager Certificate); several documents or a List; "-" reads stdin) and
 prints a RegistryProfile that renders the same spec fields. Positional FILEs
 are one cluster; each --cluster is one more, on its platform. What every
 cluster shares goes to spec.registry, the rest to spec.platforms.
