@@ -11,10 +11,8 @@ package argocd
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -33,6 +31,7 @@ import (
 	"google.golang.org/grpc/status"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"regprofile.dev/regprofile/e2e/sidecar"
 	"regprofile.dev/regprofile/e2e/testbin"
 	fnplatforms "regprofile.dev/regprofile/fn/platforms"
 )
@@ -56,32 +55,8 @@ func TestMain(m *testing.M) {
 	os.Exit(testbin.Run(m, func(root, scratch string) error {
 		repoRoot = root
 		binDir, toolsDir = filepath.Join(scratch, "bin"), filepath.Join(scratch, "tools")
-		for _, d := range []string{binDir, toolsDir} {
-			if err := os.Mkdir(d, 0o755); err != nil {
-				return err
-			}
-		}
-		if err := testbin.Build(repoRoot, binDir, map[string]string{"regprofile": "./fn/cmd/regprofile", "regprofile-build": "./fn/cmd/regprofile-build", "regprofile-argocd": "./fn/cmd/regprofile-argocd"}); err != nil {
+		if err := sidecar.Install(repoRoot, binDir, toolsDir, map[string]string{"regprofile-argocd": "./fn/cmd/regprofile-argocd"}); err != nil {
 			return err
-		}
-		// The image's layout: the pinned kustomize beside regprofile.
-		pinned, err := testbin.Kustomize(repoRoot)
-		if err != nil {
-			return err
-		}
-		kustomize, err := os.ReadFile(pinned)
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(binDir, "kustomize"), kustomize, 0o755); err != nil {
-			return err
-		}
-		// What the sidecar's initContainer does, with no kustomize on PATH.
-		install := exec.Command(filepath.Join(binDir, "regprofile"), "install", toolsDir)
-		install.Env = append(os.Environ(), "PATH=/usr/bin:/bin")
-		install.Stdout, install.Stderr = os.Stderr, os.Stderr
-		if err := install.Run(); err != nil {
-			return fmt.Errorf("regprofile install: %w", err)
 		}
 		log.SetLevel(log.WarnLevel) // the CMP server logs every request
 		return nil
@@ -119,7 +94,7 @@ func startCMPServers(tb testing.TB, cfgs ...plugin.PluginConfig) {
 	}
 	tb.Setenv("ARGOCD_PLUGINSOCKFILEPATH", sockets)
 	tb.Setenv("ARGOCD_CMP_WORKDIR", tmp)
-	tb.Setenv("PATH", toolsDir+string(os.PathListSeparator)+"/usr/bin:/bin")
+	tb.Setenv("PATH", sidecar.Path(toolsDir))
 	tb.Setenv("HOME", tmp)
 	for _, cfg := range cfgs {
 		srv, err := cmpserver.NewServer(plugin.CMPServerInitConstants{PluginConfig: cfg})
@@ -202,22 +177,7 @@ func requestManifests(tb testing.TB, name, repo, appPath string) ([]string, erro
 // kustomizeBuild renders a directory as an administrator does by hand.
 func kustomizeBuild(t *testing.T, dir string) []*unstructured.Unstructured {
 	t.Helper()
-	cmd := exec.Command(filepath.Join(toolsDir, "kustomize"), "build", "--enable-alpha-plugins", "--enable-exec", dir)
-	cmd.Env = append(os.Environ(), "PATH="+toolsDir+string(os.PathListSeparator)+os.Getenv("PATH"))
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("kustomize build %s: %v\n%s", dir, err, stderr.String())
-	}
-	objs, err := kube.SplitYAML(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(objs) == 0 {
-		t.Fatalf("kustomize build %s: no objects", dir)
-	}
-	return objs
+	return sidecar.Render(t, toolsDir, "", "kustomize", "build", "--enable-alpha-plugins", "--enable-exec", dir)
 }
 
 // byIdentity sorts objects by kind, namespace and name, the order in which
@@ -260,24 +220,13 @@ func TestPluginRendersEveryOverlay(t *testing.T) {
 func TestPluginReportsABrokenProfile(t *testing.T) {
 	startCMPServer(t)
 	repo := copyExample(t)
-	writeFile(t, filepath.Join(repo, "overlays", "vsphere-block", "profile.yaml"), `apiVersion: regprofile.dev/v1alpha1
-kind: RegistryProfile
-metadata:
-  name: registry
-spec:
-  platform: vsphere-block
-  platforms:
-    vsphere-block:
-      registry:
-        replcas: 2
-`)
+	writeFile(t, filepath.Join(repo, "overlays", "vsphere-block", "profile.yaml"), sidecar.BrokenProfile)
 	objs, err := generate(t, repo, filepath.Join(repo, "overlays", "vsphere-block"))
 	if err == nil {
 		t.Fatalf("the plugin rendered a broken profile: %d objects", len(objs))
 	}
-	want := `regprofile: error: profile.yaml:10: spec.platforms.vsphere-block.registry.replcas: unknown field; did you mean "replicas"?`
-	if msg := status.Convert(err).Message(); !strings.Contains(msg, want) {
-		t.Errorf("the error lacks %q:\n%s", want, msg)
+	if msg := status.Convert(err).Message(); !strings.Contains(msg, sidecar.BrokenProfileError) {
+		t.Errorf("the error lacks %q:\n%s", sidecar.BrokenProfileError, msg)
 	}
 }
 
@@ -319,12 +268,9 @@ func TestDiscoveryMatchesOnlyProfiles(t *testing.T) {
 func copyExample(t *testing.T) string {
 	t.Helper()
 	repo := t.TempDir()
-	for _, dir := range []string{"bases", "overlays", "transformers"} {
-		if err := os.CopyFS(filepath.Join(repo, dir), os.DirFS(filepath.Join(repoRoot, dir))); err != nil {
-			t.Fatal(err)
-		}
+	if err := sidecar.CopyExample(repoRoot, repo); err != nil {
+		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(repo, "kustomization.yaml"), readFile(t, filepath.Join(repoRoot, "kustomization.yaml")))
 	return repo
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -14,11 +13,11 @@ import (
 
 	"github.com/argoproj/argo-cd/v2/pkg/apis/application/v1alpha1"
 	"github.com/argoproj/argo-cd/v2/reposerver/apiclient"
-	"github.com/argoproj/gitops-engine/pkg/utils/kube"
 	gocmp "github.com/google/go-cmp/cmp"
 	"google.golang.org/grpc/status"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"regprofile.dev/regprofile/e2e/sidecar"
 	"regprofile.dev/regprofile/e2e/testbin"
 	fnplatforms "regprofile.dev/regprofile/fn/platforms"
 )
@@ -63,30 +62,8 @@ func (s stopping) Run() int {
 func TestMain(m *testing.M) {
 	os.Exit(testbin.Run(stopping{m}, func(root, dir string) error {
 		repoRoot, scratch = root, dir
-		bin := filepath.Join(scratch, "bin")
 		toolsDir = filepath.Join(scratch, "tools")
-		if err := testbin.Build(repoRoot, bin, map[string]string{"regprofile": "./fn/cmd/regprofile", "regprofile-build": "./fn/cmd/regprofile-build"}); err != nil {
-			return err
-		}
-		pinned, err := testbin.Kustomize(repoRoot)
-		if err != nil {
-			return err
-		}
-		data, err := os.ReadFile(pinned)
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(bin, "kustomize"), data, 0o755); err != nil {
-			return err
-		}
-		// What the sidecar's initContainer does, into its emptyDir.
-		if err := os.Mkdir(toolsDir, 0o755); err != nil {
-			return err
-		}
-		install := exec.Command(filepath.Join(bin, "regprofile"), "install", toolsDir)
-		install.Env = append(os.Environ(), "PATH=/usr/bin:/bin")
-		install.Stdout, install.Stderr = os.Stderr, os.Stderr
-		return install.Run()
+		return sidecar.Install(repoRoot, filepath.Join(scratch, "bin"), toolsDir, nil)
 	}))
 }
 
@@ -173,7 +150,7 @@ func startServers() (*fixture, error) {
 	}
 	f.cmpServer, err = start(dir, "argocd-cmp-server", []string{
 		"ARGOCD_PLUGINSOCKFILEPATH=" + sockets, "ARGOCD_CMP_WORKDIR=" + cmpWork,
-		"PATH=" + toolsDir + string(os.PathListSeparator) + "/usr/bin:/bin", "HOME=" + home, "TMPDIR=" + tmp,
+		"PATH=" + sidecar.Path(toolsDir), "HOME=" + home, "TMPDIR=" + tmp,
 	}, filepath.Join(bin, "argocd-cmp-server"), "--config-dir-path", config, "--loglevel", "info")
 	if err != nil {
 		return nil, err
@@ -210,23 +187,14 @@ func startServers() (*fixture, error) {
 // root kustomization) and an overlay with a broken profile into a new
 // repository in dir, on branch main.
 func exampleRepository(dir string) error {
-	for _, d := range []string{"bases", "overlays", "transformers"} {
-		if err := os.CopyFS(filepath.Join(dir, d), os.DirFS(filepath.Join(repoRoot, d))); err != nil {
-			return err
-		}
-	}
-	root, err := os.ReadFile(filepath.Join(repoRoot, "kustomization.yaml"))
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "kustomization.yaml"), root, 0o644); err != nil {
+	if err := sidecar.CopyExample(repoRoot, dir); err != nil {
 		return err
 	}
 	broken := filepath.Join(dir, brokenDir)
 	if err := os.CopyFS(broken, os.DirFS(filepath.Join(repoRoot, "overlays", "vsphere-block"))); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(broken, "profile.yaml"), []byte(brokenProfile), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(broken, "profile.yaml"), []byte(sidecar.BrokenProfile), 0o644); err != nil {
 		return err
 	}
 	for _, args := range [][]string{{"init", "--quiet", "-b", "main"}, {"add", "-A"}, {"commit", "--quiet", "-m", "the example"}} {
@@ -236,18 +204,6 @@ func exampleRepository(dir string) error {
 	}
 	return nil
 }
-
-const brokenProfile = `apiVersion: regprofile.dev/v1alpha1
-kind: RegistryProfile
-metadata:
-  name: registry
-spec:
-  platform: vsphere-block
-  platforms:
-    vsphere-block:
-      registry:
-        replcas: 2
-`
 
 // request is what the application controller asks the repo-server for an
 // Application at path (named by the plugin unless plugin is nil).
@@ -310,23 +266,7 @@ func (f *fixture) generate(t *testing.T, q *apiclient.ManifestRequest) ([]*unstr
 // sidecar's tools: what the plugin runs.
 func (f *fixture) regprofileBuild(t *testing.T, dir string) []*unstructured.Unstructured {
 	t.Helper()
-	cmd := exec.Command(filepath.Join(toolsDir, "regprofile"), "build", dir)
-	cmd.Dir = f.work
-	cmd.Env = append(os.Environ(), "PATH="+toolsDir+string(os.PathListSeparator)+"/usr/bin:/bin")
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("regprofile build %s: %v\n%s", dir, err, stderr.String())
-	}
-	objs, err := kube.SplitYAML(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(objs) == 0 {
-		t.Fatalf("regprofile build %s: no objects", dir)
-	}
-	return objs
+	return sidecar.Render(t, toolsDir, f.work, "regprofile", "build", dir)
 }
 
 // same fails unless Argo CD returned exactly regprofile build's objects,
@@ -389,9 +329,8 @@ func TestRepoServerProcessReportsABrokenProfile(t *testing.T) {
 	if err == nil {
 		t.Fatalf("the repo-server rendered a broken profile: %d objects", len(objs))
 	}
-	want := `regprofile: error: profile.yaml:10: spec.platforms.vsphere-block.registry.replcas: unknown field; did you mean "replicas"?`
-	if msg := status.Convert(err).Message(); !strings.Contains(msg, want) {
-		t.Errorf("the error lacks %q:\n%s", want, msg)
+	if msg := status.Convert(err).Message(); !strings.Contains(msg, sidecar.BrokenProfileError) {
+		t.Errorf("the error lacks %q:\n%s", sidecar.BrokenProfileError, msg)
 	}
 }
 
