@@ -13,6 +13,9 @@ func (b *bench) rss() error {
 	if err != nil {
 		return err
 	}
+	if err := b.trees(); err != nil { // $W/example.yaml, $W/static
+		return err
+	}
 	reg := filepath.Join(b.bin, "regprofile")
 	example := filepath.Join(b.work, "example.yaml")
 	runs := b.reps(3, 1)
