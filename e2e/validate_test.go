@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"path/filepath"
 	"testing"
 
 	"sigs.k8s.io/kustomize/kyaml/kio"
@@ -59,5 +60,36 @@ spec:
 `))
 	if len(errs) < 2 {
 		t.Errorf("want errors for the namespace and the rollout strategy, got %v", errs)
+	}
+}
+
+// registry.removeFields renders a Sync hook (service account, role,
+// binding, Job) that the real schemas accept, and stays out of the Config.
+func TestRemoveFieldsHookValidates(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "profile.yaml"), `apiVersion: regprofile.dev/v1alpha1
+kind: RegistryProfile
+metadata: {name: registry}
+spec:
+  platform: vsphere-block
+  registry:
+    removeFields: [storage.emptyDir, storage.s3]
+  platforms:
+    vsphere-block:
+      pvc: {storageClassName: thin-csi}
+`)
+	out, stderr, err := run(t, dir, filepath.Join(binDir, "regprofile"), "render", "profile.yaml")
+	if err != nil {
+		t.Fatalf("render: %v\n%s", err, stderr)
+	}
+	validate(t, out)
+	for _, want := range []string{"kind: Job\n", "argocd.argoproj.io/hook: Sync\n",
+		`- '{"spec":{"storage":{"emptyDir":null,"s3":null}}}'`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "removeFields") {
+		t.Errorf("removeFields reached the output:\n%s", out)
 	}
 }

@@ -122,7 +122,7 @@ func TestControllerRBACCoversEveryRenderedObject(t *testing.T) {
 		}
 	}
 	// A kind the overlays stop rendering leaves a grant nobody needs.
-	want := "ClusterRole ClusterRoleBinding Config ConfigMap ExternalSecret Image ImagePruner ObjectBucketClaim PersistentVolumeClaim Role RoleBinding SecretStore ServiceAccount StorageClass"
+	want := "Certificate ClusterRole ClusterRoleBinding Config ConfigMap ExternalSecret Image ImagePruner ObjectBucketClaim PersistentVolumeClaim Role RoleBinding SecretStore ServiceAccount StorageClass"
 	if got := strings.Join(sortedKinds(all), " "); got != want {
 		t.Errorf("the overlays render %s; rbac.yaml is written for %s", got, want)
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	storagev1 "k8s.io/api/storage/v1"
@@ -40,13 +41,14 @@ func builtinKinds() map[schema.GroupVersionKind]builtinKind {
 	rbac := rbacv1.SchemeGroupVersion
 	storage := storagev1.SchemeGroupVersion
 	return map[schema.GroupVersionKind]builtinKind{
-		core.WithKind("ConfigMap"):             builtin(true, apivalidation.NameIsDNSSubdomain, checkConfigMap),
-		core.WithKind("Secret"):                builtin(true, apivalidation.NameIsDNSSubdomain, checkSecret),
-		core.WithKind("ServiceAccount"):        builtin[corev1.ServiceAccount](true, apivalidation.ValidateServiceAccountName, nil),
-		core.WithKind("PersistentVolumeClaim"): builtin(true, apivalidation.NameIsDNSSubdomain, checkPVC),
-		core.WithKind("PersistentVolume"):      builtin(false, apivalidation.NameIsDNSSubdomain, checkPV),
-		core.WithKind("Namespace"):             builtin[corev1.Namespace](false, apivalidation.ValidateNamespaceName, nil),
-		storage.WithKind("StorageClass"):       builtin(false, apivalidation.NameIsDNSSubdomain, checkStorageClass),
+		core.WithKind("ConfigMap"):                 builtin(true, apivalidation.NameIsDNSSubdomain, checkConfigMap),
+		core.WithKind("Secret"):                    builtin(true, apivalidation.NameIsDNSSubdomain, checkSecret),
+		core.WithKind("ServiceAccount"):            builtin[corev1.ServiceAccount](true, apivalidation.ValidateServiceAccountName, nil),
+		core.WithKind("PersistentVolumeClaim"):     builtin(true, apivalidation.NameIsDNSSubdomain, checkPVC),
+		core.WithKind("PersistentVolume"):          builtin(false, apivalidation.NameIsDNSSubdomain, checkPV),
+		core.WithKind("Namespace"):                 builtin[corev1.Namespace](false, apivalidation.ValidateNamespaceName, nil),
+		storage.WithKind("StorageClass"):           builtin(false, apivalidation.NameIsDNSSubdomain, checkStorageClass),
+		batchv1.SchemeGroupVersion.WithKind("Job"): builtin[batchv1.Job](true, apivalidation.NameIsDNSSubdomain, nil),
 		// RBAC object names only have to be valid path segments.
 		rbac.WithKind("Role"):               builtin(true, path.ValidatePathSegmentName, checkRole),
 		rbac.WithKind("ClusterRole"):        builtin(false, path.ValidatePathSegmentName, checkClusterRole),

@@ -369,12 +369,20 @@ func TestImportCredentialsSkeleton(t *testing.T) {
 func TestLeftovers(t *testing.T) {
 	fs := adopt.Leftovers(input(t, filepath.Join("testdata", "aws-upi.profile.yaml")), "",
 		[]adopt.Input{input(t, filepath.Join("testdata", "live-stale-emptydir.yaml"))})
-	want := `  error: live-stale-emptydir.yaml: Config/cluster spec.storage.emptyDir: a second storage backend beside the rendered one: server-side apply keeps it, and the operator rejects two (MultiStoragesError) (owned by kubectl-patch); fix: remove it before the first sync: oc patch configs.imageregistry.operator.openshift.io/cluster --type=json -p '[{"op":"remove","path":"/spec/storage/emptyDir"}]'
+	want := `  error: live-stale-emptydir.yaml: Config/cluster spec.storage.emptyDir: a second storage backend beside the rendered one: server-side apply keeps it, and the operator rejects two (MultiStoragesError) (owned by kubectl-patch); fix: add it to spec.registry.removeFields (removeFields: [storage.emptyDir]), or remove it before the first sync: oc patch configs.imageregistry.operator.openshift.io/cluster --type=json -p '[{"op":"remove","path":"/spec/storage/emptyDir"}]'
   warning: live-stale-emptydir.yaml: Config/cluster spec.managementState: not set by the profile: server-side apply leaves it as it is (owned by kubectl-patch); fix: set it in the profile to manage it, or remove it from the cluster if it should go
   warning: live-stale-emptydir.yaml: Config/cluster spec.nodeSelector.node-role.kubernetes.io/infra: not set by the profile: server-side apply leaves it as it is (owned by kubectl-edit); fix: set it in the profile to manage it, or remove it from the cluster if it should go
 `
 	if got := lines(fs); got != want {
 		t.Errorf("leftovers:\n%s\nwant:\n%s", got, want)
+	}
+
+	// Listed in removeFields, the stale backend is the hook's to remove.
+	prof := input(t, filepath.Join("testdata", "aws-upi.profile.yaml"))
+	prof.Data = []byte(strings.Replace(string(prof.Data), "  registry:\n", "  registry:\n    removeFields: [storage.emptyDir]\n", 1))
+	fs = adopt.Leftovers(prof, "", []adopt.Input{input(t, filepath.Join("testdata", "live-stale-emptydir.yaml"))})
+	if fs.HasErrors() || !strings.Contains(lines(fs), "  info: live-stale-emptydir.yaml: Config/cluster spec.storage.emptyDir: a second storage backend, which the hook of registry.removeFields removes in the wave before the Config (owned by kubectl-patch)\n") {
+		t.Errorf("leftovers with removeFields:\n%s", lines(fs))
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"regprofile.dev/regprofile/fn/diag"
 	"regprofile.dev/regprofile/fn/profile"
 	"regprofile.dev/regprofile/fn/render"
+	"regprofile.dev/regprofile/fn/rules"
 )
 
 // specTypes are the profile types that mirror each singleton's spec.
@@ -54,6 +55,12 @@ func Leftovers(prof Input, platform string, live []Input) Findings {
 	}
 	if rfs.HasErrors() {
 		return fs
+	}
+	removed := map[string]bool{} // registry.removeFields, which a hook removes
+	if plat, version, sfs := rules.CheckSelection(p, platform); !sfs.HasErrors() {
+		for _, f := range profile.Resolve(p, plat.Name(), version).Registry.RemoveFields {
+			removed[f] = true
+		}
 	}
 	rendered := map[string]map[string]any{}
 	for _, o := range objs {
@@ -100,8 +107,13 @@ func Leftovers(prof Input, platform string, live []Input) Findings {
 				}
 				id := o.kind + "/cluster spec." + path
 				if backend, rejected := secondBackend(o.kind, path, wantSpec); rejected {
+					if removed["storage."+backend] {
+						fs.add(o.file, diag.Finding{Severity: diag.Info, Path: id,
+							Message: "a second storage backend, which the hook of registry.removeFields removes in the wave before the Config" + ownedBy(who)})
+						continue
+					}
 					fs.add(o.file, diag.Errorf(id,
-						fmt.Sprintf(`remove it before the first sync: oc patch %s --type=json -p '[{"op":"remove","path":"/spec/storage/%s"}]'`, ocName, backend),
+						fmt.Sprintf(`add it to spec.registry.removeFields (removeFields: [storage.%s]), or remove it before the first sync: oc patch %s --type=json -p '[{"op":"remove","path":"/spec/storage/%s"}]'`, backend, ocName, backend),
 						"a second storage backend beside the rendered one: server-side apply keeps it, and the operator rejects two (MultiStoragesError)%s", ownedBy(who)))
 					continue
 				}

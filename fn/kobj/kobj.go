@@ -40,6 +40,9 @@ type Object struct {
 	// registry's storage): it must be kept as long as the singleton, which
 	// Argo CD never prunes. Not serialized.
 	NamedBySingleton bool
+	// Hook marks an object that runs before the sync applies the rest (an
+	// Argo CD PreSync hook), replaced on every sync. Not serialized.
+	Hook bool
 	// Fields are the top-level fields besides apiVersion, kind and metadata
 	// (spec, data, rules, roleRef, subjects, ...). Values may be maps, lists,
 	// scalars or API structs with omitempty tags.

@@ -12,6 +12,11 @@ const (
 	PVC      = "pvc"
 )
 
+// ConfigBackends are every storage backend the operator's Config has, also
+// those a profile cannot set (IBM Cloud Object Storage, Alibaba OSS): a live
+// Config may hold any of them.
+var ConfigBackends = []string{EmptyDir, S3, GCS, Azure, Swift, PVC, "ibmcos", "oss"}
+
 // Backends returns the backends a storage stanza sets, in a fixed order.
 func Backends(s *v1alpha1.Storage) []string {
 	if s == nil {

@@ -12,6 +12,9 @@ import (
 const (
 	SyncWaveAnnotation    = "argocd.argoproj.io/sync-wave"
 	SyncOptionsAnnotation = "argocd.argoproj.io/sync-options"
+	HookAnnotation        = "argocd.argoproj.io/hook"
+	// HookDeletePolicyAnnotation says when Argo CD deletes a hook.
+	HookDeletePolicyAnnotation = "argocd.argoproj.io/hook-delete-policy"
 )
 
 // Sync waves, in dependency order: what a resource needs is applied (and
@@ -51,6 +54,12 @@ func syncWave(o *kobj.Object) int {
 		return waveRegistry
 	case "ImagePruner":
 		return wavePruner
+	case "Job":
+		// The hook removing stale Config fields: after the service
+		// account and role it runs with and the storage the profile
+		// brings, right before the Config, so that the Config is without
+		// a storage stanza for as short a time as can be.
+		return waveCredentials
 	}
 	return waveSupport
 }
@@ -92,6 +101,14 @@ func annotate(r *profile.Resolved, objs []*kobj.Object) {
 			continue
 		}
 		o.Annotate(SyncWaveAnnotation, strconv.Itoa(syncWave(o)))
+		if o.Hook {
+			// Run in its wave of every sync (the hook is a no-op once its
+			// work is done), and replaced rather than kept: never pruned
+			// or protected like the registry's own objects.
+			o.Annotate(HookAnnotation, "Sync")
+			o.Annotate(HookDeletePolicyAnnotation, "BeforeHookCreation")
+			continue
+		}
 		if opts, ok := syncOptions[o.Kind]; ok {
 			o.Annotate(SyncOptionsAnnotation, opts)
 		} else if o.NamedBySingleton {

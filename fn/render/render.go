@@ -5,8 +5,10 @@
 package render
 
 import (
+	"encoding/json"
 	"reflect"
 	"sort"
+	"strings"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -78,6 +80,7 @@ func build(r *profile.Resolved, plat platforms.Platform) []*kobj.Object {
 	objs = append(objs, accessObjects(r.Access)...)
 	objs = append(objs, credentialObjects(r.Credentials)...)
 	objs = append(objs, routeSecretObjects(r.Registry.Routes)...)
+	objs = append(objs, removeFieldObjects(r)...)
 	return append(objs, plat.Objects(r)...)
 }
 
@@ -294,6 +297,75 @@ func routeSecretObjects(routes []v1alpha1.Route) []*kobj.Object {
 				"spec": map[string]any{"secretName": rt.SecretName, "dnsNames": src.Certificate.DNSNames, "issuerRef": issuer},
 			}))
 		}
+	}
+	return objs
+}
+
+// What removes registry.removeFields from the live Config.
+const (
+	// RemoveFieldsName names the Job, its service account and its role.
+	RemoveFieldsName = "regprofile-remove-fields"
+	// DefaultCLIImage holds oc.
+	DefaultCLIImage = "registry.redhat.io/openshift4/ose-cli:latest"
+)
+
+// removeFieldObjects renders the Job that removes registry.removeFields
+// from the live Config, with a service account and a role that may only get
+// and patch the Config. Server-side apply cannot remove a field another
+// manager owns by omitting it (Kubernetes documents no way to, short of a
+// patch or update), so the Job sends a JSON merge patch setting each field
+// to null: the field goes, its owners' claims with it, and a field already
+// gone makes it a no-op, so every sync may run it again. annotate makes
+// all four Argo CD Sync hooks, the Job in the wave before the Config.
+func removeFieldObjects(r *profile.Resolved) []*kobj.Object {
+	if len(r.Registry.RemoveFields) == 0 {
+		return nil
+	}
+	storage := map[string]any{}
+	for _, f := range r.Registry.RemoveFields {
+		storage[strings.TrimPrefix(f, "storage.")] = nil
+	}
+	patch, err := json.Marshal(map[string]any{"spec": map[string]any{"storage": storage}}) // keys sorted
+	if err != nil {
+		panic(err)
+	}
+	image := DefaultCLIImage
+	if r.ArgoCD != nil && r.ArgoCD.CLIImage != "" {
+		image = r.ArgoCD.CLIImage
+	}
+	subject := map[string]any{"kind": "ServiceAccount", "name": RemoveFieldsName, "namespace": kobj.RegistryNamespace}
+	objs := []*kobj.Object{
+		kobj.New("v1", "ServiceAccount", kobj.RegistryNamespace, RemoveFieldsName, nil),
+		kobj.New("rbac.authorization.k8s.io/v1", "ClusterRole", "", RemoveFieldsName, map[string]any{
+			"rules": []map[string]any{{"apiGroups": []string{"imageregistry.operator.openshift.io"}, "resources": []string{"configs"},
+				"resourceNames": []string{singleton}, "verbs": []string{"get", "patch"}}},
+		}),
+		kobj.New("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "", RemoveFieldsName, map[string]any{
+			"roleRef":  map[string]any{"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": RemoveFieldsName},
+			"subjects": []map[string]any{subject},
+		}),
+		kobj.New("batch/v1", "Job", kobj.RegistryNamespace, RemoveFieldsName, map[string]any{
+			"spec": map[string]any{
+				"backoffLimit": 3,
+				"template": map[string]any{"spec": map[string]any{
+					"serviceAccountName": RemoveFieldsName,
+					"restartPolicy":      "Never",
+					"containers": []map[string]any{{
+						"name": "remove-fields", "image": image,
+						"command": []string{"oc", "patch", "configs.imageregistry.operator.openshift.io/" + singleton, "--type=merge", "-p", string(patch)},
+						// What the restricted-v2 security context constraint admits.
+						"securityContext": map[string]any{
+							"allowPrivilegeEscalation": false, "runAsNonRoot": true,
+							"capabilities":   map[string]any{"drop": []string{"ALL"}},
+							"seccompProfile": map[string]any{"type": "RuntimeDefault"},
+						},
+					}},
+				}},
+			},
+		}),
+	}
+	for _, o := range objs {
+		o.Hook = true
 	}
 	return objs
 }

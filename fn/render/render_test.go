@@ -682,3 +682,58 @@ target:
 		t.Errorf("sync options %q, want %q", got, want)
 	}
 }
+
+// registry.removeFields becomes Argo CD Sync hooks that merge-patch the
+// fields away right before the Config's wave, never a field of the Config.
+func TestRemoveFieldsRendersAHook(t *testing.T) {
+	doc := head + `  platform: aws-upi
+  registry:
+    removeFields: [storage.pvc, storage.emptyDir]
+    storage:
+      s3: {bucket: bkt, region: us-east-1}
+  argocd: {cliImage: mirror.example.com/openshift4/ose-cli:v4.18}
+`
+	objs := mustRender(t, doc, render.Options{})
+	if got := spec(t, objs, "Config"); strings.Contains(got, "removeFields") {
+		t.Errorf("removeFields in the Config:\n%s", got)
+	}
+	if got, want := spec(t, objs, "Job"), `backoffLimit: 3
+template:
+  spec:
+    containers:
+    - command:
+      - oc
+      - patch
+      - configs.imageregistry.operator.openshift.io/cluster
+      - --type=merge
+      - -p
+      - '{"spec":{"storage":{"emptyDir":null,"pvc":null}}}'
+      image: mirror.example.com/openshift4/ose-cli:v4.18
+      name: remove-fields
+      securityContext:
+        allowPrivilegeEscalation: false
+        capabilities:
+          drop:
+          - ALL
+        runAsNonRoot: true
+        seccompProfile:
+          type: RuntimeDefault
+    restartPolicy: Never
+    serviceAccountName: regprofile-remove-fields
+`; got != want {
+		t.Errorf("Job spec:\n%s\nwant:\n%s", got, want)
+	}
+	if got, want := annotations(objs, render.HookAnnotation), "ServiceAccount=Sync ClusterRole=Sync ClusterRoleBinding=Sync Config= Job=Sync"; got != want {
+		t.Errorf("hooks %q, want %q", got, want)
+	}
+	if got, want := annotations(objs, render.SyncWaveAnnotation), "ServiceAccount=1 ClusterRole=1 ClusterRoleBinding=1 Config=4 Job=3"; got != want {
+		t.Errorf("waves %q, want %q", got, want)
+	}
+	if got, want := annotations(objs, render.SyncOptionsAnnotation), "ServiceAccount= ClusterRole= ClusterRoleBinding= Config=ServerSideApply=true,Prune=false,Delete=false Job="; got != want {
+		t.Errorf("sync options %q, want %q", got, want)
+	}
+	off := mustRender(t, strings.Replace(doc, "argocd: {", "argocd: {syncSafety: false, ", 1), render.Options{})
+	if got := annotations(off, render.HookAnnotation); strings.Contains(got, "Sync") {
+		t.Errorf("hooks without sync safety: %q", got)
+	}
+}

@@ -82,6 +82,7 @@ var All = []Rule{
 	{"scheduling", "nodeSelector labels and tolerations as the API server validates them: qualified keys, valid values, operators Exists or Equal, effects NoSchedule, PreferNoSchedule or NoExecute.", scheduling},
 	{"resources", "Container resources: cpu, memory, ephemeral-storage, hugepages-* or a qualified extended resource; no negative quantity; no request above its limit.", containerResources},
 	{"buckets", "Bucket, container, account and region names follow their provider's rules (S3, GCS, Azure).", buckets},
+	{"remove-fields", "registry.removeFields names storage backends of the live Config (storage.<backend>, any backend the Config has), each once, never the one the profile renders or the installer provisioned.", removeFields},
 	{"openshift-version", "Every rendered field is one the target release accepts: a field the release lacks is an error naming the first release that has it. 4.2 to 4.5 use the integer logging (logLevel is 4.6); 4.2 and 4.3 have no ImagePruner.", openshiftVersion},
 }
 
@@ -730,6 +731,35 @@ func routeSecrets(c *Context) []diag.Finding {
 			continue
 		}
 		fs = append(fs, certificate(c, base, rt, src.Certificate)...)
+	}
+	return fs
+}
+
+// removeFields checks the fields a PreSync hook removes from the live
+// Config: only stale storage backends, never the one in use.
+func removeFields(c *Context) []diag.Finding {
+	var fs []diag.Finding
+	allowed := make([]string, len(profile.ConfigBackends))
+	for i, b := range profile.ConfigBackends {
+		allowed[i] = "storage." + b
+	}
+	inUse := map[string]bool{}
+	for _, b := range platformBackends(c) {
+		inUse["storage."+b] = true
+	}
+	seen := map[string]int{}
+	for i, f := range c.R.Registry.RemoveFields {
+		p := c.path(fmt.Sprintf("registry.removeFields[%d]", i))
+		switch j, dup := seen[f]; {
+		case !contains(allowed, f):
+			fs = append(fs, unknownName(p, f, "field to remove (a storage backend)", allowed))
+		case dup:
+			fs = append(fs, diag.Errorf(p, "list each field once", "already listed at removeFields[%d]", j))
+		case inUse[f]:
+			fs = append(fs, diag.Errorf(p, "remove it from removeFields; list only the backends the live Config has beside it",
+				"%s is the registry's storage on this platform: removing it would take the storage the profile renders away", f))
+		}
+		seen[f] = i
 	}
 	return fs
 }

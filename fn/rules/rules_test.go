@@ -404,6 +404,22 @@ registry:
 				{diag.Error, "spec.registry.routes[2].name", "default-route is the operator's own route", "set defaultRoute: true for that route, or choose another name"},
 				{diag.Error, "spec.registry.routes[3].name", "a route needs a name", "name the route"},
 			}},
+		{"fields to remove", s3 + `  removeFields: [storage.emptyDir, storage.emptyDir, storage.s3, storage.emptydir, replicas]`,
+			[]expect{
+				{diag.Error, "spec.registry.removeFields[1]", "already listed at removeFields[0]", "list each field once"},
+				{diag.Error, "spec.registry.removeFields[2]", "storage.s3 is the registry's storage on this platform: removing it would take the storage the profile renders away",
+					"remove it from removeFields; list only the backends the live Config has beside it"},
+				{diag.Error, "spec.registry.removeFields[3]", `unknown field to remove (a storage backend); did you mean "storage.emptyDir"?`, ""},
+				{diag.Error, "spec.registry.removeFields[4]", "unknown field to remove (a storage backend)",
+					"use one of: storage.emptyDir, storage.s3, storage.gcs, storage.azure, storage.swift, storage.pvc, storage.ibmcos, storage.oss"},
+			}},
+		{"the installer's backend is not removed", `
+platform: aws-ipi
+registry:
+  replicas: 2
+  removeFields: [storage.s3, storage.emptyDir]`,
+			[]expect{{diag.Error, "spec.registry.removeFields[0]", "storage.s3 is the registry's storage on this platform: removing it would take the storage the profile renders away",
+				"remove it from removeFields; list only the backends the live Config has beside it"}}},
 		{"route secret sources", s3 + `  routes:
   - {name: a, hostname: a.example.com, secretSource: {}}
   - name: b

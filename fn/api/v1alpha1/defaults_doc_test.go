@@ -26,6 +26,8 @@ var minimalProfiles = []string{
 	`platform: rhosp-cinder
   platforms: {rhosp-cinder: {cinder: {availabilityZone: nova}}}`,
 	`platform: vsphere-block`,
+	`platform: vsphere-block
+  registry: {removeFields: [storage.emptyDir]}`,
 	`platform: nutanix`,
 	`platform: nutanix
   platforms: {nutanix: {pvc: {accessMode: ReadWriteMany}}}`,
@@ -65,9 +67,9 @@ var (
 	// operator (not regprofile) does: "unset (the operator's ...)".
 	defaultPart = regexp.MustCompile(`Default[^:]*:(.*)`)
 	unsetPart   = regexp.MustCompile(`unset \([^)]*\)`)
-	// Concrete values: URLs, sizes, durations, dashed names and
-	// CamelCase enum values.
-	valueToken = regexp.MustCompile(`https?://[^\s),]+|\b\d+(?:Gi|Mi)\b|\b\d+h\d+m\d+s\b|\b[a-z0-9]+(?:[-.][a-z0-9]+)*-[a-z0-9]+(?:[-.][a-z0-9]+)*\b|\b[A-Z][a-z]+(?:[A-Z][a-z]*)+\b`)
+	// Concrete values: URLs, image references, sizes, durations, dashed
+	// names and CamelCase enum values.
+	valueToken = regexp.MustCompile(`https?://[^\s),]+|\b[a-z0-9.-]+(?:/[a-z0-9._-]+)+:[a-z0-9._-]*[a-z0-9]|\b\d+(?:Gi|Mi)\b|\b\d+h\d+m\d+s\b|\b[a-z0-9]+(?:[-.][a-z0-9]+)*-[a-z0-9]+(?:[-.][a-z0-9]+)*\b|\b[A-Z][a-z]+(?:[A-Z][a-z]*)+\b`)
 )
 
 // Every concrete value a doc comment gives as a default is one the code

@@ -145,6 +145,10 @@ type ArgoCDOptions struct {
 	// Turn it off for plain kustomize or kpt use without Argo CD. Default:
 	// true.
 	SyncSafety *bool `json:"syncSafety,omitempty"`
+	// CLIImage is the image, holding oc, of the Job that removes
+	// registry.removeFields. Default:
+	// registry.redhat.io/openshift4/ose-cli:latest.
+	CLIImage string `json:"cliImage,omitempty"`
 }
 
 // PlatformSpec is what differs on one platform.
@@ -299,6 +303,18 @@ type RegistrySpec struct {
 
 	// Storage is the registry's storage. Exactly one backend.
 	Storage *Storage `json:"storage,omitempty"`
+
+	// RemoveFields lists fields of the live Config's spec to remove before
+	// the profile is applied: a storage backend an earlier manager left
+	// (storage.emptyDir, storage.s3, storage.gcs, storage.azure,
+	// storage.swift, storage.pvc, storage.ibmcos, storage.oss), which
+	// server-side apply cannot remove by omission while another manager
+	// owns it, and beside which the operator refuses the profile's backend.
+	// Rendered as Argo CD Sync hooks: a Job (with its service account and a
+	// role that may only get and patch the Config), in the wave before the
+	// Config, that removes them with a JSON merge patch, a no-op once they
+	// are gone. Not part of the operator's Config. Default: none.
+	RemoveFields []string `json:"removeFields,omitempty" regprofile:"local"`
 }
 
 // Route is an extra route to the registry.
