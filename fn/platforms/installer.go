@@ -56,9 +56,15 @@ func (p *installer) Default(r *profile.Resolved) {
 
 func (p *installer) InstallerStorage() (backend, what, byo string) { return p.backend, p.what, p.byo }
 
+// BootstrapReplicas is the replica count the operator bootstrapped, which
+// the profile renders unless it sets its own; 0 when it depends on the
+// cluster and the profile must set it.
+func (p *installer) BootstrapReplicas() int32 { return p.replicas }
+
 // InstallerProvisioned is implemented by platforms whose storage the
 // installer provisioned: the backend the operator configured, a phrase
 // describing it, and the platform to use to bring your own storage.
 type InstallerProvisioned interface {
 	InstallerStorage() (backend, what, byo string)
+	BootstrapReplicas() int32
 }

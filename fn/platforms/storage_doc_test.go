@@ -85,6 +85,33 @@ in ` + "`shared/seeds`" + `: 000 is OpenShift 4.2, 001 is 4.14, 002 is 4.4.
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", p.Name(), p.Doc(), class, since, strings.Join(p.Sections(), ", "))
 	}
 	b.WriteString(`
+## Installer-provisioned platforms
+
+On these platforms the operator created the registry's storage at install time, with credentials the
+Cloud Credential Operator minted, and manages it. A profile for them sets no storage: no storage
+stanza is rendered, so server-side apply never touches the fields the operator wrote, and a storage
+section, volume or bucket helper in the profile is an error (rule ` + "`installer-storage`" + `) naming the
+platform to use for storage of your own. Everything else renders as on any platform. The credentials
+can still be overridden: ` + "`spec.credentials`" + ` (or ` + "`spec.platforms.<platform>.credentials`" + `) writes
+` + "`image-registry-private-configuration-user`" + `, whose keys override the minted credentials, with
+the keys below.
+
+| platform | what the installer provisioned | replicas | credential override keys | your own storage instead |
+|---|---|---|---|---|
+`)
+	for _, p := range platforms.All() {
+		ip, ok := p.(platforms.InstallerProvisioned)
+		if !ok {
+			continue
+		}
+		backend, what, byo := ip.InstallerStorage()
+		replicas := fmt.Sprintf("%d (the operator's bootstrap count) unless the profile sets them", ip.BootstrapReplicas())
+		if ip.BootstrapReplicas() == 0 {
+			replicas = "set by the profile: it depends on the storage the cluster has"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s (%s) | %s | %s | %s |\n", p.Name(), what, backend, replicas, credentialKeys(backend), byo)
+	}
+	b.WriteString(`
 ## Storage
 
 | storage | chosen by | becomes | defaults, rules and documents |
@@ -127,4 +154,31 @@ What a release's operator and platform accept beyond its API fields (the fields 
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", k, f.Since, before, f.Source)
 	}
 	return b.String()
+}
+
+// credentialKeys says which keys a credentials override for a backend
+// needs: every required key, or one complete set.
+func credentialKeys(backend string) string {
+	keys, ok := profile.CredentialKeys[backend]
+	if !ok {
+		return "none: " + backend + " takes no credentials"
+	}
+	code := func(list []string) string {
+		out := make([]string, len(list))
+		for i, k := range list {
+			out[i] = "`" + k + "`"
+		}
+		if len(out) < 2 {
+			return strings.Join(out, "")
+		}
+		return strings.Join(out[:len(out)-1], ", ") + " and " + out[len(out)-1]
+	}
+	if len(keys.Sets) == 0 {
+		return code(keys.Required)
+	}
+	var sets []string
+	for _, set := range keys.Sets {
+		sets = append(sets, code(set))
+	}
+	return "one complete set: " + strings.Join(sets, "; or ")
 }
