@@ -95,7 +95,7 @@ func TestWriteLocksTheDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = write(t, dir, buildTree(t, twoPlatforms), Options{})
-	want := dir + ": another regprofile emit is writing there (it holds the lock on " + filepath.Dir(dir) + "); fix: wait for it to finish and run again"
+	want := dir + ": another regprofile emit is writing there; fix: wait for it to finish and run again"
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)
 	}
@@ -105,6 +105,24 @@ func TestWriteLocksTheDirectory(t *testing.T) {
 	unlock()
 	if _, err := write(t, dir, buildTree(t, twoPlatforms), Options{}); err != nil {
 		t.Errorf("after unlock: %v", err)
+	}
+}
+
+// Emits into sibling directories (one per cluster, run in parallel) do not
+// wait for each other: the lock is the target's, not its parent's.
+func TestWriteSiblingsInParallel(t *testing.T) {
+	parent := t.TempDir()
+	unlock, err := lock(filepath.Join(parent, "cluster-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	if _, err := write(t, filepath.Join(parent, "cluster-2"), buildTree(t, twoPlatforms), Options{}); err != nil {
+		t.Errorf("an emit into a sibling: %v", err)
+	}
+	// The same name under another parent is another target.
+	if _, err := write(t, filepath.Join(t.TempDir(), "cluster-1"), buildTree(t, twoPlatforms), Options{}); err != nil {
+		t.Errorf("the same name elsewhere: %v", err)
 	}
 }
 

@@ -13,7 +13,7 @@ func lockFile(dir string) string {
 }
 
 func errBusy(dir string) error {
-	return fmt.Errorf("%s: another regprofile emit is writing there (it holds the lock on %s); fix: wait for it to finish and run again", dir, filepath.Dir(dir))
+	return fmt.Errorf("%s: another regprofile emit is writing there; fix: wait for it to finish and run again", dir)
 }
 
 // swapByRenames moves to aside and from into its place: the old tree ends

@@ -1,7 +1,9 @@
 package emit
 
 import (
+	"crypto/sha256"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -23,21 +25,33 @@ func exchangeDirs(from, to string) error {
 	return nil
 }
 
-// lock takes an exclusive, non-blocking flock(2) on the directory that
-// holds dir: a second emit into dir (or, rarely, into a sibling of it)
-// fails at once instead of mixing two trees, and nothing is left beside
-// dir. The kernel drops the lock when the process dies.
+// lock takes an exclusive lock on the target dir, whether or not it exists
+// yet: it binds an abstract Unix socket whose name is derived from the
+// parent directory's device and inode and dir's base name. A second emit
+// into dir fails at once instead of mixing two trees, while emits into
+// other directories (siblings included) go on in parallel. An abstract
+// socket is no file: nothing is left beside dir, and the kernel releases
+// it when the process dies. Its scope is the network namespace: emits into
+// one directory from two containers with separate network namespaces do
+// not see each other's lock.
 func lock(dir string) (func(), error) {
-	f, err := os.OpenFile(filepath.Dir(dir), os.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW, 0)
-	if err != nil {
-		return nil, err
+	var st unix.Stat_t
+	if err := unix.Stat(filepath.Dir(dir), &st); err != nil {
+		return nil, &os.PathError{Op: "stat", Path: filepath.Dir(dir), Err: err}
 	}
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
-		f.Close()
-		if errors.Is(err, unix.EWOULDBLOCK) {
+	// The base name can be up to 255 bytes; a socket name at most 107.
+	sum := sha256.Sum256([]byte(filepath.Base(dir)))
+	name := fmt.Sprintf("@regprofile-emit/%x/%x/%x", st.Dev, st.Ino, sum[:16])
+	fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, os.NewSyscallError("socket", err)
+	}
+	if err := unix.Bind(fd, &unix.SockaddrUnix{Name: name}); err != nil {
+		unix.Close(fd)
+		if errors.Is(err, unix.EADDRINUSE) {
 			return nil, errBusy(dir)
 		}
-		return nil, err
+		return nil, os.NewSyscallError("bind", err)
 	}
-	return func() { f.Close() }, nil
+	return func() { unix.Close(fd) }, nil
 }

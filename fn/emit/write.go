@@ -60,9 +60,10 @@ func (e *ConflictError) Error() string {
 
 // Write writes the tree into dir, all or nothing, and never reads, writes
 // or removes anything outside dir or through a symbolic link:
-//   - It holds an exclusive lock (flock(2) on .<dir>.regprofile-emit.lock
-//     beside dir) while it works: a second emit into the same dir fails at
-//     once rather than mixing two trees.
+//   - It holds an exclusive lock on dir while it works (see lock; on
+//     Linux an abstract socket, elsewhere a lock file beside dir): a second
+//     emit into the same dir fails at once rather than mixing two trees,
+//     and emits into other directories are not held up.
 //   - It reads the existing dir through an os.Root and refuses any symbolic
 //     link or special file in it, and any marker line that is not a clean
 //     relative path.
