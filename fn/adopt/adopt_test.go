@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -315,9 +316,13 @@ func TestImportRefuses(t *testing.T) {
 		{"the same object twice", []adopt.Cluster{{Inputs: []adopt.Input{aws, {Name: "again.yaml", Data: aws.Data}}}},
 			"error: again.yaml: Config/cluster: Config/cluster is also in aws-upi.yaml; fix: give each object once"},
 		{"a YAML alias bomb", []adopt.Cluster{{Inputs: []adopt.Input{{Name: "bomb.yaml", Data: []byte(bomb)}}}},
-			"error: bomb.yaml: f[0][3][3][7][1][5]: the profile has more than 100000 values (aliases counted each time they are used)"},
+			"error: bomb.yaml: f[0][3][3][7][1][5]: the input file has more than 100000 values (aliases counted each time they are used); an input file is at most 100000; fix: write the values out instead of through anchors and aliases, and give only the registry's objects, split over several files\n"},
+		{"an alias bomb of long strings", []adopt.Cluster{{Inputs: []adopt.Input{{Name: "wide.yaml", Data: []byte(wideBomb)}}}},
+			"error: wide.yaml: c[3][0]: the input file's values, with aliases expanded, exceed 4 MiB; fix: write the values out instead of through anchors and aliases (&name, *name), and give only the registry's objects, split over several files\n"},
+		{"too deep", []adopt.Cluster{{Inputs: []adopt.Input{{Name: "deep.yaml", Data: []byte("a: " + strings.Repeat("[", 70) + strings.Repeat("]", 70) + "\n")}}}},
+			"nested more than 64 levels deep; fix: give the objects as `oc get -o yaml` prints them; none of the registry's nests this deeply\n"},
 		{"too large", []adopt.Cluster{{Inputs: []adopt.Input{{Name: "big.yaml", Data: []byte("a: '" + strings.Repeat("x", profile.MaxProfileBytes) + "'")}}}},
-			"error: big.yaml: the file is over 4 MiB; an input file is at most 4 MiB; fix: split the input into several files"},
+			"error: big.yaml: the file is over 4 MiB; an input file is at most 4 MiB; fix: give only the registry's objects, split over several files\n"},
 		{"not objects", []adopt.Cluster{{Inputs: []adopt.Input{{Name: "list.yaml", Data: []byte("- a\n- b\n")}}}},
 			"error: list.yaml: expected a Kubernetes object, got a list"},
 	} {
@@ -332,6 +337,9 @@ func TestImportRefuses(t *testing.T) {
 		})
 	}
 }
+
+// wideBomb expands to 10 × 10 × 100,000 bytes through few values.
+var wideBomb = "a: &a '" + strings.Repeat("x", 100_000) + "'\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
 
 const bomb = `a: &a ["x","x","x","x","x","x","x","x","x"]
 b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
@@ -478,4 +486,51 @@ status: {refreshTime: "2026-11-30T10:00:00Z"}
 	if _, ok := got["ExternalSecret/openshift-image-registry/vault-tls"]; !ok {
 		t.Errorf("no ExternalSecret rendered: %v", reflect.ValueOf(got).MapKeys())
 	}
+}
+
+// A YAML error in a live dump names the file and the line, never the
+// parser's message: it quotes what it could not read, and a dump holds
+// secrets (a Secret's data, a pasted token).
+func TestImportYAMLErrorsNeverEchoTheInput(t *testing.T) {
+	const secret = "Hunter2SecretValue"
+	head := "apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: openshift-image-registry}\nstringData:\n"
+	for _, tc := range []struct{ name, doc, want string }{
+		{"an unterminated quote", head + "  password: '" + secret + "\n",
+			"error: live.yaml:5: not valid YAML (the parser's message is not shown: it may quote the input); fix: fix the YAML syntax\n"},
+		{"an unknown anchor", head + "  password: *" + secret + "\n",
+			"error: live.yaml: not valid YAML (the parser's message is not shown: it may quote the input); fix: fix the YAML syntax\n"},
+		{"a value of the wrong tag", head + "  password: !!int " + secret + "\n",
+			"error: live.yaml:1: document 1: not valid YAML (the parser's message is not shown: it may quote the input); fix: fix the YAML at that line\n"},
+		{"a mapping value on a value's line", head + "  password: a: " + secret + "\n",
+			"error: live.yaml:5: not valid YAML (the parser's message is not shown: it may quote the input); fix: fix the YAML syntax\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := adopt.Input{Name: "live.yaml", Data: []byte(tc.doc + "---\n" + tc.doc)}
+			_, fs := adopt.Import([]adopt.Cluster{{Platform: "aws-upi", Inputs: []adopt.Input{in}}}, adopt.Options{})
+			got := linesWithLine(fs)
+			if strings.Contains(got, secret) || strings.Contains(got, "Hunter2") {
+				t.Errorf("the input's text is in the findings:\n%s", got)
+			}
+			if !strings.Contains(got, tc.want) {
+				t.Errorf("findings:\n%s\nwant a line:\n%s", got, tc.want)
+			}
+			lfs := adopt.Leftovers(input(t, filepath.Join("testdata", "aws-upi.profile.yaml")), "", []adopt.Input{in})
+			if got := linesWithLine(lfs); strings.Contains(got, "Hunter2") {
+				t.Errorf("leftovers echoes the input:\n%s", got)
+			}
+		})
+	}
+}
+
+// linesWithLine prints findings with their line, as the commands do.
+func linesWithLine(fs adopt.Findings) string {
+	var b strings.Builder
+	for _, f := range fs.Sorted() {
+		file := f.File
+		if f.Line > 0 {
+			file += ":" + strconv.Itoa(f.Line)
+		}
+		b.WriteString("  " + string(f.Severity) + ": " + file + ": " + f.Text() + "\n")
+	}
+	return b.String()
 }

@@ -12,7 +12,9 @@ package adopt
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -94,12 +96,13 @@ const maxObjects = 10000
 
 // readObjects reads every object of a file: several documents, a v1 List
 // (what `oc get A B -o yaml` prints), or both. The file goes through the
-// profile decoder's bounds: size, syntax, duplicate keys and alias bombs.
+// profile decoder's bounds (size, syntax, duplicate keys and alias bombs),
+// whose messages name an input file. A YAML error names the file and the
+// line, never the parser's message: the input may hold any secret, and the
+// parser quotes what it could not read.
 func readObjects(in Input, fs *Findings) []*object {
-	docs, dfs := profile.ReadDocuments(in.Data)
+	docs, dfs := profile.ReadDocuments(in.Data, profile.LiveOrigin)
 	for _, f := range dfs {
-		f.Fix = strings.Replace(f.Fix, "keep large data (such as CA bundles) out of the profile, or split them", "split the input into several files", 1)
-		f.Message = strings.Replace(f.Message, "a profile is at most", "an input file is at most", 1)
 		fs.add(in.Name, f)
 	}
 	if dfs.HasErrors() {
@@ -117,7 +120,9 @@ func readObjects(in Input, fs *Findings) []*object {
 		}
 		var m map[string]any
 		if err := n.Decode(&m); err != nil {
-			fs.add(in.Name, diag.Errorf(path.String(), "fix the YAML", "not valid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: ")))
+			f := diag.Errorf(path.String(), "fix the YAML at that line", "%s", profile.QuietYAMLMessage)
+			f.Line = errorLine(err, n)
+			fs.add(in.Name, f)
 			return
 		}
 		o := &object{file: in.Name, m: m, apiVersion: str(m, "apiVersion"), kind: str(m, "kind"),
@@ -137,7 +142,7 @@ func readObjects(in Input, fs *Findings) []*object {
 	}
 	for i, d := range docs {
 		// Expand bounds aliases and reports keys written twice.
-		d, efs := profile.Expand(d)
+		d, efs := profile.ExpandFrom(d, profile.LiveOrigin)
 		if efs.HasErrors() {
 			for _, f := range efs {
 				fs.add(in.Name, f)
@@ -268,4 +273,18 @@ func nonEmpty(v any) any {
 		}
 	}
 	return v
+}
+
+// yamlLine finds the line a YAML error names ("line 7: ...").
+var yamlLine = regexp.MustCompile(`line (\d+)`)
+
+// errorLine is the line of a YAML error: the one it names, or the line of
+// the object it is about.
+func errorLine(err error, n *yaml.Node) int {
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		if line, convErr := strconv.Atoi(m[1]); convErr == nil {
+			return line
+		}
+	}
+	return n.Line
 }

@@ -37,7 +37,7 @@ func ReadLimited(r io.Reader) ([]byte, diag.Findings) {
 		return nil, diag.Findings{diag.Errorf("", "check that the file is readable", "cannot read it: %s", ioError(err))}
 	}
 	if len(data) > MaxProfileBytes {
-		return nil, tooLarge()
+		return nil, tooLarge(ProfileOrigin)
 	}
 	return data, nil
 }
@@ -68,9 +68,12 @@ func ioError(err error) string {
 	return err.Error()
 }
 
-func tooLarge() diag.Findings {
-	return diag.Findings{diag.Errorf("", "keep large data (such as CA bundles) out of the profile, or split them",
-		"the file is over %d MiB; a profile is at most %d MiB", MaxProfileBytes>>20, MaxProfileBytes>>20)}
+func tooLarge(src Origin) diag.Findings {
+	fix := "keep large data (such as CA bundles) out of the profile, or split them"
+	if src != ProfileOrigin {
+		fix = src.DataFix
+	}
+	return diag.Findings{diag.Errorf("", fix, "the file is over %d MiB; %s is at most %d MiB", MaxProfileBytes>>20, src.Noun, MaxProfileBytes>>20)}
 }
 
 // DecodeBytes decodes a file that must hold exactly one RegistryProfile.
@@ -85,7 +88,7 @@ func DecodeBytes(data []byte) (*v1alpha1.RegistryProfile, diag.Findings) {
 // ParseDocument parses a file that must hold exactly one YAML document,
 // a profile or a patch of one, without decoding it.
 func ParseDocument(data []byte) (*yaml.RNode, diag.Findings) {
-	docs, fs := readDocuments(data, 2)
+	docs, fs := readDocuments(data, 2, ProfileOrigin)
 	if fs != nil {
 		return nil, fs
 	}
@@ -103,12 +106,15 @@ func ParseDocument(data []byte) (*yaml.RNode, diag.Findings) {
 // skipping empty ones, within the bounds every input shares: at most
 // MaxProfileBytes and valid YAML. Callers run Expand on a document before
 // reading it, which bounds its aliases and reports duplicate keys.
-func ReadDocuments(data []byte) ([]*yaml.Node, diag.Findings) { return readDocuments(data, 0) }
+// Messages name src.
+func ReadDocuments(data []byte, src Origin) ([]*yaml.Node, diag.Findings) {
+	return readDocuments(data, 0, src)
+}
 
 // readDocuments reads at most limit documents (0: all of them).
-func readDocuments(data []byte, limit int) ([]*yaml.Node, diag.Findings) {
+func readDocuments(data []byte, limit int, src Origin) ([]*yaml.Node, diag.Findings) {
 	if len(data) > MaxProfileBytes {
-		return nil, tooLarge()
+		return nil, tooLarge(src)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var docs []*yaml.Node
@@ -119,7 +125,7 @@ func readDocuments(data []byte, limit int) ([]*yaml.Node, diag.Findings) {
 			break
 		}
 		if err != nil {
-			return nil, diag.Findings{syntaxError(err)}
+			return nil, diag.Findings{syntaxError(err, src)}
 		}
 		if n.Kind == yaml.DocumentNode && len(n.Content) == 1 && n.Content[0].Tag == "!!null" {
 			continue // an empty document between separators
@@ -143,15 +149,22 @@ var syntaxLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
 
 // syntaxError reports a YAML parse error at the line the parser names,
 // without the value it quotes.
-func syntaxError(err error) diag.Finding {
+func syntaxError(err error, src Origin) diag.Finding {
 	msg := nodeError(err)
 	f := diag.Errorf("", "fix the YAML syntax", "not valid YAML: %s", msg)
 	if m := syntaxLine.FindStringSubmatch(msg); m != nil {
 		f.Line, _ = strconv.Atoi(m[1])
 		f.Message = "not valid YAML: " + msg[len(m[0]):]
 	}
+	if src.QuietSyntax {
+		f.Message = QuietYAMLMessage
+	}
 	return f
 }
+
+// QuietYAMLMessage is a syntax error's message for a source whose text is
+// never repeated: the parser's own message may quote it.
+const QuietYAMLMessage = "not valid YAML (the parser's message is not shown: it may quote the input)"
 
 // Decode decodes one RegistryProfile node, in every mode (a file, a KRM
 // item or functionConfig). It first expands aliases and merge keys within

@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -27,6 +28,35 @@ const (
 	// profile; the rest are counted.
 	MaxFindings = 100
 )
+
+// Origin names what a reader reads, for the messages of the bounds every
+// input shares (size, syntax, nesting, aliases): a profile, or the live
+// objects import and leftovers read. A message names what was read.
+type Origin struct {
+	// Noun is what was read, with its article: "a profile", "an input file".
+	Noun string
+	// The fixes: keeping data small, and a structure's nesting.
+	DataFix, DepthFix string
+	// QuietSyntax hides the YAML parser's message, which may quote the
+	// input, from syntax errors: only the line is given.
+	QuietSyntax bool
+}
+
+// The origins regprofile reads.
+var (
+	ProfileOrigin = Origin{Noun: "a profile", DataFix: "keep data out of the profile",
+		DepthFix: "flatten the structure; no profile field nests this deeply"}
+	// LiveOrigin is what `oc get -o yaml` printed, which may hold any
+	// object's values, secrets among them.
+	LiveOrigin = Origin{Noun: "an input file", DataFix: "give only the registry's objects, split over several files",
+		DepthFix: "give the objects as `oc get -o yaml` prints them; none of the registry's nests this deeply", QuietSyntax: true}
+)
+
+// the is the source's noun with "the" for its article.
+func (s Origin) the() string {
+	_, noun, _ := strings.Cut(s.Noun, " ")
+	return "the " + noun
+}
 
 // pathNode is a field path built lazily: a walk extends it at no cost and
 // only a finding turns it into text. Building the text for every node
@@ -65,6 +95,7 @@ func (p *pathNode) String() string { return p.path().String() }
 // expander copies a YAML tree with every alias and merge key resolved,
 // within the limits above.
 type expander struct {
+	src          Origin
 	nodes, bytes int
 	fs           diag.Findings
 	stop         bool
@@ -76,11 +107,14 @@ type expander struct {
 // key written twice in one object, and input over the limits: too deep,
 // too many values, or aliases expanding beyond the size a file may have.
 // On any error the tree is nil.
-func Expand(n *yaml.Node) (*yaml.Node, diag.Findings) {
+func Expand(n *yaml.Node) (*yaml.Node, diag.Findings) { return ExpandFrom(n, ProfileOrigin) }
+
+// ExpandFrom is Expand for a document of src, whose messages name it.
+func ExpandFrom(n *yaml.Node, src Origin) (*yaml.Node, diag.Findings) {
 	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
 		n = n.Content[0]
 	}
-	e := &expander{}
+	e := &expander{src: src}
 	out := e.copy(n, nil, 0)
 	if e.fs.HasErrors() {
 		return nil, e.fs
@@ -110,18 +144,17 @@ func (e *expander) copy(n *yaml.Node, path *pathNode, depth int) *yaml.Node {
 	e.bytes += len(n.Value)
 	switch {
 	case depth > MaxDepth:
-		e.fail(path, "flatten the structure; no profile field nests this deeply",
-			"nested more than %d levels deep", MaxDepth)
+		e.fail(path, e.src.DepthFix, "nested more than %d levels deep", MaxDepth)
 		e.stop = true
 		return nil
 	case e.nodes > MaxNodes:
-		e.fail(path, "write the values out instead of through anchors and aliases, and keep data out of the profile",
-			"the profile has more than %d values (aliases counted each time they are used); a profile is at most %d", MaxNodes, MaxNodes)
+		e.fail(path, "write the values out instead of through anchors and aliases, and "+e.src.DataFix,
+			"%s has more than %d values (aliases counted each time they are used); %s is at most %d", e.src.the(), MaxNodes, e.src.Noun, MaxNodes)
 		e.stop = true
 		return nil
 	case e.bytes > MaxExpandedBytes:
-		e.fail(path, "write the values out instead of through anchors and aliases (&name, *name), and keep data out of the profile",
-			"the profile's values, with aliases expanded, exceed %d MiB", MaxExpandedBytes>>20)
+		e.fail(path, "write the values out instead of through anchors and aliases (&name, *name), and "+e.src.DataFix,
+			"%s's values, with aliases expanded, exceed %d MiB", e.src.the(), MaxExpandedBytes>>20)
 		e.stop = true
 		return nil
 	}
@@ -292,8 +325,17 @@ func kindOfValue(n *yaml.Node) string {
 // own description and line, never the value it quotes.
 func nodeError(err error) string {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	// The parser quotes input in `...` (a value): keep only what comes
+	// before. It names an unknown anchor too, in '...' (where its own
+	// punctuation is also quoted that way: "expected ',' or '}'").
 	if i := strings.Index(msg, "`"); i >= 0 {
 		msg = strings.TrimSpace(msg[:i])
 	}
+	if anchor := unknownAnchor.FindStringIndex(msg); anchor != nil {
+		msg = msg[:anchor[0]] + "unknown anchor referenced" + msg[anchor[1]:]
+	}
 	return msg
 }
+
+// unknownAnchor is the parser's message naming an anchor it cannot find.
+var unknownAnchor = regexp.MustCompile(`unknown anchor '.*' referenced`)
