@@ -49,12 +49,13 @@ $(BIN)/kustomize: fn/version/KUSTOMIZE
 ## image: the regprofile image, FROM scratch (fn/argocd/deploy/Containerfile):
 ## static regprofile, regprofile-build and the pinned kustomize, nobody in
 ## /etc/passwd, a non-root user, no shell. Built with podman (or buildah)
-## with --timestamp 0: the same commit gives the same image ID, which it
-## prints. IMAGE names it; docs/argocd.md says how to push it.
+## with --timestamp 0 and one layer (--layers=false): the same commit gives
+## the same image ID, with either builder, which it prints. IMAGE names it;
+## IMAGE_BUILDER=buildah picks buildah; docs/argocd.md says how to push it.
 IMAGE ?= localhost/regprofile:dev
 IMAGE_CONTEXT := $(CURDIR)/.cache/image/context
 image: tools
-	@builder=$$(command -v podman || command -v buildah) || { echo "make image: needs podman or buildah (Debian: apt-get install podman runc), none is on PATH" >&2; exit 1; }; \
+	@builder=$${IMAGE_BUILDER:-$$(command -v podman || command -v buildah)} || { echo "make image: needs podman or buildah (Debian: apt-get install podman runc), none is on PATH" >&2; exit 1; }; \
 	go version -m $(BIN)/kustomize | grep -q 'CGO_ENABLED=0' || { echo "make image: bin/kustomize is not a static build (CGO_ENABLED=0): remove it and run make tools" >&2; exit 1; }; \
 	rm -rf $(IMAGE_CONTEXT) && mkdir -p $(IMAGE_CONTEXT)/bin $(IMAGE_CONTEXT)/etc && \
 	for cmd in regprofile regprofile-build; do \
@@ -63,7 +64,7 @@ image: tools
 	install -m 0755 $(BIN)/kustomize $(IMAGE_CONTEXT)/bin/kustomize && \
 	install -m 0644 fn/argocd/deploy/image/etc/passwd fn/argocd/deploy/image/etc/group $(IMAGE_CONTEXT)/etc/ && \
 	echo "make: building $(IMAGE) with $$builder" && \
-	$$builder build --quiet --timestamp 0 --iidfile $(IMAGE_CONTEXT)/../iid -f fn/argocd/deploy/Containerfile -t $(IMAGE) $(IMAGE_CONTEXT) >/dev/null && \
+	$$builder build --quiet --layers=false --timestamp 0 --iidfile $(IMAGE_CONTEXT)/../iid -f fn/argocd/deploy/Containerfile -t $(IMAGE) $(IMAGE_CONTEXT) >/dev/null && \
 	echo "$(IMAGE) $$(cat $(IMAGE_CONTEXT)/../iid)"
 
 ## example: render the default example (the root kustomization) with real
