@@ -500,7 +500,7 @@ func TestImportYAMLErrorsNeverEchoTheInput(t *testing.T) {
 		{"an unknown anchor", head + "  password: *" + secret + "\n",
 			"error: live.yaml: not valid YAML (the parser's message is not shown: it may quote the input); fix: fix the YAML syntax\n"},
 		{"a value of the wrong tag", head + "  password: !!int " + secret + "\n",
-			"error: live.yaml:1: document 1: not valid YAML (the parser's message is not shown: it may quote the input); fix: fix the YAML at that line\n"},
+			"error: live.yaml:5: document 1: not valid YAML (the parser's message is not shown: it may quote the input); fix: fix the YAML at that line\n"},
 		{"a mapping value on a value's line", head + "  password: a: " + secret + "\n",
 			"error: live.yaml:5: not valid YAML (the parser's message is not shown: it may quote the input); fix: fix the YAML syntax\n"},
 	} {

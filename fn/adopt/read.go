@@ -278,13 +278,35 @@ func nonEmpty(v any) any {
 // yamlLine finds the line a YAML error names ("line 7: ...").
 var yamlLine = regexp.MustCompile(`line (\d+)`)
 
-// errorLine is the line of a YAML error: the one it names, or the line of
-// the object it is about.
+// errorLine is the line of a YAML error: the one it names, else that of
+// the first value that does not decode on its own (a value whose tag does
+// not fit it, !!int on a word), else the object's.
 func errorLine(err error, n *yaml.Node) int {
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		if line, convErr := strconv.Atoi(m[1]); convErr == nil {
 			return line
 		}
 	}
+	if bad := undecodable(n); bad != nil {
+		return bad.Line
+	}
 	return n.Line
+}
+
+// undecodable finds the first scalar of an (expanded, bounded) tree that
+// does not decode.
+func undecodable(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.ScalarNode {
+		var v any
+		if n.Decode(&v) != nil {
+			return n
+		}
+		return nil
+	}
+	for _, c := range n.Content {
+		if bad := undecodable(c); bad != nil {
+			return bad
+		}
+	}
+	return nil
 }
