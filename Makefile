@@ -40,6 +40,16 @@ $(addprefix $(BIN)/,$(BINARIES)): $(BIN)/%: $(GO_SOURCES)
 ## tools: install the pinned kustomize into bin/
 tools: $(BIN)/kustomize
 
+# bin/kustomize is a static build (CGO_ENABLED=0, for the FROM-scratch
+# image); one built before that was required is removed here, so that the
+# rule below builds it again instead of make image failing on it.
+ifneq ($(wildcard $(BIN)/kustomize),)
+ifeq ($(shell go version -m $(BIN)/kustomize 2>/dev/null | grep -c 'CGO_ENABLED=0'),0)
+$(info make: bin/kustomize is not a static build: building it again)
+$(shell rm -f $(BIN)/kustomize)
+endif
+endif
+
 $(BIN)/kustomize: fn/version/KUSTOMIZE
 	@mkdir -p $(BIN)
 	@echo "make: installing kustomize $(KUSTOMIZE_VERSION) into bin/ (downloads and compiles it the first time: about 2 minutes)"
