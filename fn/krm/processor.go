@@ -147,6 +147,12 @@ func filePaths(prof *v1alpha1.RegistryProfile, opts render.Options, objs []*kobj
 // (generator), else the one RegistryProfile among the items (transformer).
 func findProfile(rl *framework.ResourceList) (*yaml.RNode, error) {
 	fc := rl.FunctionConfig
+	// kyaml's accessors assume an object: on a list or a scalar they index
+	// past the node's content. kyaml's reader already refuses items that are
+	// not objects, but not a functionConfig.
+	if fc != nil && fc.YNode().Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("functionConfig is not an object (a YAML mapping); fix: make it a %s or a %s, or leave it out", v1alpha1.Kind, v1alpha1.TransformerKind)
+	}
 	if fc != nil && fc.GetKind() == v1alpha1.Kind {
 		// The same profile may be among the items too (kpt passes a
 		// function config that lives in the package); another is an error,
