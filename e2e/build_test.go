@@ -106,6 +106,8 @@ func buildCase(t *testing.T, files map[string]string) string {
 	return dir
 }
 
+// brokenPatch is an overlay's patch with a misspelt field (replcas): the
+// function must name its file, line and field path.
 const brokenPatch = `apiVersion: regprofile.dev/v1alpha1
 kind: RegistryProfile
 metadata: {name: registry}

@@ -255,16 +255,7 @@ func TestBrokenProfileFailsWithFieldPath(t *testing.T) {
 	dir := t.TempDir()
 	copyFile(t, filepath.Join(repoRoot, "bases", "registryprofile.yaml"), filepath.Join(dir, "profile.yaml"))
 	copyFile(t, filepath.Join(repoRoot, "transformers", "regprofile.yaml"), filepath.Join(dir, "fn.yaml"))
-	writeFile(t, filepath.Join(dir, "patch.yaml"), `apiVersion: regprofile.dev/v1alpha1
-kind: RegistryProfile
-metadata: {name: registry}
-spec:
-  platform: vsphere-block
-  platforms:
-    vsphere-block:
-      registry:
-        replcas: 2
-`)
+	writeFile(t, filepath.Join(dir, "patch.yaml"), brokenPatch)
 	writeFile(t, filepath.Join(dir, "kustomization.yaml"), "resources: [profile.yaml]\npatches: [{path: patch.yaml}]\ntransformers: [fn.yaml]\n")
 	out, stderr, err := run(t, repoRoot, kustomize, "build", "--enable-alpha-plugins", "--enable-exec", dir)
 	if err == nil {
