@@ -165,11 +165,11 @@ fuzz:
 	go test -run '^$$' -fuzz '^FuzzUntar$$' -fuzztime $(FUZZTIME) ./fn/review/
 
 fmt:
-	gofmt -w fn e2e
+	gofmt -w fn e2e internal
 
 vet:
 	@echo "make: gofmt and go vet"
-	@test -z "$$(gofmt -l fn e2e)" || { echo "gofmt needed:"; gofmt -l fn e2e; exit 1; }
+	@test -z "$$(gofmt -l fn e2e internal)" || { echo "gofmt needed:"; gofmt -l fn e2e internal; exit 1; }
 	go vet $(GO_PACKAGES)
 
 ## catalog-against REV=<commit>: today's bad-input catalog against the

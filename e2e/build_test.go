@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"regprofile.dev/regprofile/internal/testkit"
 )
 
 // outcome is what a build printed and its exit status.
@@ -51,13 +53,13 @@ func sameBuild(t *testing.T, dir string) (outcome, bool) {
 	got.stderr = strings.Replace(got.stderr, explain, "", 1)
 	explain = strings.TrimSpace(explain)
 	if got.stdout != want.stdout {
-		t.Errorf("%s: stdout differs from kustomize's (%s):\n%s", dir, explain, lineDiff(want.stdout, got.stdout))
+		t.Errorf("%s: stdout differs from kustomize's (%s):\n%s", dir, explain, testkit.LineDiff(want.stdout, got.stdout))
 	}
 	if got.code != want.code {
 		t.Errorf("%s: exit status %d, kustomize's %d", dir, got.code, want.code)
 	}
 	if a, b := where.ReplaceAllString(got.stderr, "${1}WHERE: "), where.ReplaceAllString(want.stderr, "${1}WHERE: "); a != b {
-		t.Errorf("%s: stderr differs from kustomize's (%s):\n%s", dir, explain, lineDiff(b, a))
+		t.Errorf("%s: stderr differs from kustomize's (%s):\n%s", dir, explain, testkit.LineDiff(b, a))
 	}
 	return got, explain == "regprofile build: the function ran in process"
 }

@@ -12,14 +12,13 @@ import (
 	"strings"
 	"testing"
 
-	"regprofile.dev/regprofile/e2e/secretscan"
-	"regprofile.dev/regprofile/e2e/testbin"
+	"regprofile.dev/regprofile/internal/testkit"
 )
 
 // TestOutputHasNoSecrets scans every overlay's render for secret material.
 func TestOutputHasNoSecrets(t *testing.T) {
 	for _, p := range platforms {
-		if problems := secretscan.Scan(build(t, filepath.Join("overlays", p))); len(problems) > 0 {
+		if problems := testkit.ScanSecrets(build(t, filepath.Join("overlays", p))); len(problems) > 0 {
 			t.Errorf("%s: %v", p, problems)
 		}
 	}
@@ -30,7 +29,7 @@ func TestOutputHasNoSecrets(t *testing.T) {
 // change.
 func TestShuffledInputGivesTheSameBytes(t *testing.T) {
 	dir := t.TempDir()
-	copyFile(t, filepath.Join(repoRoot, "bases", "registryprofile.yaml"), filepath.Join(dir, "profile.yaml"))
+	copyFile(t, filepath.Join(repoRoot, testkit.ExampleBase), filepath.Join(dir, "profile.yaml"))
 	copyFile(t, filepath.Join(repoRoot, "overlays", "baremetal-odf-rgw", "profile.yaml"), filepath.Join(dir, "patch.yaml"))
 	copyFile(t, filepath.Join(repoRoot, "transformers", "regprofile.yaml"), filepath.Join(dir, "fn.yaml"))
 	resources := []string{"profile.yaml"}
@@ -47,7 +46,7 @@ func TestShuffledInputGivesTheSameBytes(t *testing.T) {
 		if i == 0 {
 			first = out
 		} else if out != first {
-			t.Fatalf("order %v changed the output:\n%s", resources, lineDiff(first, out))
+			t.Fatalf("order %v changed the output:\n%s", resources, testkit.LineDiff(first, out))
 		}
 	}
 }
@@ -101,7 +100,7 @@ func TestRenderPathReadsNoClockOrEnvironment(t *testing.T) {
 // an exec mutator twice: the second run must leave every file as the first
 // left it, and the profile must stay in the package.
 func TestKptRenderTwiceChangesNothing(t *testing.T) {
-	testbin.Tool(t, "kpt")
+	testkit.Tool(t, "kpt")
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "Kptfile"), `apiVersion: kpt.dev/v1
 kind: Kptfile
@@ -135,7 +134,7 @@ pipeline:
 	}
 	for name, content := range first {
 		if second[name] != content {
-			t.Errorf("%s changed on the second render:\n%s", name, lineDiff(content, second[name]))
+			t.Errorf("%s changed on the second render:\n%s", name, testkit.LineDiff(content, second[name]))
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"regprofile.dev/regprofile/e2e/diffcases"
 	"regprofile.dev/regprofile/fn/review"
+	"regprofile.dev/regprofile/internal/testkit"
 )
 
 // The diff goldens live in e2e/testdata/diff, one per case and format.
@@ -108,11 +109,10 @@ func exitCode(t *testing.T, err error) int {
 	return -1
 }
 
-// diffGolden compares with e2e/testdata/diff/name, through golden (which
-// is rooted at testdata/golden, the function's own goldens).
+// diffGolden compares with e2e/testdata/diff/name.
 func diffGolden(t *testing.T, name, got string) {
 	t.Helper()
-	golden(t, filepath.Join("..", "diff", name), got)
+	testkit.Golden(t, filepath.Join("testdata", "diff", name), got)
 }
 
 // TestDiffErrors: exit status 2, the reason on stderr, nothing on stdout.

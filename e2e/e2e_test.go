@@ -6,7 +6,6 @@ package e2e
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,8 +16,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"regprofile.dev/regprofile/e2e/testbin"
 	fnplatforms "regprofile.dev/regprofile/fn/platforms"
+	"regprofile.dev/regprofile/internal/testkit"
 )
 
 var (
@@ -30,12 +29,12 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	code := testbin.Run(m, func(root, scratch string) (err error) {
+	code := testkit.Run(m, func(root, scratch string) (err error) {
 		repoRoot, binDir = root, scratch
-		if err := testbin.Build(repoRoot, binDir, map[string]string{"regprofile": "./fn/cmd/regprofile", "regprofile-build": "./fn/cmd/regprofile-build"}); err != nil {
+		if err := testkit.Build(repoRoot, binDir, map[string]string{"regprofile": "./fn/cmd/regprofile", "regprofile-build": "./fn/cmd/regprofile-build"}); err != nil {
 			return err
 		}
-		kustomize, err = testbin.Kustomize(repoRoot)
+		kustomize, err = testkit.Kustomize(repoRoot)
 		return err
 	})
 	removeTestImage()
@@ -68,40 +67,10 @@ func build(t *testing.T, dir string) string {
 	return out
 }
 
+// golden compares with the golden render testdata/golden/name.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join(repoRoot, "e2e", "testdata", "golden", name)
-	if os.Getenv("UPDATE_GOLDEN") != "" {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run UPDATE_GOLDEN=1 go test ./e2e/ and review the new file)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the golden file; the diff:\n%s", name, lineDiff(string(want), got))
-	}
-}
-
-// lineDiff shows the first lines that differ, enough to see what changed.
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var a, b string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			b = g[i]
-		}
-		if a != b {
-			return fmt.Sprintf("line %d:\n- %s\n+ %s", i+1, a, b)
-		}
-	}
-	return ""
+	testkit.Golden(t, filepath.Join("testdata", "golden", name), got)
 }
 
 func TestOverlaysRenderThroughKustomize(t *testing.T) {
@@ -122,7 +91,7 @@ func TestRootIsTheDefaultExample(t *testing.T) {
 func TestRenderingTwiceGivesTheSameBytes(t *testing.T) {
 	dir := filepath.Join("overlays", "baremetal-odf-rgw")
 	if a, b := build(t, dir), build(t, dir); a != b {
-		t.Errorf("two renders differ:\n%s", lineDiff(a, b))
+		t.Errorf("two renders differ:\n%s", testkit.LineDiff(a, b))
 	}
 }
 
@@ -132,7 +101,7 @@ func TestRenderingTwiceGivesTheSameBytes(t *testing.T) {
 func mergedProfile(t *testing.T, platform string) string {
 	t.Helper()
 	dir := t.TempDir()
-	copyFile(t, filepath.Join(repoRoot, "bases", "registryprofile.yaml"), filepath.Join(dir, "base.yaml"))
+	copyFile(t, filepath.Join(repoRoot, testkit.ExampleBase), filepath.Join(dir, "base.yaml"))
 	copyFile(t, filepath.Join(repoRoot, "overlays", platform, "profile.yaml"), filepath.Join(dir, "patch.yaml"))
 	writeFile(t, filepath.Join(dir, "kustomization.yaml"), `resources: [base.yaml]
 patches:
@@ -168,7 +137,7 @@ spec:
 `
 
 func TestKptEvalMatchesKustomize(t *testing.T) {
-	testbin.Tool(t, "kpt")
+	testkit.Tool(t, "kpt")
 	for _, p := range platforms {
 		t.Run(p, func(t *testing.T) {
 			t.Parallel()
@@ -198,7 +167,7 @@ func TestKptEvalMatchesKustomize(t *testing.T) {
 			}
 			want := parseStream(t, build(t, filepath.Join("overlays", p)))
 			if got, want := canonical(t, rendered), canonical(t, want); got != want {
-				t.Errorf("kpt and kustomize renders differ:\n%s", lineDiff(want, got))
+				t.Errorf("kpt and kustomize renders differ:\n%s", testkit.LineDiff(want, got))
 			}
 		})
 	}
@@ -206,7 +175,7 @@ func TestKptEvalMatchesKustomize(t *testing.T) {
 
 func TestTransformerPassesUnrelatedResourcesThrough(t *testing.T) {
 	dir := t.TempDir()
-	copyFile(t, filepath.Join(repoRoot, "bases", "registryprofile.yaml"), filepath.Join(dir, "profile.yaml"))
+	copyFile(t, filepath.Join(repoRoot, testkit.ExampleBase), filepath.Join(dir, "profile.yaml"))
 	copyFile(t, filepath.Join(repoRoot, "overlays", "vsphere-block", "profile.yaml"), filepath.Join(dir, "patch.yaml"))
 	copyFile(t, filepath.Join(repoRoot, "transformers", "regprofile.yaml"), filepath.Join(dir, "fn.yaml"))
 	writeFile(t, filepath.Join(dir, "unrelated.yaml"), unrelated)
@@ -225,11 +194,11 @@ transformers: [fn.yaml]
 		}
 	}
 	if got, want := canonical(t, others), canonical(t, parseStream(t, unrelated)); got != want {
-		t.Errorf("unrelated Deployment changed:\n%s", lineDiff(want, got))
+		t.Errorf("unrelated Deployment changed:\n%s", testkit.LineDiff(want, got))
 	}
 	want := parseStream(t, build(t, filepath.Join("overlays", "vsphere-block")))
 	if got, want := canonical(t, registry), canonical(t, want); got != want {
-		t.Errorf("registry resources differ from the overlay's:\n%s", lineDiff(want, got))
+		t.Errorf("registry resources differ from the overlay's:\n%s", testkit.LineDiff(want, got))
 	}
 }
 
@@ -247,13 +216,13 @@ func TestGeneratorMode(t *testing.T) {
 	got := parseStream(t, build(t, dir))
 	want := parseStream(t, build(t, filepath.Join("overlays", "nutanix")))
 	if a, b := canonical(t, got), canonical(t, want); a != b {
-		t.Errorf("generator output differs from the transformer's:\n%s", lineDiff(b, a))
+		t.Errorf("generator output differs from the transformer's:\n%s", testkit.LineDiff(b, a))
 	}
 }
 
 func TestBrokenProfileFailsWithFieldPath(t *testing.T) {
 	dir := t.TempDir()
-	copyFile(t, filepath.Join(repoRoot, "bases", "registryprofile.yaml"), filepath.Join(dir, "profile.yaml"))
+	copyFile(t, filepath.Join(repoRoot, testkit.ExampleBase), filepath.Join(dir, "profile.yaml"))
 	copyFile(t, filepath.Join(repoRoot, "transformers", "regprofile.yaml"), filepath.Join(dir, "fn.yaml"))
 	writeFile(t, filepath.Join(dir, "patch.yaml"), brokenPatch)
 	writeFile(t, filepath.Join(dir, "kustomization.yaml"), "resources: [profile.yaml]\npatches: [{path: patch.yaml}]\ntransformers: [fn.yaml]\n")

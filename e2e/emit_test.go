@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"regprofile.dev/regprofile/e2e/diffcases"
-	"regprofile.dev/regprofile/e2e/testbin"
+	"regprofile.dev/regprofile/internal/testkit"
 )
 
 // combinedProfile is the example as one profile, with spec.platform set
@@ -64,7 +64,7 @@ func sameTree(t *testing.T, what string, want, got map[string]string) {
 		if _, ok := got[p]; !ok {
 			t.Errorf("%s: %s is missing", what, p)
 		} else if got[p] != want[p] {
-			t.Errorf("%s: %s differs:\n%s", what, p, lineDiff(want[p], got[p]))
+			t.Errorf("%s: %s differs:\n%s", what, p, testkit.LineDiff(want[p], got[p]))
 		}
 	}
 	for p := range got {
@@ -90,7 +90,7 @@ func TestEmitEveryExampleBuildsToTheFunctionsBytes(t *testing.T) {
 		mustEmit(t, dir, "--out", "out", "profile.yaml")
 		for _, p := range platforms {
 			if got := plainBuild(t, filepath.Join(dir, "out", "overlays", p)); got != want[p] {
-				t.Errorf("%s: the emitted overlay differs from the function's output:\n%s", p, lineDiff(want[p], got))
+				t.Errorf("%s: the emitted overlay differs from the function's output:\n%s", p, testkit.LineDiff(want[p], got))
 			}
 		}
 		// What differs per platform is in the overlays; the rest is shared.
@@ -112,7 +112,7 @@ func TestEmitEveryExampleBuildsToTheFunctionsBytes(t *testing.T) {
 			writeFile(t, filepath.Join(dir, "profile.yaml"), mergedProfile(t, p))
 			mustEmit(t, dir, "--out", "out", "profile.yaml")
 			if got := plainBuild(t, filepath.Join(dir, "out", "overlays", p)); got != want[p] {
-				t.Errorf("the emitted overlay differs from the function's output:\n%s", lineDiff(want[p], got))
+				t.Errorf("the emitted overlay differs from the function's output:\n%s", testkit.LineDiff(want[p], got))
 			}
 		})
 	}
@@ -198,7 +198,7 @@ func TestEmitGeneratedProfilesBuildToTheFunctionsBytes(t *testing.T) {
 				writeFile(t, filepath.Join(fn, "kustomization.yaml"), "resources: [profile.yaml]\ntransformers: [fn.yaml]\n")
 				want := build(t, fn)
 				if got := plainBuild(t, filepath.Join(dir, "out", "overlays", p)); got != want {
-					t.Errorf("%s: the emitted overlay differs from the function's output:\n%s", p, lineDiff(want, got))
+					t.Errorf("%s: the emitted overlay differs from the function's output:\n%s", p, testkit.LineDiff(want, got))
 				}
 			}
 		})
@@ -209,7 +209,7 @@ func TestEmitGeneratedProfilesBuildToTheFunctionsBytes(t *testing.T) {
 // package holding the whole example as one profile: the files kpt writes
 // for each platform are the ones emit writes, byte for byte.
 func TestEmitThroughKptWritesTheSameFiles(t *testing.T) {
-	testbin.Tool(t, "kpt")
+	testkit.Tool(t, "kpt")
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "profile.yaml"), combinedProfile(t, "aws-upi"))
 	mustEmit(t, dir, "--out", "out", "profile.yaml")
@@ -403,7 +403,7 @@ spec:
 	})
 	t.Run("no platform", func(t *testing.T) {
 		dir := t.TempDir()
-		copyFile(t, filepath.Join(repoRoot, "bases", "registryprofile.yaml"), filepath.Join(dir, "profile.yaml"))
+		copyFile(t, filepath.Join(repoRoot, testkit.ExampleBase), filepath.Join(dir, "profile.yaml"))
 		code, _, stderr := emit(t, dir, "--out", "out", "profile.yaml")
 		want := "regprofile: error: profile.yaml:10: spec.platforms: the profile names no platform to emit; fix: add a section per platform to render (spec.platforms.<platform>: {}), or set spec.platform\n"
 		if code != 1 || stderr != want {

@@ -27,7 +27,7 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"regprofile.dev/regprofile/e2e/testbin"
+	"regprofile.dev/regprofile/internal/testkit"
 )
 
 // testImage is the tag make image builds for these tests.
@@ -73,7 +73,7 @@ func makeImage(name string, vars ...string) (string, error) {
 // the whole run, from the current sources.
 func needImage(t *testing.T) {
 	t.Helper()
-	testbin.Tool(t, "podman")
+	testkit.Tool(t, "podman")
 	imageOnce.Do(func() {
 		imageID, imageErr = makeImage(testImage)
 		if imageErr != nil {
@@ -268,7 +268,7 @@ func TestFunctionImageInstallsTheSidecarsTools(t *testing.T) {
 		t.Fatalf("regprofile build with the installed tools: %v", err)
 	}
 	if want := build(t, dir); string(out) != want {
-		t.Errorf("regprofile build with the installed tools differs from kustomize build:\n%s", lineDiff(want, string(out)))
+		t.Errorf("regprofile build with the installed tools differs from kustomize build:\n%s", testkit.LineDiff(want, string(out)))
 	}
 }
 
@@ -297,7 +297,7 @@ func TestFunctionImageIsReproducible(t *testing.T) {
 // on every overlay's profile, beside an unrelated resource: stdout is the
 // --exec run's, byte for byte.
 func TestFunctionImageKptEvalMatchesExec(t *testing.T) {
-	testbin.Tool(t, "kpt")
+	testkit.Tool(t, "kpt")
 	needImage(t)
 	for _, p := range platforms {
 		t.Run(p, func(t *testing.T) {
@@ -313,7 +313,7 @@ func TestFunctionImageKptEvalMatchesExec(t *testing.T) {
 				t.Fatalf("kpt fn eval --image: %v\n%s", err, stderr)
 			}
 			if got != want {
-				t.Errorf("kpt fn eval --image differs from --exec:\n%s", lineDiff(want, got))
+				t.Errorf("kpt fn eval --image differs from --exec:\n%s", testkit.LineDiff(want, got))
 			}
 		})
 	}
@@ -323,7 +323,7 @@ func TestFunctionImageKptEvalMatchesExec(t *testing.T) {
 // image as its mutator (kpt fn render): the package it writes is the one
 // the exec pipeline writes, file for file.
 func TestFunctionImageKptPipelineMatchesExec(t *testing.T) {
-	testbin.Tool(t, "kpt")
+	testkit.Tool(t, "kpt")
 	needImage(t)
 	kptfile := "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: registry\npipeline:\n  mutators:\n  - %s\n"
 	for _, p := range platforms {
@@ -355,7 +355,7 @@ func TestFunctionImageKptPipelineMatchesExec(t *testing.T) {
 				pkgs[mode] = b.String()
 			}
 			if pkgs["image"] != pkgs["exec"] {
-				t.Errorf("the image pipeline wrote another package than the exec pipeline:\n%s", lineDiff(pkgs["exec"], pkgs["image"]))
+				t.Errorf("the image pipeline wrote another package than the exec pipeline:\n%s", testkit.LineDiff(pkgs["exec"], pkgs["image"]))
 			}
 			if !strings.Contains(pkgs["image"], "kind: Config") {
 				t.Errorf("the pipeline rendered no registry Config:\n%s", pkgs["image"])
@@ -389,7 +389,7 @@ func TestFunctionImageKustomizeContainerMatchesExec(t *testing.T) {
 				t.Fatalf("kustomize build with the container function: %v\n%s", err, stderr)
 			}
 			if want := build(t, filepath.Join("overlays", p)); got != want {
-				t.Errorf("the container function's build differs from the exec function's:\n%s", lineDiff(want, got))
+				t.Errorf("the container function's build differs from the exec function's:\n%s", testkit.LineDiff(want, got))
 			}
 		})
 	}

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"regprofile.dev/regprofile/internal/testkit"
 )
 
 // The function gives the items it passes through back without the ids kpt
@@ -34,7 +36,7 @@ func TestKptKeepsPassedItemsAsWritten(t *testing.T) {
 						t.Fatal(err)
 					}
 					if string(got) != want {
-						t.Errorf("run %d: kpt rewrote %s:\n%s", i+1, name, lineDiff(want, string(got)))
+						t.Errorf("run %d: kpt rewrote %s:\n%s", i+1, name, testkit.LineDiff(want, string(got)))
 					}
 				}
 			}

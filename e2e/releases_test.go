@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -11,13 +9,13 @@ import (
 
 	k8sschema "k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
-	"sigs.k8s.io/kustomize/kyaml/yaml/merge2"
 
 	"regprofile.dev/regprofile/e2e/schema"
 	"regprofile.dev/regprofile/fn/api/v1alpha1"
 	"regprofile.dev/regprofile/fn/diag"
 	"regprofile.dev/regprofile/fn/profile"
 	"regprofile.dev/regprofile/fn/render"
+	"regprofile.dev/regprofile/internal/testkit"
 )
 
 // These tests hold fn/profile/releases.go, the table of which OpenShift
@@ -216,26 +214,6 @@ func TestProfileExpressesNewestCRD(t *testing.T) {
 			}
 		}
 	}
-}
-
-// overlayProfile is the profile a platform's overlay produces: the base
-// with the overlay's patch merged over it (as kustomize's strategic merge
-// does for a kind without a schema).
-func overlayProfile(t *testing.T, platform string) string {
-	t.Helper()
-	base, err := os.ReadFile(filepath.Join(repoRoot, "bases", "registryprofile.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	patch, err := os.ReadFile(filepath.Join(repoRoot, "overlays", platform, "profile.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	merged, err := merge2.MergeStrings(string(patch), string(base), false, yaml.MergeOptions{})
-	if err != nil {
-		t.Fatalf("merging the %s overlay: %v", platform, err)
-	}
-	return merged
 }
 
 // fullAWS sets every Config field the API has that aws-upi can use, and
@@ -448,7 +426,7 @@ type renderCase struct {
 func renderCases(t *testing.T) []renderCase {
 	var cases []renderCase
 	for _, p := range platforms {
-		c := renderCase{name: "overlay-" + p, platform: p, doc: overlayProfile(t, p)}
+		c := renderCase{name: "overlay-" + p, platform: p, doc: string(testkit.ExampleProfile(t, p))}
 		switch p {
 		case "azure-gov":
 			// The registry would talk to the public cloud's endpoints

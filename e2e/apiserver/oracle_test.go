@@ -22,6 +22,7 @@ import (
 	"regprofile.dev/regprofile/e2e/diffcases"
 	crdschema "regprofile.dev/regprofile/e2e/schema"
 	"regprofile.dev/regprofile/fn/review"
+	"regprofile.dev/regprofile/internal/testkit"
 )
 
 // fieldManager is the manager Argo CD's server-side apply uses.
@@ -258,7 +259,7 @@ func apply(res resourceClient, o *review.Object, dryRun bool) (*unstructured.Uns
 // goldens are the function's golden renders, one per platform.
 func goldens(t *testing.T) map[string][]*review.Object {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(repoRoot, "e2e", "testdata", "golden", "*.yaml"))
+	files, err := filepath.Glob(filepath.Join(repoRoot, testkit.GoldenRenders, "*.yaml"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no golden renders: %v", err)
 	}

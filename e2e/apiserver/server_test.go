@@ -26,7 +26,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	crdschema "regprofile.dev/regprofile/e2e/schema"
-	"regprofile.dev/regprofile/e2e/testbin"
+	"regprofile.dev/regprofile/internal/testkit"
 )
 
 var (
@@ -42,18 +42,18 @@ type crdKind struct {
 }
 
 func TestMain(m *testing.M) {
-	os.Exit(testbin.Run(m, func(_, scratch string) error {
+	os.Exit(testkit.Run(m, func(_, scratch string) error {
 		wd, err := os.Getwd()
 		if err != nil {
 			return err
 		}
 		repoRoot, binDir = filepath.Join(wd, "..", ".."), scratch
-		if err := testbin.Build(repoRoot, binDir, map[string]string{"regprofile": "./fn/cmd/regprofile"}); err != nil {
+		if err := testkit.Build(repoRoot, binDir, map[string]string{"regprofile": "./fn/cmd/regprofile"}); err != nil {
 			return err
 		}
 		// kustomize runs regprofile as an exec function, by its bare name.
 		os.Setenv("PATH", binDir+string(os.PathListSeparator)+os.Getenv("PATH"))
-		if kustomize, err = testbin.Kustomize(repoRoot); err != nil {
+		if kustomize, err = testkit.Kustomize(repoRoot); err != nil {
 			return err
 		}
 		return startServer(scratch)

@@ -32,8 +32,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"regprofile.dev/regprofile/e2e/sidecar"
-	"regprofile.dev/regprofile/e2e/testbin"
 	fnplatforms "regprofile.dev/regprofile/fn/platforms"
+	"regprofile.dev/regprofile/internal/testkit"
 )
 
 var (
@@ -52,7 +52,7 @@ const pluginName = "regprofile"
 var exclusions = []string{".git", "bin", ".cache", "*.test"}
 
 func TestMain(m *testing.M) {
-	os.Exit(testbin.Run(m, func(root, scratch string) error {
+	os.Exit(testkit.Run(m, func(root, scratch string) error {
 		repoRoot = root
 		binDir, toolsDir = filepath.Join(scratch, "bin"), filepath.Join(scratch, "tools")
 		if err := sidecar.Install(repoRoot, binDir, toolsDir, map[string]string{"regprofile-argocd": "./fn/cmd/regprofile-argocd"}); err != nil {
@@ -240,7 +240,7 @@ func TestPluginRefusesAnEmptyRender(t *testing.T) {
 	if err := os.Mkdir(app, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(app, "profile.yaml"), readFile(t, filepath.Join(repoRoot, "bases", "registryprofile.yaml")))
+	writeFile(t, filepath.Join(app, "profile.yaml"), readFile(t, filepath.Join(repoRoot, testkit.ExampleBase)))
 	writeFile(t, filepath.Join(app, "kustomization.yaml"), "resources: [profile.yaml]\n")
 	_, err := generate(t, repo, app)
 	want := "regprofile plugin: regprofile build printed no manifests for cluster-a; fix: list the regprofile transformer under transformers in its kustomization.yaml, or annotate the profile as a generator (README.md)"

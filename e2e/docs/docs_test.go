@@ -12,15 +12,15 @@ import (
 	"strings"
 	"testing"
 
-	"regprofile.dev/regprofile/e2e/testbin"
+	"regprofile.dev/regprofile/internal/testkit"
 )
 
 var repoRoot, kustomize string
 
 func TestMain(m *testing.M) {
-	os.Exit(testbin.Run(m, func(root, _ string) (err error) {
+	os.Exit(testkit.Run(m, func(root, _ string) (err error) {
 		repoRoot = root
-		kustomize, err = testbin.Kustomize(root)
+		kustomize, err = testkit.Kustomize(root)
 		return err
 	}))
 }

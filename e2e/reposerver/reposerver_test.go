@@ -18,8 +18,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"regprofile.dev/regprofile/e2e/sidecar"
-	"regprofile.dev/regprofile/e2e/testbin"
 	fnplatforms "regprofile.dev/regprofile/fn/platforms"
+	"regprofile.dev/regprofile/internal/testkit"
 )
 
 const (
@@ -60,7 +60,7 @@ func (s stopping) Run() int {
 }
 
 func TestMain(m *testing.M) {
-	os.Exit(testbin.Run(stopping{m}, func(root, dir string) error {
+	os.Exit(testkit.Run(stopping{m}, func(root, dir string) error {
 		repoRoot, scratch = root, dir
 		toolsDir = filepath.Join(scratch, "tools")
 		return sidecar.Install(repoRoot, filepath.Join(scratch, "bin"), toolsDir, nil)
@@ -72,7 +72,7 @@ func TestMain(m *testing.M) {
 // for the whole run.
 func needServers(t *testing.T) *fixture {
 	t.Helper()
-	testbin.Tool(t, "redis-server")
+	testkit.Tool(t, "redis-server")
 	serversOnce.Do(func() { servers, serversErr = startServers() })
 	if serversErr != nil {
 		t.Fatal(serversErr)

@@ -15,7 +15,7 @@ import (
 	"github.com/argoproj/gitops-engine/pkg/utils/kube"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-	"regprofile.dev/regprofile/e2e/testbin"
+	"regprofile.dev/regprofile/internal/testkit"
 )
 
 // Path is the sidecar's PATH: the installed tools first, then only the
@@ -38,10 +38,10 @@ func Install(root, bin, tools string, extra map[string]string) error {
 	for name, pkg := range extra {
 		binaries[name] = pkg
 	}
-	if err := testbin.Build(root, bin, binaries); err != nil {
+	if err := testkit.Build(root, bin, binaries); err != nil {
 		return err
 	}
-	pinned, err := testbin.Kustomize(root)
+	pinned, err := testkit.Kustomize(root)
 	if err != nil {
 		return err
 	}

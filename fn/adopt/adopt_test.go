@@ -16,9 +16,8 @@ import (
 	"regprofile.dev/regprofile/fn/diag"
 	"regprofile.dev/regprofile/fn/profile"
 	"regprofile.dev/regprofile/fn/render"
+	"regprofile.dev/regprofile/internal/testkit"
 )
-
-var goldenDir = filepath.Join("..", "..", "e2e", "testdata", "golden")
 
 func input(t *testing.T, path string) adopt.Input {
 	t.Helper()
@@ -98,7 +97,7 @@ func lines(fs adopt.Findings) string {
 // Every golden render, imported and rendered again, gives back the same
 // objects: every spec field, every annotation.
 func TestImportRoundTripsEveryGolden(t *testing.T) {
-	goldens, _ := filepath.Glob(filepath.Join(goldenDir, "*.yaml"))
+	goldens, _ := filepath.Glob(filepath.Join(testkit.GoldenRenderDir(t), "*.yaml"))
 	if len(goldens) < 7 {
 		t.Fatalf("found %d goldens", len(goldens))
 	}
@@ -125,7 +124,7 @@ func TestImportRoundTripsEveryGolden(t *testing.T) {
 // Without --platform, the platform is told from the storage where it can be.
 func TestImportTellsThePlatform(t *testing.T) {
 	for _, p := range []string{"aws-upi", "gcp-upi", "azure-gov", "baremetal-odf-rgw", "vsphere-block", "nutanix", "rhosp-cinder"} {
-		prof, _ := mustImport(t, []adopt.Cluster{{Inputs: []adopt.Input{input(t, filepath.Join(goldenDir, p+".yaml"))}}}, adopt.Options{})
+		prof, _ := mustImport(t, []adopt.Cluster{{Inputs: []adopt.Input{input(t, filepath.Join(testkit.GoldenRenderDir(t), p+".yaml"))}}}, adopt.Options{})
 		if !strings.Contains(string(prof), "  platform: "+p+"\n") {
 			t.Errorf("%s: platform not told:\n%s", p, prof)
 		}
@@ -155,7 +154,7 @@ func TestImportLiveDumps(t *testing.T) {
 				live = append(live, "\n---\n"...)
 			}
 			prof, fs := mustImport(t, []adopt.Cluster{{Platform: tc.platform, Inputs: ins}}, adopt.Options{})
-			golden(t, filepath.Join("testdata", tc.name+".profile.yaml"), string(prof)+"# findings:\n"+comment(fs))
+			testkit.Golden(t, filepath.Join("testdata", tc.name+".profile.yaml"), string(prof)+"# findings:\n"+comment(fs))
 			for _, secret := range []string{"httpSecret", "QUtJQU", "d0phbHJ", "5f1e0b9c"} {
 				if strings.Contains(string(prof), secret) || strings.Contains(lines(fs), secret) {
 					t.Errorf("%s copied into the profile or findings", secret)
@@ -255,30 +254,13 @@ func comment(fs adopt.Findings) string {
 	return b.String()
 }
 
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if os.Getenv("UPDATE_GOLDEN") != "" {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (UPDATE_GOLDEN=1 go test ./fn/adopt/, and review the file)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs:\n%s", path, got)
-	}
-}
-
 // Several clusters: what they share goes to spec.registry, the rest to
 // spec.platforms, and each platform renders exactly its golden.
 func TestImportSeveralClusters(t *testing.T) {
 	plats := []string{"aws-upi", "vsphere-block", "baremetal-odf-rgw"}
 	var cs []adopt.Cluster
 	for _, p := range plats {
-		cs = append(cs, adopt.Cluster{Platform: p, Inputs: []adopt.Input{input(t, filepath.Join(goldenDir, p+".yaml"))}})
+		cs = append(cs, adopt.Cluster{Platform: p, Inputs: []adopt.Input{input(t, filepath.Join(testkit.GoldenRenderDir(t), p+".yaml"))}})
 	}
 	prof, _ := mustImport(t, cs, adopt.Options{OpenShiftVersion: "4.22"})
 	p, _ := profile.DecodeBytes(prof)
@@ -289,7 +271,7 @@ func TestImportSeveralClusters(t *testing.T) {
 		t.Errorf("spec.platform set for several clusters")
 	}
 	for _, pl := range plats {
-		got, want := renderProfile(t, prof, pl), objects(t, input(t, filepath.Join(goldenDir, pl+".yaml")).Data)
+		got, want := renderProfile(t, prof, pl), objects(t, input(t, filepath.Join(testkit.GoldenRenderDir(t), pl+".yaml")).Data)
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s renders differently from its cluster's objects; profile:\n%s", pl, prof)
 		}
@@ -297,7 +279,7 @@ func TestImportSeveralClusters(t *testing.T) {
 }
 
 func TestImportRefuses(t *testing.T) {
-	aws := input(t, filepath.Join(goldenDir, "aws-upi.yaml"))
+	aws := input(t, filepath.Join(testkit.GoldenRenderDir(t), "aws-upi.yaml"))
 	noConfig := adopt.Input{Name: "pruner.yaml", Data: []byte("apiVersion: imageregistry.operator.openshift.io/v1\nkind: ImagePruner\nmetadata: {name: cluster}\nspec: {}\n")}
 	emptyDir := adopt.Input{Name: "emptydir.yaml", Data: []byte("apiVersion: imageregistry.operator.openshift.io/v1\nkind: Config\nmetadata: {name: cluster}\nspec:\n  storage: {emptyDir: {}}\n")}
 	for _, tc := range []struct {

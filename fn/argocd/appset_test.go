@@ -14,6 +14,7 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"regprofile.dev/regprofile/fn/platforms"
+	"regprofile.dev/regprofile/internal/testkit"
 )
 
 // repoRoot is this repository, whose overlays are the example.
@@ -37,7 +38,7 @@ func TestApplicationSet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, filepath.Join("testdata", "applicationset.yaml"), out)
+	testkit.Golden(t, filepath.Join("testdata", "applicationset.yaml"), string(out))
 	var appset v1alpha1.ApplicationSet
 	if err := sigsyaml.UnmarshalStrict(out, &appset); err != nil {
 		t.Fatal(err)

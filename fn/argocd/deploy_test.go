@@ -1,8 +1,6 @@
 package argocd
 
 import (
-	"bytes"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
@@ -16,6 +14,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/strategicpatch"
 	sigsyaml "sigs.k8s.io/yaml"
+
+	"regprofile.dev/regprofile/internal/testkit"
 )
 
 // exampleImage stands for the administrator's own image (make image, then
@@ -41,24 +41,7 @@ func TestDeployFilesAreCurrent(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		golden(t, filepath.Join("deploy", name), got)
-	}
-}
-
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if os.Getenv("UPDATE_GOLDEN") != "" {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run UPDATE_GOLDEN=1 go test ./fn/argocd and review the new file)", err)
-	}
-	if !bytes.Equal(want, got) {
-		t.Errorf("%s is out of date: run UPDATE_GOLDEN=1 go test ./fn/argocd and review the diff; it now reads:\n%s", path, got)
+		testkit.Golden(t, filepath.Join("deploy", name), string(got))
 	}
 }
 

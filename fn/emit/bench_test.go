@@ -1,45 +1,14 @@
 package emit_test
 
 import (
-	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"testing"
 
-	"sigs.k8s.io/kustomize/kyaml/yaml"
-	"sigs.k8s.io/kustomize/kyaml/yaml/merge2"
-
 	"regprofile.dev/regprofile/fn/emit"
 	"regprofile.dev/regprofile/fn/profile"
+	"regprofile.dev/regprofile/internal/testkit"
 )
-
-// exampleProfile is the repository's example as one profile: the base and
-// every overlay's platform section, merged as kustomize merges them, so it
-// names every overlay's platform.
-func exampleProfile(b testing.TB) []byte {
-	b.Helper()
-	base, err := os.ReadFile("../../bases/registryprofile.yaml")
-	if err != nil {
-		b.Fatal(err)
-	}
-	patches, err := filepath.Glob("../../overlays/*/profile.yaml")
-	if err != nil || len(patches) == 0 {
-		b.Fatal("no overlays", err)
-	}
-	sort.Strings(patches)
-	merged := string(base)
-	for _, p := range patches {
-		patch, err := os.ReadFile(p)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if merged, err = merge2.MergeStrings(string(patch), merged, false, yaml.MergeOptions{ListIncreaseDirection: yaml.MergeOptionsListAppend}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	return []byte(merged)
-}
 
 // BenchmarkEmit measures one profile's "regprofile emit" in-process, by
 // stage, for the example naming every overlay's platform: decode, render every
@@ -48,7 +17,8 @@ func exampleProfile(b testing.TB) []byte {
 // the disk too), and the whole (All). The fleet benchmark (make bench)
 // runs All on every core for 1 to 10,000 profiles.
 func BenchmarkEmit(b *testing.B) {
-	data := exampleProfile(b)
+	overlays := testkit.ExampleOverlays(b)
+	data := testkit.ExampleProfile(b, overlays...)
 	prof, fs := profile.DecodeBytes(data)
 	if fs.HasErrors() {
 		b.Fatal(fs)
@@ -57,7 +27,6 @@ func BenchmarkEmit(b *testing.B) {
 	if fs.HasErrors() {
 		b.Fatal(fs)
 	}
-	overlays, _ := filepath.Glob("../../overlays/*/profile.yaml")
 	if len(rendered) != len(overlays) {
 		b.Fatalf("the example renders %d platforms, want one per overlay (%d)", len(rendered), len(overlays))
 	}

@@ -1,23 +1,17 @@
 package profile
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"regprofile.dev/regprofile/internal/testkit"
 )
 
 // FuzzDecode feeds arbitrary bytes to the decoder. It must never panic or
 // hang; it either returns a profile and no error, or no profile and at
 // least one error, each with a message that never repeats a credential.
 func FuzzDecode(f *testing.F) {
-	files, _ := filepath.Glob("../testdata/invalid/*.yaml")
-	more, _ := filepath.Glob("../../overlays/*/profile.yaml")
-	for _, file := range append(append(files, more...), "../../bases/registryprofile.yaml") {
-		if data, err := os.ReadFile(file); err == nil {
-			f.Add(data)
-		}
-	}
+	testkit.AddSeeds(f, append([]string{"../testdata/invalid/*.yaml"}, testkit.ExampleFiles(f)...)...)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, fs := DecodeBytes(data)
 		if (p == nil) != fs.HasErrors() {

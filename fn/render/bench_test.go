@@ -1,37 +1,21 @@
 package render_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"sigs.k8s.io/kustomize/kyaml/yaml"
-	"sigs.k8s.io/kustomize/kyaml/yaml/merge2"
 
 	"regprofile.dev/regprofile/fn/api/v1alpha1"
 	"regprofile.dev/regprofile/fn/platforms"
 	"regprofile.dev/regprofile/fn/profile"
 	"regprofile.dev/regprofile/fn/render"
+	"regprofile.dev/regprofile/internal/testkit"
 )
 
-// overlayProfile merges the example's base profile with one overlay's
-// patch, as kustomize does, so benchmarks render what users render.
+// overlayProfile is the example's base profile with one overlay's patch,
+// as kustomize merges them, so benchmarks render what users render.
 func overlayProfile(b testing.TB, platform string) *v1alpha1.RegistryProfile {
 	b.Helper()
-	base, err := os.ReadFile("../../bases/registryprofile.yaml")
-	if err != nil {
-		b.Fatal(err)
-	}
-	patch, err := os.ReadFile(filepath.Join("../../overlays", platform, "profile.yaml"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	merged, err := merge2.MergeStrings(string(patch), string(base), false, yaml.MergeOptions{ListIncreaseDirection: yaml.MergeOptionsListAppend})
-	if err != nil {
-		b.Fatal(err)
-	}
-	p, fs := profile.DecodeBytes([]byte(merged))
+	p, fs := profile.DecodeBytes(testkit.ExampleProfile(b, platform))
 	if fs.HasErrors() {
 		b.Fatal(fs)
 	}
@@ -63,15 +47,10 @@ func BenchmarkRender(b *testing.B) {
 
 // BenchmarkDecode measures strict decoding of the example's merged profile.
 func BenchmarkDecode(b *testing.B) {
-	base, _ := os.ReadFile("../../bases/registryprofile.yaml")
-	patch, _ := os.ReadFile("../../overlays/baremetal-odf-rgw/profile.yaml")
-	merged, err := merge2.MergeStrings(string(patch), string(base), false, yaml.MergeOptions{ListIncreaseDirection: yaml.MergeOptionsListAppend})
-	if err != nil {
-		b.Fatal(err)
-	}
+	merged := testkit.ExampleProfile(b, "baremetal-odf-rgw")
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, fs := profile.DecodeBytes([]byte(merged)); fs.HasErrors() {
+		if _, fs := profile.DecodeBytes(merged); fs.HasErrors() {
 			b.Fatal(fs)
 		}
 	}

@@ -1,16 +1,14 @@
 package render_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"regprofile.dev/regprofile/e2e/secretscan"
 	"regprofile.dev/regprofile/fn/api/v1alpha1"
 	"regprofile.dev/regprofile/fn/platforms"
 	"regprofile.dev/regprofile/fn/profile"
 	"regprofile.dev/regprofile/fn/render"
+	"regprofile.dev/regprofile/internal/testkit"
 )
 
 // FuzzRender decodes and renders arbitrary input for every platform. It
@@ -18,14 +16,7 @@ import (
 // objects, or succeeds deterministically with no secret in its output.
 // Seeds: the catalog of bad inputs, the example's base profile and overlays.
 func FuzzRender(f *testing.F) {
-	for _, pattern := range []string{"../testdata/invalid/*.yaml", "../../bases/*.yaml", "../../overlays/*/profile.yaml"} {
-		files, _ := filepath.Glob(pattern)
-		for _, file := range files {
-			if data, err := os.ReadFile(file); err == nil {
-				f.Add(data)
-			}
-		}
-	}
+	testkit.AddSeeds(f, append([]string{"../testdata/invalid/*.yaml"}, testkit.ExampleFiles(f)...)...)
 	f.Add([]byte(multi))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, fs := profile.DecodeBytes(data)
@@ -40,7 +31,7 @@ func FuzzRender(f *testing.F) {
 			if again := renderText(t, p, platform); again != first {
 				t.Fatalf("%s: two renders differ", platform)
 			}
-			if problems := secretscan.Scan(first); len(problems) > 0 {
+			if problems := testkit.ScanSecrets(first); len(problems) > 0 {
 				t.Fatalf("%s: secret material in the output: %v", platform, problems)
 			}
 		}

@@ -1,8 +1,8 @@
-package secretscan
+package testkit
 
 import "testing"
 
-func TestScan(t *testing.T) {
+func TestScanSecrets(t *testing.T) {
 	clean := `apiVersion: external-secrets.io/v1
 kind: ExternalSecret
 metadata: {name: x, namespace: y}
@@ -11,7 +11,7 @@ spec:
   - secretKey: REGISTRY_STORAGE_S3_ACCESSKEY
     remoteRef: {key: k, property: AWS_ACCESS_KEY_ID}
 `
-	if got := Scan(clean); len(got) != 0 {
+	if got := ScanSecrets(clean); len(got) != 0 {
 		t.Errorf("a reference was taken for a secret: %v", got)
 	}
 	for name, dirty := range map[string]string{
@@ -21,7 +21,7 @@ spec:
 		"private key":        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: '-----BEGIN EC PRIVATE KEY-----'}\n",
 		"azure conn. string": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: 'DefaultEndpointsProtocol=https;AccountKey=abc'}\n",
 	} {
-		if got := Scan(dirty); len(got) == 0 {
+		if got := ScanSecrets(dirty); len(got) == 0 {
 			t.Errorf("%s: not found", name)
 		}
 	}

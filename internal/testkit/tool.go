@@ -1,4 +1,4 @@
-package testbin
+package testkit
 
 import (
 	"os"
@@ -32,7 +32,7 @@ func Tool(t testing.TB, name string) string {
 	t.Helper()
 	what, ok := Optional[name]
 	if !ok {
-		t.Fatalf("testbin.Tool: %q is not an optional tool; add it to testbin.Optional", name)
+		t.Fatalf("testkit.Tool: %q is not an optional tool; add it to testkit.Optional", name)
 	}
 	path, err := exec.LookPath(name)
 	if err == nil {

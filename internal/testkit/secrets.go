@@ -1,7 +1,8 @@
-// Package secretscan finds secret material in rendered output, for tests
-// that assert regprofile never emits a credential: it renders references to
+package testkit
+
+// The secret scan finds secret material in rendered output, for tests that
+// assert regprofile never emits a credential: it renders references to
 // secret stores, never values.
-package secretscan
 
 import (
 	"fmt"
@@ -25,9 +26,9 @@ var patterns = []struct {
 	{"a credential key with a value", regexp.MustCompile(`(?m)^\s*"?(REGISTRY_STORAGE_[A-Z0-9_]+|AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID)"?\s*:\s*\S`)},
 }
 
-// Scan returns one problem per secret-looking thing in a YAML stream,
+// ScanSecrets returns one problem per secret-looking thing in a YAML stream,
 // including any Secret object that carries data.
-func Scan(stream string) []string {
+func ScanSecrets(stream string) []string {
 	var problems []string
 	for _, p := range patterns {
 		if loc := p.re.FindStringIndex(stream); loc != nil {

@@ -1,7 +1,11 @@
-// Package testbin prepares what end-to-end tests run: the project's own
-// binaries, freshly built (a stale bin/ must never be what passes), and the
-// pinned kustomize that make tools installs.
-package testbin
+// Package testkit holds what the tests share, in one place: golden files
+// (Golden, which UPDATE_GOLDEN=1 rewrites), the repository's example profile
+// (Example*), the secret scan (ScanSecrets), and what end-to-end tests run:
+// the project's own binaries, freshly built (a stale bin/ must never be what
+// passes), the pinned kustomize that make tools installs, and the optional
+// tools (Tool). Tests of every module of the repository import it; it
+// imports nothing of regprofile's own.
+package testkit
 
 import (
 	"errors"
@@ -9,25 +13,42 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"testing"
 )
 
+// rootModule is the first line of the repository's own go.mod; the
+// modules nested in it (e2e/apiserver and others) have go.mod files of
+// their own, which RepoRoot passes by.
+const rootModule = "module regprofile.dev/regprofile\n"
+
 // RepoRoot is the repository's root: the nearest directory up from the
-// working directory that holds go.mod.
+// working directory whose go.mod is regprofile.dev/regprofile's.
 func RepoRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err
 	}
 	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+		if data, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && strings.HasPrefix(string(data), rootModule) {
 			return dir, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", errors.New("no go.mod above the working directory")
+			return "", errors.New("no go.mod of regprofile.dev/regprofile above the working directory")
 		}
 		dir = parent
 	}
+}
+
+// Root is RepoRoot for a test or benchmark, which fails without it.
+func Root(t testing.TB) string {
+	t.Helper()
+	root, err := RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
 }
 
 // Build compiles each package (binary name to package path, relative to
