@@ -19,7 +19,7 @@ GO_BUILD := go build -trimpath -ldflags='-s -w'
 GO_SOURCES := go.mod go.sum fn/version/KUSTOMIZE $(shell find fn -name '*.go' ! -name '*_test.go')
 # The binaries, one per fn/cmd/<name>: regprofile (the function and its
 # light commands) and the heavier subcommands it hands over to.
-BINARIES := regprofile regprofile-build regprofile-diff regprofile-argocd
+BINARIES := regprofile regprofile-diff regprofile-argocd
 
 .PHONY: all build tools image example install test unit e2e e2e-argocd e2e-image e2e-repo-server e2e-apiserver fuzz fmt vet bench clean catalog-against
 
@@ -57,7 +57,7 @@ $(BIN)/kustomize: fn/version/KUSTOMIZE
 	@touch $@
 
 ## image: the regprofile image, FROM scratch (fn/argocd/deploy/Containerfile):
-## static regprofile, regprofile-build and the pinned kustomize, nobody in
+## static regprofile and the pinned kustomize, nobody in
 ## /etc/passwd, a non-root user, no shell. Built with podman (or buildah)
 ## with --timestamp 0 and one layer (--layers=false): the same commit gives
 ## the same image ID, with either builder, which it prints. IMAGE names it;
@@ -68,9 +68,7 @@ image: tools
 	@builder=$${IMAGE_BUILDER:-$$(command -v podman || command -v buildah)} || { echo "make image: needs podman or buildah (Debian: apt-get install podman runc), none is on PATH" >&2; exit 1; }; \
 	go version -m $(BIN)/kustomize | grep -q 'CGO_ENABLED=0' || { echo "make image: bin/kustomize is not a static build (CGO_ENABLED=0): remove it and run make tools" >&2; exit 1; }; \
 	rm -rf $(IMAGE_CONTEXT) && mkdir -p $(IMAGE_CONTEXT)/bin $(IMAGE_CONTEXT)/etc && \
-	for cmd in regprofile regprofile-build; do \
-	  CGO_ENABLED=0 $(GO_BUILD) -o $(IMAGE_CONTEXT)/bin/$$cmd ./fn/cmd/$$cmd || exit 1; \
-	done && \
+	CGO_ENABLED=0 $(GO_BUILD) -o $(IMAGE_CONTEXT)/bin/regprofile ./fn/cmd/regprofile && \
 	install -m 0755 $(BIN)/kustomize $(IMAGE_CONTEXT)/bin/kustomize && \
 	install -m 0644 fn/argocd/deploy/image/etc/passwd fn/argocd/deploy/image/etc/group $(IMAGE_CONTEXT)/etc/ && \
 	echo "make: building $(IMAGE) with $$builder" && \

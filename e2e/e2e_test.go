@@ -31,7 +31,7 @@ var (
 func TestMain(m *testing.M) {
 	code := testkit.Run(m, func(root, scratch string) (err error) {
 		repoRoot, binDir = root, scratch
-		if err := testkit.Build(repoRoot, binDir, map[string]string{"regprofile": "./fn/cmd/regprofile", "regprofile-build": "./fn/cmd/regprofile-build"}); err != nil {
+		if err := testkit.Build(repoRoot, binDir, map[string]string{"regprofile": "./fn/cmd/regprofile"}); err != nil {
 			return err
 		}
 		kustomize, err = testkit.Kustomize(repoRoot)

@@ -194,14 +194,14 @@ func TestFunctionImageHoldsOnlyTheFunction(t *testing.T) {
 		}
 		own = append(own, name)
 	}
-	want := "etc/group etc/passwd usr/local/bin/kustomize usr/local/bin/regprofile usr/local/bin/regprofile-build"
+	want := "etc/group etc/passwd usr/local/bin/kustomize usr/local/bin/regprofile"
 	if got := strings.Join(own, " "); got != want {
 		t.Fatalf("the image holds %s\nwant exactly %s", got, want)
 	}
 	if !strings.Contains(string(files["etc/passwd"]), "\nnobody:x:65534:65534:") || !strings.Contains(string(files["etc/group"]), "\nnobody:x:65534:") {
 		t.Errorf("passwd or group lacks nobody (65534), which kpt and kustomize run functions as:\n%s%s", files["etc/passwd"], files["etc/group"])
 	}
-	for _, bin := range []string{"kustomize", "regprofile", "regprofile-build"} {
+	for _, bin := range []string{"kustomize", "regprofile"} {
 		f, err := elf.NewFile(bytes.NewReader(files["usr/local/bin/"+bin]))
 		if err != nil {
 			t.Fatalf("%s: %v", bin, err)

@@ -24,7 +24,7 @@ func Path(tools string) string {
 	return tools + string(os.PathListSeparator) + "/usr/bin:/bin"
 }
 
-// Install builds regprofile, regprofile-build and the binaries in extra
+// Install builds regprofile and the binaries in extra
 // (name to package) into bin, with the pinned kustomize beside them (the
 // image's layout), then does what the initContainer does: regprofile
 // install into tools, an empty directory, with no kustomize on PATH.
@@ -34,7 +34,7 @@ func Install(root, bin, tools string, extra map[string]string) error {
 			return err
 		}
 	}
-	binaries := map[string]string{"regprofile": "./fn/cmd/regprofile", "regprofile-build": "./fn/cmd/regprofile-build"}
+	binaries := map[string]string{"regprofile": "./fn/cmd/regprofile"}
 	for name, pkg := range extra {
 		binaries[name] = pkg
 	}

@@ -20,7 +20,6 @@ import (
 	"os"
 
 	"github.com/spf13/pflag"
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/openapi"
 
 	"regprofile.dev/regprofile/fn/krm"
@@ -38,7 +37,7 @@ type Options struct {
 	// build is tested against).
 	Exec bool
 	// ExitStatus is a command that exits with the status given as its
-	// last argument (regprofile-build __exit): a failed in-process
+	// last argument (regprofile build __exit): a failed in-process
 	// function is replayed through it so that kustomize words the error.
 	// Without it, a failed function sends the build to the exec path.
 	ExitStatus []string
@@ -91,7 +90,7 @@ func buildInProcess(dir string, p *plan, opts Options) ([]byte, error) {
 	// stay in process: on a fallback, the exec path prints them again.
 	var msgs bytes.Buffer
 	fn := func(stdin io.Reader, stdout io.Writer) int {
-		return krm.Run(stdin, stdout, &msgs, func(r *framework.Result) string {
+		return krm.Run(stdin, stdout, &msgs, func(r *krm.Result) string {
 			if where := loc.locate(r); where != "" {
 				return krm.FormatResult(r, where)
 			}
@@ -111,7 +110,7 @@ func buildInProcess(dir string, p *plan, opts Options) ([]byte, error) {
 	return m.AsYaml()
 }
 
-// ExitCommand is the hidden argument under which regprofile-build exits
+// ExitCommand is the hidden argument under which "regprofile build" exits
 // with the status that follows it, after reading its input.
 const ExitCommand = "__exit"
 
@@ -125,7 +124,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	opts := Options{Stderr: stderr, OneBuild: true}
 	if self, err := os.Executable(); err == nil {
-		opts.ExitStatus = []string{self, ExitCommand}
+		opts.ExitStatus = []string{self, "build", ExitCommand}
 	}
 	flags, exec, explain, help := NewFlags()
 	if err := flags.Parse(args); err != nil {

@@ -70,7 +70,11 @@ func fastBuild(dir string, p *plan, fn function, exitStatus []string) (resmap.Re
 	if _, err := os.Lstat(out); err == nil {
 		return nil, errFallback{out + " exists"}
 	}
-	yml, err := m.AsYaml()
+	// kyaml's encoding of the nodes, not resmap's AsYaml (a JSON round
+	// trip through go-yaml v2, most of what a build allocates): stage 2
+	// parses them back into the same nodes, and kustomize's own AsYaml
+	// writes the build's output at the end either way.
+	yml, err := encode(m)
 	if err != nil {
 		return nil, err
 	}
@@ -115,8 +119,9 @@ const (
 )
 
 // unhideLocalConfig gives the local-config annotation its name back. The
-// hidden name anywhere else (a comment, a value) means the renaming
-// changed more than the key: the build is then redone the exact way.
+// hidden name anywhere else (a key, a value, a comment) means the renaming
+// changed more than the annotation's key: the build is then redone the
+// exact way.
 func unhideLocalConfig(m resmap.ResMap) error {
 	for _, r := range m.Resources() {
 		a, err := r.Pipe(yaml.Lookup(yaml.MetadataField, yaml.AnnotationsField))
@@ -130,14 +135,48 @@ func unhideLocalConfig(m resmap.ResMap) error {
 			}
 		}
 	}
-	yml, err := m.AsYaml()
-	if err != nil {
-		return err
-	}
-	if bytes.Contains(yml, []byte(localConfigHidden)) {
-		return errFallback{"the local-config annotation's name appears outside annotation keys"}
+	for _, r := range m.Resources() {
+		if mentions(r.YNode(), localConfigHidden) {
+			return errFallback{"the local-config annotation's name appears outside annotation keys"}
+		}
 	}
 	return nil
+}
+
+// mentions reports whether s appears in any text of the node tree: a key,
+// a value, a comment, an anchor or a tag.
+func mentions(n *yaml.Node, s string) bool {
+	if n == nil {
+		return false
+	}
+	for _, text := range []string{n.Value, n.HeadComment, n.LineComment, n.FootComment, n.Anchor, n.Tag} {
+		if strings.Contains(text, s) {
+			return true
+		}
+	}
+	for _, c := range n.Content {
+		if mentions(c, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// encode writes every resource of m with kyaml's encoder, one document
+// each, in order.
+func encode(m resmap.ResMap) ([]byte, error) {
+	var b bytes.Buffer
+	for i, r := range m.Resources() {
+		if i > 0 {
+			b.WriteString("---\n")
+		}
+		s, err := r.RNode.String()
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(s)
+	}
+	return b.Bytes(), nil
 }
 
 // idAnnotation is the annotation kustomize's exec transformers use to
@@ -149,7 +188,10 @@ const idAnnotation = "kustomize.config.k8s.io/id"
 // in, the same bookkeeping on the way out. It returns the function's exit
 // status; m is changed only when that is 0.
 func applyFunction(m resmap.ResMap, p *plan, fn function) (int, error) {
-	in := m.DeepCopy()
+	// The id annotations go on m's own nodes, not on a copy: when the
+	// function succeeds, updateResMap replaces or removes every one of
+	// them, and when it fails, m only feeds a build that fails.
+	in := m
 	for _, r := range in.Resources() {
 		id, err := yaml.Marshal(r.CurId())
 		if err != nil {

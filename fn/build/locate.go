@@ -7,8 +7,9 @@ import (
 	"strconv"
 	"strings"
 
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	yaml3 "sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"regprofile.dev/regprofile/fn/krm"
 )
 
 // locator finds the file and line that set a result's field: the last
@@ -31,7 +32,7 @@ func newLocator(p *plan) *locator {
 
 // locate returns "file:line" for a result about a field of the
 // profile, or "".
-func (l *locator) locate(r *framework.Result) string {
+func (l *locator) locate(r *krm.Result) string {
 	if r.Field == nil || r.Field.Path == "" || r.ResourceRef == nil {
 		return ""
 	}

@@ -2,13 +2,12 @@ package krm_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
-	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 	"sigs.k8s.io/kustomize/kyaml/yaml/merge2"
 
@@ -42,8 +41,11 @@ func resourceList(b testing.TB, platform string) []byte {
 
 // process runs the function on a ResourceList, as regprofile does.
 func process(in []byte, out *bytes.Buffer) error {
-	proc := framework.ResourceListProcessorFunc(krm.Processor{}.Process)
-	return framework.Execute(proc, &kio.ByteReadWriter{Reader: bytes.NewReader(in), Writer: out, KeepReaderAnnotations: true})
+	var stderr bytes.Buffer
+	if code := krm.Run(bytes.NewReader(in), out, &stderr, nil); code != 0 {
+		return fmt.Errorf("exit %d: %s", code, stderr.String())
+	}
+	return nil
 }
 
 // TestBenchmarkInput keeps BenchmarkProcess honest: its ResourceList

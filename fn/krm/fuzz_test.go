@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 )
 
@@ -25,15 +24,12 @@ func FuzzProcess(f *testing.F) {
 	f.Add([]byte("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: regprofile.dev/v1alpha1\n  kind: RegistryProfile\n  metadata: {name: r}\n  spec: {platform: vsphere-block}\n"))
 	const secret = "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY"
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var results framework.Results
-		proc := framework.ResourceListProcessorFunc(func(rl *framework.ResourceList) error {
-			err := Processor{}.Process(rl)
-			results = rl.Results
-			return err
-		})
 		var out bytes.Buffer
-		_ = framework.Execute(proc, &kio.ByteReadWriter{Reader: bytes.NewReader(data), Writer: &out, KeepReaderAnnotations: true})
-		for _, r := range results {
+		rl, _ := execute(&kio.ByteReadWriter{Reader: bytes.NewReader(data), Writer: &out, KeepReaderAnnotations: true}, Processor{}.Process)
+		if rl == nil {
+			return // kyaml refused the input
+		}
+		for _, r := range rl.Results {
 			if strings.HasPrefix(r.Message, "internal error") {
 				t.Fatalf("%s", r.Message)
 			}

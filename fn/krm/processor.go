@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -31,25 +30,32 @@ type Processor struct {
 	Options render.Options
 }
 
-// Process implements framework.ResourceListProcessor. A bug must not
-// crash the function with a stack trace in the user's build: it becomes an
-// error result like any other.
-func (p Processor) Process(rl *framework.ResourceList) (err error) {
+// Process runs the function on rl: its items become the rendered
+// objects and every other input item, and its results say what is wrong.
+// A bug must not crash the function with a stack trace in the user's
+// build: it becomes an error result like any other.
+func (p Processor) Process(rl *ResourceList) {
 	defer func() {
 		if r := recover(); r != nil {
-			rl.Results = append(rl.Results, &framework.Result{Severity: framework.Error,
-				Message: fmt.Sprintf("internal error: %v; please report it with the input that caused it", r)})
-			err = rl.Results
+			rl.Results = append(rl.Results, internalError(r))
 		}
 	}()
-	return p.process(rl)
+	if err := p.process(rl); err != nil {
+		rl.Results = append(rl.Results, internalError(err))
+	}
 }
 
-func (p Processor) process(rl *framework.ResourceList) error {
+func internalError(cause any) *Result {
+	return &Result{Severity: Error, Message: fmt.Sprintf("internal error: %v; please report it with the input that caused it", cause)}
+}
+
+// process returns an error only for what cannot happen (a bug); what is
+// wrong with the input is a result.
+func (p Processor) process(rl *ResourceList) error {
 	node, err := findProfile(rl)
 	if err != nil {
-		rl.Results = append(rl.Results, &framework.Result{Severity: framework.Error, Message: err.Error()})
-		return rl.Results
+		rl.Results = append(rl.Results, &Result{Severity: Error, Message: err.Error()})
+		return nil
 	}
 	apiVersion, kind, name := profile.Identity(node)
 	ref := &yaml.ResourceIdentifier{
@@ -62,7 +68,7 @@ func (p Processor) process(rl *framework.ResourceList) error {
 	fs := clearSecrets(rl.Items)
 	if fs.HasErrors() {
 		rl.Results = append(rl.Results, results(fs, ref, file)...)
-		return rl.Results
+		return nil
 	}
 	prof, fs := profile.Decode(node)
 	if !fs.HasErrors() {
@@ -87,12 +93,12 @@ func (p Processor) process(rl *framework.ResourceList) error {
 	}
 	rl.Results = append(rl.Results, results(fs, ref, file)...)
 	if fs.HasErrors() {
-		return rl.Results
+		return nil
 	}
 	items, err := merge(rl.Items, rendered, name)
 	if err != nil {
-		rl.Results = append(rl.Results, &framework.Result{Severity: framework.Error, Message: err.Error(), ResourceRef: ref})
-		return rl.Results
+		rl.Results = append(rl.Results, &Result{Severity: Error, Message: err.Error(), ResourceRef: ref})
+		return nil
 	}
 	if err := keepLocal(node); err != nil {
 		return err
@@ -145,7 +151,7 @@ func filePaths(prof *v1alpha1.RegistryProfile, opts render.Options, objs []*kobj
 
 // findProfile picks the profile: the functionConfig when it is one
 // (generator), else the one RegistryProfile among the items (transformer).
-func findProfile(rl *framework.ResourceList) (*yaml.RNode, error) {
+func findProfile(rl *ResourceList) (*yaml.RNode, error) {
 	fc := rl.FunctionConfig
 	// kyaml's accessors assume an object: on a list or a scalar they index
 	// past the node's content. kyaml's reader already refuses items that are
@@ -363,18 +369,21 @@ func sourceFile(node *yaml.RNode) string {
 // originAnnotation is kustomize's record of the file a resource came from.
 const originAnnotation = "config.kubernetes.io/origin"
 
-func results(fs diag.Findings, ref *yaml.ResourceIdentifier, file string) framework.Results {
-	var out framework.Results
+func results(fs diag.Findings, ref *yaml.ResourceIdentifier, file string) []*Result {
+	var out []*Result
 	for _, f := range fs.Sorted() {
-		res := &framework.Result{Severity: framework.Severity(f.Severity), Message: f.Message, ResourceRef: ref}
+		res := &Result{Severity: Severity(f.Severity), Message: f.Message, ResourceRef: ref}
 		if f.Fix != "" {
 			res.Message += "; fix: " + f.Fix
 		}
 		if f.Path != "" {
-			res.Field = &framework.Field{Path: f.Path}
+			res.Field = &Field{Path: f.Path}
 		}
 		if file != "" {
-			res.File = &framework.File{Path: file}
+			res.File = &File{Path: file}
+		}
+		if f.Rule != "" {
+			res.Tags = map[string]string{RuleTag: f.Rule}
 		}
 		out = append(out, res)
 	}

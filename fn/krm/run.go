@@ -7,7 +7,6 @@ import (
 	"io"
 	"strings"
 
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 )
 
@@ -15,36 +14,35 @@ import (
 // stdin, writes one to stdout and returns the exit status. Results go in
 // the returned ResourceList and, since kustomize shows only stderr, to
 // stderr as well, each line written by line (ResultLine unless given).
-func Run(stdin io.Reader, stdout, stderr io.Writer, line func(*framework.Result) string) int {
+func Run(stdin io.Reader, stdout, stderr io.Writer, line func(*Result) string) int {
 	if line == nil {
 		line = ResultLine
 	}
-	var results framework.Results
-	proc := framework.ResourceListProcessorFunc(func(rl *framework.ResourceList) error {
-		err := Processor{}.Process(rl)
-		results = rl.Results
-		return err
-	})
 	in := &limitedReader{r: stdin, left: MaxResourceListBytes}
 	var out bytes.Buffer
-	err := framework.Execute(proc, &kio.ByteReadWriter{Reader: in, Writer: &out, KeepReaderAnnotations: true})
+	rl, err := execute(&kio.ByteReadWriter{Reader: in, Writer: &out, KeepReaderAnnotations: true}, Processor{}.Process)
 	if in.over {
 		fmt.Fprintf(stderr, "regprofile: error: reading the ResourceList: the input is over %d MiB, the most regprofile reads; fix: render the registry's profile in a kustomization of its own\n", MaxResourceListBytes>>20)
+		return 1
+	}
+	if rl == nil {
+		// kyaml refused the input before the function saw it; its
+		// message runs on with the node's contents, which may be large.
+		first, _, _ := strings.Cut(err.Error(), "\n")
+		fmt.Fprintf(stderr, "regprofile: error: reading the ResourceList: %s; fix: make every item a Kubernetes object whose metadata is a map\n", strings.TrimSuffix(first, ": node contents:"))
 		return 1
 	}
 	if _, werr := stdout.Write(out.Bytes()); werr != nil && err == nil {
 		err = werr
 	}
-	for _, r := range results {
+	for _, r := range rl.Results {
 		fmt.Fprintln(stderr, line(r))
 	}
 	if err != nil {
-		if !errors.As(err, new(framework.Results)) {
-			// kyaml refused the input before the function saw it; its
-			// message runs on with the node's contents, which may be large.
-			first, _, _ := strings.Cut(err.Error(), "\n")
-			fmt.Fprintf(stderr, "regprofile: error: reading the ResourceList: %s; fix: make every item a Kubernetes object whose metadata is a map\n", strings.TrimSuffix(first, ": node contents:"))
-		}
+		fmt.Fprintf(stderr, "regprofile: error: %v\n", err)
+		return 1
+	}
+	if rl.HasErrors() {
 		return 1
 	}
 	return 0
@@ -84,7 +82,7 @@ var errInputTooLarge = errors.New("input too large")
 
 // ResultLine is how a result is printed on stderr: severity, where (the
 // file when the orchestrator said, else the resource), field path, message.
-func ResultLine(r *framework.Result) string {
+func ResultLine(r *Result) string {
 	where := ""
 	switch {
 	case r.File != nil && r.File.Path != "":
@@ -97,7 +95,7 @@ func ResultLine(r *framework.Result) string {
 
 // FormatResult prints a result with where it is (a file, a file:line or a
 // resource) given by the caller.
-func FormatResult(r *framework.Result, where string) string {
+func FormatResult(r *Result, where string) string {
 	var b strings.Builder
 	b.WriteString("regprofile: " + string(r.Severity) + ": ")
 	if where != "" {

@@ -71,7 +71,7 @@ func (b *bench) build() error {
 	var peak float64
 	for _, p := range platforms {
 		for range b.reps(3, 1) {
-			v, err := b.maxRSS(nil, filepath.Join(b.bin, "regprofile-build"), filepath.Join("overlays", p))
+			v, err := b.maxRSS(nil, filepath.Join(b.bin, "regprofile"), "build", filepath.Join("overlays", p))
 			if err != nil {
 				return err
 			}
@@ -80,7 +80,7 @@ func (b *bench) build() error {
 	}
 	med, execMed := median(ratios), median(execRatios)
 	fmt.Fprintf(&sec, "Median over the platforms: regprofile build %.2fx the static overlay, kustomize's exec path %.2fx. "+
-		"Peak RSS of `regprofile build` (`/usr/bin/time -v bin/regprofile-build overlays/<platform>`, the largest of every "+
+		"Peak RSS of `regprofile build` (`/usr/bin/time -v bin/regprofile build overlays/<platform>`, the largest of every "+
 		"platform's runs): %s.\n\n", med, execMed, mib(peak))
 	sec.WriteString("Why the exec path is slower (section 1 takes it apart): kustomize runs the function as a process of its " +
 		"own (a Go start and the ResourceList written and parsed twice), and, above all, kyaml parses its whole built-in " +

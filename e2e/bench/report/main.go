@@ -138,7 +138,7 @@ func setup(quick bool) (*bench, error) {
 		return nil, err
 	}
 	b := &bench{repo: repo, bin: filepath.Join(repo, "bin"), quick: quick}
-	for _, tool := range []string{"regprofile", "regprofile-build", "kustomize", "benchstat"} {
+	for _, tool := range []string{"regprofile", "kustomize", "benchstat"} {
 		if _, err := os.Stat(filepath.Join(b.bin, tool)); err != nil {
 			return nil, fmt.Errorf("bin/%s is missing: run make bench (it builds and installs what it needs)", tool)
 		}

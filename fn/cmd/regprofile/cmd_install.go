@@ -18,7 +18,7 @@ func installFlags() (*pflag.FlagSet, *string) {
 	return flags, kustomize
 }
 
-// installCmd puts this binary, regprofile-build and a kustomize binary into DIR, for an Argo
+// installCmd puts this binary and a kustomize binary into DIR, for an Argo
 // CD Config Management Plugin sidecar: an initContainer from the regprofile
 // image runs it into an emptyDir that the sidecar puts first on its PATH.
 // Both binaries are copied from the image (nothing is downloaded), so the
@@ -44,11 +44,11 @@ func installCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "regprofile install: error: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "installed regprofile, regprofile-build and kustomize %s into %s\n", version, dir)
+	fmt.Fprintf(stdout, "installed regprofile and kustomize %s into %s\n", version, dir)
 	return 0
 }
 
-// install copies this executable, regprofile-build and kustomize into dir and returns the
+// install copies this executable and kustomize into dir and returns the
 // installed kustomize's version.
 func install(dir, kustomize string) (string, error) {
 	self, err := os.Executable()
@@ -66,22 +66,11 @@ func install(dir, kustomize string) (string, error) {
 		// The initContainer's volume is not mounted where it says.
 		return "", fmt.Errorf("%s is not a directory; fix: mount the volume the sidecar reads its tools from there", dir)
 	}
-	// The plugin's generate command is "regprofile build", which runs
-	// regprofile-build.
-	builder, err := helperBinary("build")
-	if err != nil {
-		return "", fmt.Errorf("no regprofile-build beside %s or on PATH; fix: install the image's regprofile-build beside regprofile (make build builds it)", self)
-	}
-	// All or nothing: every binary is copied to a temporary file in dir
-	// and the kustomize copy is run before any is renamed into place, so
-	// that a failure leaves dir as it was. (A kill between the renames
-	// would leave some new binaries beside old ones; each is whole, never
+	// All or nothing: both binaries are copied to a temporary file in dir
+	// and the kustomize copy is run before either is renamed into place,
+	// so that a failure leaves dir as it was. (A kill between the renames
+	// would leave a new binary beside an old one; each is whole, never
 	// half-written.)
-	buildTmp, err := stageBinary(builder, dir, "regprofile-build")
-	if err != nil {
-		return "", err
-	}
-	defer os.Remove(buildTmp) // after a successful rename there is nothing left to remove
 	regTmp, err := stageBinary(self, dir, "regprofile")
 	if err != nil {
 		return "", err
@@ -100,9 +89,6 @@ func install(dir, kustomize string) (string, error) {
 		return "", fmt.Errorf("the kustomize to install (%s) does not run: %v; fix: install a kustomize built for this platform", kust, err)
 	}
 	if err := os.Rename(kustTmp, filepath.Join(dir, "kustomize")); err != nil {
-		return "", err
-	}
-	if err := os.Rename(buildTmp, filepath.Join(dir, "regprofile-build")); err != nil {
 		return "", err
 	}
 	if err := os.Rename(regTmp, filepath.Join(dir, "regprofile")); err != nil {

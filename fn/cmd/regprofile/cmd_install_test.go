@@ -16,9 +16,6 @@ func fakeKustomize(t *testing.T, script string) string {
 	if err := os.WriteFile(filepath.Join(dir, "kustomize"), []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "regprofile-build"), []byte("#!/bin/sh\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
 	return dir
 }
 
@@ -27,14 +24,14 @@ func TestInstallCopiesBothBinaries(t *testing.T) {
 	t.Setenv("PATH", kdir)
 	dir := t.TempDir()
 	code, out, stderr := runFn(t, "", "install", dir)
-	if code != 0 || out != "installed regprofile, regprofile-build and kustomize v5.8.2 into "+dir+"\n" || stderr != "" {
+	if code != 0 || out != "installed regprofile and kustomize v5.8.2 into "+dir+"\n" || stderr != "" {
 		t.Fatalf("exit %d\nstdout %q\nstderr %q", code, out, stderr)
 	}
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, from := range map[string]string{"regprofile": self, "kustomize": filepath.Join(kdir, "kustomize"), "regprofile-build": filepath.Join(kdir, "regprofile-build")} {
+	for name, from := range map[string]string{"regprofile": self, "kustomize": filepath.Join(kdir, "kustomize")} {
 		got, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
@@ -54,22 +51,18 @@ func TestInstallCopiesBothBinaries(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if strings.Join(names, " ") != "kustomize regprofile regprofile-build" {
-		t.Errorf("DIR holds %v; want exactly kustomize, regprofile and regprofile-build (no temporary files)", names)
+	if strings.Join(names, " ") != "kustomize regprofile" {
+		t.Errorf("DIR holds %v; want exactly kustomize and regprofile (no temporary files)", names)
 	}
 }
 
 func TestInstallTakesKustomizeFromFlag(t *testing.T) {
 	kdir := fakeKustomize(t, "#!/bin/sh\necho v5.8.2\n")
-	// regprofile-build is still found on PATH; kustomize is not there.
-	bdir := t.TempDir()
-	if err := os.Rename(filepath.Join(kdir, "regprofile-build"), filepath.Join(bdir, "regprofile-build")); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("PATH", bdir)
+	// kustomize is not on PATH.
+	t.Setenv("PATH", t.TempDir())
 	dir := t.TempDir()
 	code, out, stderr := runFn(t, "", "install", "--kustomize", filepath.Join(kdir, "kustomize"), dir)
-	if code != 0 || out != "installed regprofile, regprofile-build and kustomize v5.8.2 into "+dir+"\n" {
+	if code != 0 || out != "installed regprofile and kustomize v5.8.2 into "+dir+"\n" {
 		t.Fatalf("exit %d\nstdout %q\nstderr %q", code, out, stderr)
 	}
 }

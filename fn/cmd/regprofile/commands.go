@@ -37,7 +37,7 @@ func commands() []command {
 			func() *pflag.FlagSet { f, _ := importFlags(); return f }},
 		{"leftovers", "[--platform P] PROFILE LIVE...", "live fields server-side apply would leave, their owners, and the fix (docs/adopt.md)",
 			func() *pflag.FlagSet { f, _ := leftoversFlags(); return f }},
-		{"build", "[DIR]", "kustomize build of an overlay with the function in process; the same bytes as kustomize build --enable-alpha-plugins --enable-exec (runs regprofile-build)", nil},
+		{"build", "[DIR]", "kustomize build of an overlay with the function in process; the same bytes as kustomize build --enable-alpha-plugins --enable-exec", nil},
 		{"diff", "[--base R] [--head R]", "what a change renders differently, risks first (runs regprofile-diff)", nil},
 		{"argocd", "[--repo URL ...]", "the ApplicationSet, plugin, sidecar, health checks, RBAC (runs regprofile-argocd)", nil},
 		{"help", "[COMMAND]", "this help, or a command's", func() *pflag.FlagSet { return newFlags("help") }},
@@ -88,12 +88,8 @@ func helpCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		printUsage(stderr)
 		return 2
 	}
-	if c.flags == nil {
-		if code, found := dispatch(c.name, []string{"--help"}, stdin, stdout, stderr); found {
-			return code
-		}
-		fmt.Fprintf(stderr, "regprofile help: regprofile-%s is neither beside regprofile nor on PATH; fix: make build, or make install\n", c.name)
-		return 1
+	if c.flags == nil { // the command words its own help
+		return run([]string{c.name, "--help"}, stdin, stdout, stderr)
 	}
 	fmt.Fprint(stdout, commandUsage(c))
 	return 0

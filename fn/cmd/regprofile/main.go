@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"regprofile.dev/regprofile/fn/api/v1alpha1"
+	"regprofile.dev/regprofile/fn/build"
 	"regprofile.dev/regprofile/fn/diag"
 	"regprofile.dev/regprofile/fn/krm"
 	"regprofile.dev/regprofile/fn/platforms"
@@ -61,6 +62,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return importCmd(args[1:], stdin, stdout, stderr)
 		case "leftovers":
 			return leftoversCmd(args[1:], stdin, stdout, stderr)
+		case "build":
+			return build.Run(args[1:], stdin, stdout, stderr)
 		case "help":
 			return helpCmd(args[1:], stdin, stdout, stderr)
 		case "completion":
@@ -68,6 +71,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		if code, found := dispatch(args[0], args[1:], stdin, stdout, stderr); found {
 			return code
+		}
+		if _, known := findCommand(args[0]); known {
+			fmt.Fprintf(stderr, "regprofile: regprofile-%s is neither beside regprofile nor on PATH; fix: make build, or make install\n", args[0])
+			return 1
 		}
 		fmt.Fprintf(stderr, "regprofile: unknown command %q (no regprofile-%s beside regprofile or on PATH)\n\n", args[0], args[0])
 		printUsage(stderr)
