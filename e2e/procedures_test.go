@@ -13,7 +13,7 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"regprofile.dev/regprofile/e2e/schema"
-	"regprofile.dev/regprofile/fn/profile"
+	"regprofile.dev/regprofile/internal/operator"
 )
 
 // TestDocumentProcedures renders, for every procedure of the registry
@@ -78,14 +78,14 @@ func validateForRelease(t *testing.T, input, out string) {
 	if err := sigsyaml.Unmarshal(mustReadFile(t, input), &p); err != nil {
 		t.Fatal(err)
 	}
-	target, err := profile.ParseVersion(p.Spec.OpenShiftVersion)
+	target, err := operator.ParseVersion(p.Spec.OpenShiftVersion)
 	if err != nil {
 		t.Fatal(err)
 	}
 	pins := schema.Releases()
 	pin := pins[0] // 4.2 is not pinned: 4.3's CRD has the same fields
 	for _, rel := range pins {
-		if v, _ := profile.ParseVersion(rel); !target.Less(v) {
+		if v, _ := operator.ParseVersion(rel); !target.Less(v) {
 			pin = rel
 		}
 	}

@@ -15,10 +15,11 @@ import (
 	"regprofile.dev/regprofile/fn/diag"
 	"regprofile.dev/regprofile/fn/profile"
 	"regprofile.dev/regprofile/fn/render"
+	"regprofile.dev/regprofile/internal/operator"
 	"regprofile.dev/regprofile/internal/testkit"
 )
 
-// These tests hold fn/profile/releases.go, the table of which OpenShift
+// These tests hold internal/operator/releases.go, the table of which OpenShift
 // release first has which registry field, against each release's own CRDs
 // (schema.ForRelease), and check that what regprofile renders for a release
 // is accepted by that release's CRDs.
@@ -26,13 +27,13 @@ import (
 const registryGroup = "imageregistry.operator.openshift.io"
 
 // releaseValidator returns the pinned release's validator and its version.
-func releaseValidator(t *testing.T, release string) (*schema.Validator, profile.Version) {
+func releaseValidator(t *testing.T, release string) (*schema.Validator, operator.Version) {
 	t.Helper()
 	v, err := schema.ForRelease(release)
 	if err != nil {
 		t.Fatalf("loading OpenShift %s's CRDs: %v", release, err)
 	}
-	ver, err := profile.ParseVersion(release)
+	ver, err := operator.ParseVersion(release)
 	if err != nil {
 		t.Fatalf("pinned release %q: %v", release, err)
 	}
@@ -72,13 +73,13 @@ func apiPaths(t reflect.Type, prefix string) []string {
 // tableKind is one kind's gating table and the API type emitted as its spec.
 type tableKind struct {
 	kind  string
-	table map[string]profile.Version
+	table map[string]operator.Version
 	api   reflect.Type
 }
 
 var tableKinds = []tableKind{
-	{"Config", profile.ConfigFieldSince, reflect.TypeOf(v1alpha1.RegistrySpec{})},
-	{"ImagePruner", profile.PrunerFieldSince, reflect.TypeOf(v1alpha1.PrunerSpec{})},
+	{"Config", operator.ConfigFieldSince, reflect.TypeOf(v1alpha1.RegistrySpec{})},
+	{"ImagePruner", operator.PrunerFieldSince, reflect.TypeOf(v1alpha1.PrunerSpec{})},
 }
 
 func TestReleaseTableMatchesCRDs(t *testing.T) {
@@ -86,7 +87,7 @@ func TestReleaseTableMatchesCRDs(t *testing.T) {
 	// would gate nothing.
 	for _, tk := range tableKinds {
 		paths := apiPaths(tk.api, "")
-		for _, f := range profile.GatedFields(tk.table) {
+		for _, f := range operator.GatedFields(tk.table) {
 			if !slices.Contains(paths, f) {
 				t.Errorf("the %s table gates %q, which %s does not have", tk.kind, f, tk.api)
 			}
@@ -97,11 +98,11 @@ func TestReleaseTableMatchesCRDs(t *testing.T) {
 		v, r := releaseValidator(t, release)
 
 		hasPruner := hasKind(v, "ImagePruner")
-		if want := !r.Less(profile.PrunerSince); hasPruner != want {
+		if want := !r.Less(operator.PrunerSince); hasPruner != want {
 			if hasPruner {
-				t.Errorf("%s has an ImagePruner CRD but the table says %s (profile.PrunerSince)", release, profile.PrunerSince)
+				t.Errorf("%s has an ImagePruner CRD but the table says %s (operator.PrunerSince)", release, operator.PrunerSince)
 			} else {
-				t.Errorf("%s has no ImagePruner CRD but the table says %s (profile.PrunerSince)", release, profile.PrunerSince)
+				t.Errorf("%s has no ImagePruner CRD but the table says %s (operator.PrunerSince)", release, operator.PrunerSince)
 			}
 		}
 		if !hasKind(v, "Config") {
@@ -114,7 +115,7 @@ func TestReleaseTableMatchesCRDs(t *testing.T) {
 				continue
 			}
 			// Every gated field: present exactly from its release on.
-			for _, f := range profile.GatedFields(tk.table) {
+			for _, f := range operator.GatedFields(tk.table) {
 				since := tk.table[f]
 				has := v.HasField(tk.kind, f)
 				switch want := r.Has(tk.table, f); {
@@ -127,7 +128,7 @@ func TestReleaseTableMatchesCRDs(t *testing.T) {
 			// Every field the API can emit into the spec: present unless
 			// the table gates it (or a field it is under).
 			for _, p := range apiPaths(tk.api, "") {
-				if gated, since := profile.Since(tk.table, p); gated != "" && r.Less(since) {
+				if gated, since := operator.Since(tk.table, p); gated != "" && r.Less(since) {
 					continue // checked above, as the gated field
 				}
 				if !v.HasField(tk.kind, p) {
@@ -139,11 +140,11 @@ func TestReleaseTableMatchesCRDs(t *testing.T) {
 		// Fields the old CRDs require, which rendering must always set.
 		for _, req := range []struct {
 			field string
-			until profile.Version
+			until operator.Version
 			name  string
 		}{
-			{"logging", profile.LoggingRequiredUntil, "LoggingRequiredUntil"},
-			{"managementState", profile.ManagementStateRequiredUntil, "ManagementStateRequiredUntil"},
+			{"logging", operator.LoggingRequiredUntil, "LoggingRequiredUntil"},
+			{"managementState", operator.ManagementStateRequiredUntil, "ManagementStateRequiredUntil"},
 		} {
 			got, want := v.RequiresField("Config", req.field), !req.until.Less(r)
 			switch {
@@ -205,7 +206,7 @@ func TestProfileExpressesNewestCRD(t *testing.T) {
 				covered = excluded || (p != f && slices.Contains(paths, p) && whole(p))
 			}
 			if !covered {
-				t.Errorf("OpenShift %s %s has spec.%s, which %s cannot express: add it (with a doc comment and a release gate in fn/profile/releases.go) or list it in notInProfile with the reason", newest, tk.kind, f, tk.api)
+				t.Errorf("OpenShift %s %s has spec.%s, which %s cannot express: add it (with a doc comment and a release gate in internal/operator/releases.go) or list it in notInProfile with the reason", newest, tk.kind, f, tk.api)
 			}
 		}
 		for f := range notInProfile[tk.kind] {
@@ -336,7 +337,7 @@ spec:
 // every spec.platforms.<p>.registry and spec.pruner) and with each volume
 // class it lacks replaced by the one it has. It also returns the
 // profile paths it removed, or would have removed.
-func forRelease(t *testing.T, doc, release string, r profile.Version, keepGated bool) (string, []string) {
+func forRelease(t *testing.T, doc, release string, r operator.Version, keepGated bool) (string, []string) {
 	t.Helper()
 	node, err := yaml.Parse(doc)
 	if err != nil {
@@ -375,25 +376,25 @@ func forRelease(t *testing.T, doc, release string, r profile.Version, keepGated 
 			registries = append(registries, []string{"spec", "platforms", p, "registry"})
 		}
 	}
-	for _, f := range profile.GatedFields(profile.ConfigFieldSince) {
-		if r.Has(profile.ConfigFieldSince, f) {
+	for _, f := range operator.GatedFields(operator.ConfigFieldSince) {
+		if r.Has(operator.ConfigFieldSince, f) {
 			continue
 		}
 		for _, reg := range registries {
 			drop(append(slices.Clone(reg), strings.Split(f, ".")...)...)
 		}
 	}
-	if r.Less(profile.PrunerSince) {
+	if r.Less(operator.PrunerSince) {
 		drop("spec", "pruner")
 	} else {
-		for _, f := range profile.GatedFields(profile.PrunerFieldSince) {
-			if !r.Has(profile.PrunerFieldSince, f) {
+		for _, f := range operator.GatedFields(operator.PrunerFieldSince) {
+			if !r.Has(operator.PrunerFieldSince, f) {
 				drop(append([]string{"spec", "pruner"}, strings.Split(f, ".")...)...)
 			}
 		}
 	}
 	// A volume class that ships only with later releases becomes the class
-	// the release has (profile.Facts), as a profile for that release says.
+	// the release has (operator.Facts), as a profile for that release says.
 	for _, reg := range registries[1:] {
 		path := append(slices.Clone(reg[:3]), "pvc", "storageClassName")
 		class, err := node.Pipe(yaml.Lookup(path...))
@@ -404,7 +405,7 @@ func forRelease(t *testing.T, doc, release string, r profile.Version, keepGated 
 			continue
 		}
 		key := "class." + yaml.GetValue(class)
-		if f, ok := profile.Facts[key]; ok && f.Instead != "" && !r.Accepts(key) {
+		if f, ok := operator.Facts[key]; ok && f.Instead != "" && !r.Accepts(key) {
 			removed = append(removed, strings.Join(path, "."))
 			if !keepGated {
 				class.YNode().Value = f.Instead
@@ -419,7 +420,7 @@ type renderCase struct {
 	name, platform, doc string
 	// needs is the release before which the case cannot render because
 	// its platform needs a field that release lacks, and the field.
-	needs      profile.Version
+	needs      operator.Version
 	needsField string
 }
 
@@ -431,19 +432,19 @@ func renderCases(t *testing.T) []renderCase {
 		case "azure-gov":
 			// The registry would talk to the public cloud's endpoints
 			// without cloudName.
-			c.needs, c.needsField = profile.ConfigFieldSince["storage.azure.cloudName"], "storage.azure.cloudName"
+			c.needs, c.needsField = operator.ConfigFieldSince["storage.azure.cloudName"], "storage.azure.cloudName"
 		case "vsphere-block", "rhosp-cinder":
 			// A ReadWriteOnce volume: 4.2 and 4.3's operator refuses it.
-			c.needs, c.needsField = profile.Facts["accessMode.ReadWriteOnce"].Since, "pvc.accessMode"
+			c.needs, c.needsField = operator.Facts["accessMode.ReadWriteOnce"].Since, "pvc.accessMode"
 		case "nutanix":
-			c.needs, c.needsField = profile.Facts["platform.nutanix"].Since, "platform"
+			c.needs, c.needsField = operator.Facts["platform.nutanix"].Since, "platform"
 		}
 		cases = append(cases, c)
 	}
 	return append(cases,
 		renderCase{name: "full-aws", platform: "aws-upi", doc: fullAWS},
 		renderCase{name: "full-azure", platform: "azure-gov", doc: fullAzure,
-			needs: profile.ConfigFieldSince["storage.azure.cloudName"], needsField: "storage.azure.cloudName"},
+			needs: operator.ConfigFieldSince["storage.azure.cloudName"], needsField: "storage.azure.cloudName"},
 	)
 }
 
@@ -544,7 +545,7 @@ func TestGatedFieldsFailToRenderPerRelease(t *testing.T) {
 						t.Fatal(err)
 					}
 					v, _ := class.Pipe(yaml.Lookup(strings.Split(path, ".")...))
-					field, since = "storage class "+yaml.GetValue(v), profile.Facts["class."+yaml.GetValue(v)].Since
+					field, since = "storage class "+yaml.GetValue(v), operator.Facts["class."+yaml.GetValue(v)].Since
 				}
 				if !slices.ContainsFunc(errs, func(f diag.Finding) bool {
 					return f.Path == path && strings.Contains(f.Message, since.String())
@@ -567,16 +568,16 @@ func TestGatedFieldsFailToRenderPerRelease(t *testing.T) {
 
 // gatedProfileField maps a profile path that forRelease removed to the
 // gated field and its release.
-func gatedProfileField(path string) (string, profile.Version) {
+func gatedProfileField(path string) (string, operator.Version) {
 	if rest, ok := strings.CutPrefix(path, "spec.pruner"); ok {
 		if rest == "" {
-			return "the ImagePruner", profile.PrunerSince
+			return "the ImagePruner", operator.PrunerSince
 		}
 		f := strings.TrimPrefix(rest, ".")
-		return f, profile.PrunerFieldSince[f]
+		return f, operator.PrunerFieldSince[f]
 	}
 	_, f, _ := strings.Cut(path, ".registry.")
-	return f, profile.ConfigFieldSince[f]
+	return f, operator.ConfigFieldSince[f]
 }
 
 func findingsText(fs diag.Findings) string {

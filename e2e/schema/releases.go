@@ -18,7 +18,7 @@ import (
 // Each schema era is pinned to an openshift/api commit made during that
 // release's development, fetched into the module cache only (not a
 // requirement in go.mod). Releases between two pins share the older pin's
-// field set as far as regprofile is concerned (fn/profile/releases.go
+// field set as far as regprofile is concerned (internal/operator/releases.go
 // records every change, and e2e/releases_test.go checks each pin against
 // that table).
 

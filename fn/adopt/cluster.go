@@ -13,6 +13,7 @@ import (
 	"regprofile.dev/regprofile/fn/kobj"
 	"regprofile.dev/regprofile/fn/platforms"
 	"regprofile.dev/regprofile/fn/profile"
+	"regprofile.dev/regprofile/internal/operator"
 )
 
 // Names of the objects import reads.
@@ -448,7 +449,7 @@ var classPlatforms = map[string]string{
 // the user named is their own.
 func inferPlatform(s *clusterSettings, objs []*object) string {
 	storage := mapAt(s.registry, "storage")
-	managed := str(storage, "managementState") == platforms.Managed
+	managed := str(storage, "managementState") == operator.Managed
 	switch {
 	case storage["s3"] != nil:
 		if u, err := url.Parse(str(storage, "s3", "regionEndpoint")); err == nil && u.Host != "" &&
@@ -468,7 +469,7 @@ func inferPlatform(s *clusterSettings, objs []*object) string {
 		if managed {
 			return "azure-ipi"
 		}
-		if str(storage, "azure", "cloudName") == platforms.AzureUSGovernmentCloud {
+		if str(storage, "azure", "cloudName") == operator.AzureUSGovernmentCloud {
 			return "azure-gov"
 		}
 	case storage["swift"] != nil:

@@ -1,9 +1,9 @@
 package platforms
 
-import "regprofile.dev/regprofile/fn/profile"
-
-// AzureUSGovernmentCloud is the Azure environment of US Government regions.
-const AzureUSGovernmentCloud = "AzureUSGovernmentCloud"
+import (
+	"regprofile.dev/regprofile/fn/profile"
+	"regprofile.dev/regprofile/internal/operator"
+)
 
 // azureGov is Azure Government: blob storage in a government cloud, whose
 // API endpoints differ from the public cloud's, hence cloudName.
@@ -17,7 +17,7 @@ var azureGov = &infra{
 		// registry would talk to the public cloud's endpoints, so the
 		// version rule must stop the render instead.
 		if az := r.Storage().Azure; az != nil && az.CloudName == "" {
-			az.CloudName = AzureUSGovernmentCloud
+			az.CloudName = operator.AzureUSGovernmentCloud
 			r.SetDefault("registry.storage.azure.cloudName")
 		}
 	},

@@ -7,6 +7,7 @@ import (
 
 	"regprofile.dev/regprofile/fn/api/v1alpha1"
 	"regprofile.dev/regprofile/fn/profile"
+	"regprofile.dev/regprofile/internal/operator"
 )
 
 // Defaults every platform shares, and the operator's own names.
@@ -16,22 +17,6 @@ const (
 	// DefaultTrustedCAConfigMap holds the profile's trusted CAs in
 	// openshift-config.
 	DefaultTrustedCAConfigMap = "registry-cas"
-	OperatorClaimName         = "image-registry-storage" // created and owned by the operator
-	ReadWriteOnce             = "ReadWriteOnce"
-	ReadWriteMany             = "ReadWriteMany"
-	Filesystem                = "Filesystem"
-	Recreate                  = "Recreate"
-	RollingUpdate             = "RollingUpdate"
-	// Topologies (spec.topology), as the Infrastructure's
-	// infrastructureTopology names them.
-	HighlyAvailable = "HighlyAvailable"
-	SingleReplica   = "SingleReplica"
-	// Managed and Unmanaged are the operator's management states. The
-	// values are openshift/api's; importing it only for them would add its
-	// scheme registration to every start-up (the e2e tests decode the
-	// output into openshift/api's real types instead).
-	Managed   = "Managed"
-	Unmanaged = "Unmanaged"
 )
 
 // ApplyDefaults runs the platform's defaults, then the ones all platforms
@@ -51,11 +36,11 @@ func ApplyDefaults(p Platform, r *profile.Resolved) {
 	if r.PVC != nil {
 		setString(r, &r.PVC.Name, "pvc.name", DefaultPVCName)
 		setString(r, &r.PVC.Size, "pvc.size", DefaultPVCSize)
-		setString(r, &r.PVC.AccessMode, "pvc.accessMode", ReadWriteOnce)
-		setString(r, &r.PVC.VolumeMode, "pvc.volumeMode", Filesystem)
+		setString(r, &r.PVC.AccessMode, "pvc.accessMode", operator.ReadWriteOnce)
+		setString(r, &r.PVC.VolumeMode, "pvc.volumeMode", operator.Filesystem)
 		if len(backends) == 0 {
 			storage.PVC = &v1alpha1.PVCStorage{}
-			backends = []string{profile.PVC}
+			backends = []string{operator.PVC}
 		}
 		if storage.PVC != nil && storage.PVC.Claim == "" {
 			storage.PVC.Claim = r.PVC.Name
@@ -76,16 +61,16 @@ func ApplyDefaults(p Platform, r *profile.Resolved) {
 	}
 
 	single := len(backends) == 1
-	rwo := r.PVC != nil && r.PVC.AccessMode == ReadWriteOnce
+	rwo := r.PVC != nil && r.PVC.AccessMode == operator.ReadWriteOnce
 	if r.Registry.Replicas == nil {
 		// One pod when the storage cannot be shared, two for availability
 		// otherwise; a user-named claim of unknown access mode gets one,
 		// the safe choice.
 		n := int32(2)
-		if single && (backends[0] == profile.EmptyDir || (backends[0] == profile.PVC && (r.PVC == nil || rwo))) {
+		if single && (backends[0] == operator.EmptyDir || (backends[0] == operator.PVC && (r.PVC == nil || rwo))) {
 			n = 1
 		}
-		if r.Topology == SingleReplica {
+		if r.Topology == operator.SingleReplica {
 			// One node: the operator bootstraps single-node clusters with
 			// one replica on every storage.
 			n = 1
@@ -93,16 +78,16 @@ func ApplyDefaults(p Platform, r *profile.Resolved) {
 		r.Registry.Replicas = &n
 		r.SetDefault("registry.replicas")
 	}
-	if r.Registry.RolloutStrategy == "" && single && backends[0] == profile.PVC && releaseHas(r, "registry.rolloutStrategy") {
+	if r.Registry.RolloutStrategy == "" && single && backends[0] == operator.PVC && releaseHas(r, "registry.rolloutStrategy") {
 		switch {
 		case rwo || (r.PVC == nil && *r.Registry.Replicas == 1):
 			// The operator refuses a ReadWriteOnce claim unless pods are
 			// replaced rather than rolled.
-			r.Registry.RolloutStrategy = Recreate
+			r.Registry.RolloutStrategy = operator.Recreate
 		case r.PVC != nil:
 			// Written out so that a volume changed from ReadWriteOnce does
 			// not keep the Recreate the cluster already has.
-			r.Registry.RolloutStrategy = RollingUpdate
+			r.Registry.RolloutStrategy = operator.RollingUpdate
 		}
 		r.SetDefault("registry.rolloutStrategy")
 	}
@@ -110,12 +95,12 @@ func ApplyDefaults(p Platform, r *profile.Resolved) {
 		// The operator creates image-registry-storage for an empty claim
 		// and sets storage Managed itself (pkg/storage/pvc CreateStorage);
 		// written out so that Git says what the cluster will.
-		setString(r, &storage.ManagementState, "registry.storage.managementState", Managed)
+		setString(r, &storage.ManagementState, "registry.storage.managementState", operator.Managed)
 	}
-	if single && backends[0] != profile.EmptyDir {
+	if single && backends[0] != operator.EmptyDir {
 		// Storage the profile provides must outlive the registry: with
 		// Managed, deleting the Config or setting Removed deletes it.
-		setString(r, &storage.ManagementState, "registry.storage.managementState", Unmanaged)
+		setString(r, &storage.ManagementState, "registry.storage.managementState", operator.Unmanaged)
 	}
 
 	applyVersionDefaults(r)
@@ -134,13 +119,13 @@ func applyVersionDefaults(r *profile.Resolved) {
 			r.SetDefault(fmt.Sprintf("registry.routes[%d].secretSource.certificate.dnsNames", i))
 		}
 	}
-	if !profile.LoggingRequiredUntil.Less(r.Version) && r.Registry.Logging == nil {
+	if !operator.LoggingRequiredUntil.Less(r.Version) && r.Registry.Logging == nil {
 		two := int64(2) // the operator's own default: info
 		r.Registry.Logging = &two
 		r.SetDefault("registry.logging")
 	}
-	if !profile.ManagementStateRequiredUntil.Less(r.Version) {
-		setString(r, &r.Registry.ManagementState, "registry.managementState", Managed)
+	if !operator.ManagementStateRequiredUntil.Less(r.Version) {
+		setString(r, &r.Registry.ManagementState, "registry.managementState", operator.Managed)
 	}
 }
 
@@ -177,14 +162,14 @@ func IsClusterService(host string) bool {
 // openshift-version rule then explains which release it needs.
 func releaseHas(r *profile.Resolved, rel string) bool {
 	field, ok := strings.CutPrefix(rel, "registry.")
-	return !ok || r.Version.Has(profile.ConfigFieldSince, field)
+	return !ok || r.Version.Has(operator.ConfigFieldSince, field)
 }
 
 // setManaged sets managementState: Managed on platforms where the operator
 // bootstraps the registry as Removed for want of storage.
 func setManaged(r *profile.Resolved) {
 	if r.Registry.ManagementState == "" {
-		r.Registry.ManagementState = Managed
+		r.Registry.ManagementState = operator.Managed
 		r.SetDefault("registry.managementState")
 	}
 }

@@ -3,6 +3,7 @@ package platforms
 import (
 	"regprofile.dev/regprofile/fn/kobj"
 	"regprofile.dev/regprofile/fn/profile"
+	"regprofile.dev/regprofile/internal/operator"
 )
 
 // installer is a platform with installer-provisioned infrastructure: at
@@ -38,12 +39,12 @@ func (p *installer) Sections() []string { return p.sections }
 // installer-storage rule refuses any).
 func (*installer) Storages() []*Storage                     { return nil }
 func (*installer) DefaultStorage() *Storage                 { return nil }
-func (*installer) VolumeClass(profile.Version) string       { return "" }
+func (*installer) VolumeClass(operator.Version) string      { return "" }
 func (*installer) Objects(*profile.Resolved) []*kobj.Object { return nil }
 
 func (p *installer) Default(r *profile.Resolved) {
 	n := p.replicas
-	if r.Topology == SingleReplica {
+	if r.Topology == operator.SingleReplica {
 		// The operator bootstraps single-node clusters with one replica on
 		// every storage.
 		n = 1

@@ -10,6 +10,7 @@ import (
 
 	"regprofile.dev/regprofile/fn/kobj"
 	"regprofile.dev/regprofile/fn/profile"
+	"regprofile.dev/regprofile/internal/operator"
 )
 
 // Platform is one kind of cluster the registry can be rendered for.
@@ -33,7 +34,7 @@ type Platform interface {
 	DefaultStorage() *Storage
 	// VolumeClass is the class a volume defaults to on release v; empty
 	// when the platform takes no volume or has no default class.
-	VolumeClass(v profile.Version) string
+	VolumeClass(v operator.Version) string
 	// Doc describes the platform, and Sections names the documents'
 	// sections it follows, for docs/storage.md.
 	Doc() string
@@ -51,7 +52,7 @@ type infra struct {
 	// for want of storage, so a profile that configures it sets Managed.
 	removedAtInstall bool
 	// volumeClass is the class a volume defaults to on the newest release;
-	// older releases get what profile.Facts says they have instead.
+	// older releases get what operator.Facts says they have instead.
 	volumeClass string
 	// prepare fills platform-specific values before the storage's defaults
 	// run (rhosp-cinder's class, azure-gov's cloud).
@@ -118,7 +119,7 @@ func (p *infra) accepted(r *profile.Resolved) []*Storage {
 	return out
 }
 
-func (p *infra) VolumeClass(v profile.Version) string {
+func (p *infra) VolumeClass(v operator.Version) string {
 	if p.volumeClass == "" {
 		return ""
 	}
@@ -127,8 +128,8 @@ func (p *infra) VolumeClass(v profile.Version) string {
 
 // ClassOn returns class, or what release v has in its place when class
 // ships only with later releases.
-func ClassOn(v profile.Version, class string) string {
-	if f, ok := profile.Facts["class."+class]; ok && !v.Accepts("class."+class) && f.Instead != "" {
+func ClassOn(v operator.Version, class string) string {
+	if f, ok := operator.Facts["class."+class]; ok && !v.Accepts("class."+class) && f.Instead != "" {
 		return f.Instead
 	}
 	return class

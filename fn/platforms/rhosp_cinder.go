@@ -4,6 +4,7 @@ import (
 	"regprofile.dev/regprofile/fn/api/v1alpha1"
 	"regprofile.dev/regprofile/fn/kobj"
 	"regprofile.dev/regprofile/fn/profile"
+	"regprofile.dev/regprofile/internal/operator"
 )
 
 // DefaultCinderClass is the StorageClass rhosp-cinder creates by default.
@@ -39,7 +40,7 @@ var rhospCinder = &infra{
 			return nil
 		}
 		provisioner := "cinder.csi.openstack.org"
-		if f := profile.Facts["provisioner."+provisioner]; !r.Version.Accepts("provisioner." + provisioner) {
+		if f := operator.Facts["provisioner."+provisioner]; !r.Version.Accepts("provisioner." + provisioner) {
 			provisioner = f.Instead
 		}
 		return []*kobj.Object{kobj.New("storage.k8s.io/v1", "StorageClass", "", r.Cinder.StorageClassName, map[string]any{

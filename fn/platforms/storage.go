@@ -4,6 +4,7 @@ import (
 	"regprofile.dev/regprofile/fn/api/v1alpha1"
 	"regprofile.dev/regprofile/fn/kobj"
 	"regprofile.dev/regprofile/fn/profile"
+	"regprofile.dev/regprofile/internal/operator"
 )
 
 // Storage is one kind of registry storage, implemented once (one
@@ -67,9 +68,9 @@ func backendSet(r *profile.Resolved, backend string) bool {
 
 // EmptyDirStorage keeps images in the pod: lost on restart.
 var EmptyDirStorage = &Storage{
-	Name: "emptyDir", Backend: profile.EmptyDir, Section: "registry.storage.emptyDir",
+	Name: "emptyDir", Backend: operator.EmptyDir, Section: "registry.storage.emptyDir",
 	Doc:    "Images in the pod's emptyDir, lost when it restarts: non-production only, at most 1 replica (a warning says so). Documents: 001 §3.6.3.2, §3.7.3.2, §3.9.3.2.",
-	chosen: func(r *profile.Resolved) bool { return backendSet(r, profile.EmptyDir) },
+	chosen: func(r *profile.Resolved) bool { return backendSet(r, operator.EmptyDir) },
 	choose: func(r *profile.Resolved) { r.Storage().EmptyDir = &v1alpha1.EmptyDir{} },
 }
 

@@ -2,6 +2,7 @@ package platforms
 
 import (
 	"regprofile.dev/regprofile/fn/profile"
+	"regprofile.dev/regprofile/internal/operator"
 )
 
 // Object storage the user created in a cloud: the registry is pointed at a
@@ -13,25 +14,25 @@ import (
 // S3Storage is an S3 bucket the user created (AWS, or any S3-compatible
 // store); the bucket claim of ObjectBucketStorage ends up as S3 too.
 var S3Storage = &Storage{
-	Name: "s3", Backend: profile.S3, Section: "registry.storage.s3",
+	Name: "s3", Backend: operator.S3, Section: "registry.storage.s3",
 	Doc:    "An S3 bucket you created: `bucket` and `region` required, `regionEndpoint` with a scheme, `keyID` needs `encrypt`; credentials REGISTRY_STORAGE_S3_ACCESSKEY and _SECRETKEY. Documents: 001 §3.1.2, 002 §3.1.",
-	chosen: func(r *profile.Resolved) bool { return backendSet(r, profile.S3) && r.ObjectBucket == nil },
+	chosen: func(r *profile.Resolved) bool { return backendSet(r, operator.S3) && r.ObjectBucket == nil },
 }
 
 // GCSStorage is a Google Cloud Storage bucket the user created.
 var GCSStorage = &Storage{
-	Name: "gcs", Backend: profile.GCS, Section: "registry.storage.gcs",
+	Name: "gcs", Backend: operator.GCS, Section: "registry.storage.gcs",
 	Doc:    "A GCS bucket you created: `bucket` required; credential REGISTRY_STORAGE_GCS_KEYFILE. Documents: 001 §3.2.2.",
-	chosen: func(r *profile.Resolved) bool { return backendSet(r, profile.GCS) },
+	chosen: func(r *profile.Resolved) bool { return backendSet(r, operator.GCS) },
 }
 
 // AzureStorage is an Azure blob container the user created. The cloud
 // (cloudName) is the platform's: azure-gov sets it, azure-upi leaves it to
 // the operator's default, AzurePublicCloud.
 var AzureStorage = &Storage{
-	Name: "azure", Backend: profile.Azure, Section: "registry.storage.azure",
+	Name: "azure", Backend: operator.Azure, Section: "registry.storage.azure",
 	Doc:    "An Azure blob container you created: `accountName` and `container` (Azure's naming rules) required; `cloudName` (4.6 and later) one of Azure's clouds; credential REGISTRY_STORAGE_AZURE_ACCOUNTKEY. Documents: 001 §3.4.2, §3.4.3, 002 §3.3.2.",
-	chosen: func(r *profile.Resolved) bool { return backendSet(r, profile.Azure) },
+	chosen: func(r *profile.Resolved) bool { return backendSet(r, operator.Azure) },
 }
 
 // SwiftStorage is an OpenStack Swift container the user created. Document
@@ -40,9 +41,9 @@ var AzureStorage = &Storage{
 // Swift's endpoint, and the registry has no temporary URL key to sign a
 // redirect with.
 var SwiftStorage = &Storage{
-	Name: "swift", Backend: profile.Swift, Section: "registry.storage.swift",
+	Name: "swift", Backend: operator.Swift, Section: "registry.storage.swift",
 	Doc:    "A Swift container you created: `container` required, `authURL` an http(s) URL, `authVersion` a number; `disableRedirect` defaults to true (001 §3.3.1); credentials REGISTRY_STORAGE_SWIFT_USERNAME and _PASSWORD, or an application credential's ID, name and secret. Documents: 001 §3.3.",
-	chosen: func(r *profile.Resolved) bool { return backendSet(r, profile.Swift) },
+	chosen: func(r *profile.Resolved) bool { return backendSet(r, operator.Swift) },
 	defaults: func(r *profile.Resolved, _ *infra) {
 		setBool(r, &r.Registry.DisableRedirect, "registry.disableRedirect", true)
 	},

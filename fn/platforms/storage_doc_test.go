@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"regprofile.dev/regprofile/fn/platforms"
-	"regprofile.dev/regprofile/fn/profile"
+	"regprofile.dev/regprofile/internal/operator"
 )
 
 // docs/storage.md is generated from the platforms and storage declared in
@@ -24,7 +24,7 @@ func TestStorageTableIsCurrent(t *testing.T) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil || string(want) != got {
-		t.Errorf("docs/storage.md is out of date with fn/platforms or fn/profile/releases.go; run UPDATE_GOLDEN=1 go test ./fn/platforms/ and review it")
+		t.Errorf("docs/storage.md is out of date with fn/platforms or internal/operator; run UPDATE_GOLDEN=1 go test ./fn/platforms/ and review it")
 	}
 }
 
@@ -32,7 +32,7 @@ func storageDoc() string {
 	var b strings.Builder
 	b.WriteString(`# Storage by platform
 
-<!-- Generated from fn/platforms and fn/profile/releases.go by TestStorageTableIsCurrent; do not edit. -->
+<!-- Generated from fn/platforms and internal/operator/releases.go by TestStorageTableIsCurrent; do not edit. -->
 
 Each platform is an infrastructure and the storage the registry documents allow on it. A storage
 is implemented once (fn/platforms/storage_*.go) with the same defaults and rules on every platform
@@ -72,14 +72,14 @@ in ` + "`shared/seeds`" + `: 000 is OpenShift 4.2, 001 is 4.14, 002 is 4.4.
 `)
 	for _, p := range platforms.All() {
 		class := "—"
-		if c := p.VolumeClass(profile.Newest); c != "" {
+		if c := p.VolumeClass(operator.Newest); c != "" {
 			class = "`" + c + "`"
-			if old := p.VolumeClass(profile.Oldest); old != c {
-				class += fmt.Sprintf("; `%s` before %s", old, profile.Facts["class."+c].Since)
+			if old := p.VolumeClass(operator.Oldest); old != c {
+				class += fmt.Sprintf("; `%s` before %s", old, operator.Facts["class."+c].Since)
 			}
 		}
-		since := profile.Oldest.String()
-		if f, ok := profile.Facts["platform."+p.Name()]; ok {
+		since := operator.Oldest.String()
+		if f, ok := operator.Facts["platform."+p.Name()]; ok {
 			since = f.Since.String()
 		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", p.Name(), p.Doc(), class, since, strings.Join(p.Sections(), ", "))
@@ -145,8 +145,8 @@ What a release's operator and platform accept beyond its API fields (the fields 
 | fact | from | before that | source |
 |---|---|---|---|
 `)
-	for _, k := range profile.FactKeys() {
-		f := profile.Facts[k]
+	for _, k := range operator.FactKeys() {
+		f := operator.Facts[k]
 		before := "refused"
 		if f.Instead != "" {
 			before = "`" + f.Instead + "`"
@@ -159,7 +159,7 @@ What a release's operator and platform accept beyond its API fields (the fields 
 // credentialKeys says which keys a credentials override for a backend
 // needs: every required key, or one complete set.
 func credentialKeys(backend string) string {
-	keys, ok := profile.CredentialKeys[backend]
+	keys, ok := operator.CredentialKeys[backend]
 	if !ok {
 		return "none: " + backend + " takes no credentials"
 	}

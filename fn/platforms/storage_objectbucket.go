@@ -6,6 +6,7 @@ import (
 	"regprofile.dev/regprofile/fn/api/v1alpha1"
 	"regprofile.dev/regprofile/fn/kobj"
 	"regprofile.dev/regprofile/fn/profile"
+	"regprofile.dev/regprofile/internal/operator"
 )
 
 // OpenShift Data Foundation names.
@@ -39,7 +40,7 @@ var BucketClasses = []string{CephRGWClass, NooBaaClass, ExternalRGWClass}
 // keys copied by an ExternalSecret through a SecretStore that can read that
 // one secret.
 var ObjectBucketStorage = &Storage{
-	Name: "objectBucket", Backend: profile.S3, Section: "objectBucket",
+	Name: "objectBucket", Backend: operator.S3, Section: "objectBucket",
 	Doc:    "An ODF bucket claim (`objectBucket`) on " + CephRGWClass + " (default), " + NooBaaClass + " or, in external mode, " + ExternalRGWClass + " (which needs `endpoint`); the S3 storage, its region, endpoint and credentials follow from it. Documents: 001 §3.6.3.4, §3.6.3.5, §3.7.3.4, §3.7.3.5, §3.8.1, §3.8.2, §3.9.3.4, §3.9.3.5.",
 	chosen: func(r *profile.Resolved) bool { return r.ObjectBucket != nil },
 	choose: func(r *profile.Resolved) { r.ObjectBucket = &v1alpha1.ObjectBucket{} },

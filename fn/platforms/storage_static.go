@@ -4,6 +4,7 @@ import (
 	"regprofile.dev/regprofile/fn/api/v1alpha1"
 	"regprofile.dev/regprofile/fn/kobj"
 	"regprofile.dev/regprofile/fn/profile"
+	"regprofile.dev/regprofile/internal/operator"
 )
 
 // Names of statically provisioned volumes.
@@ -20,7 +21,7 @@ const (
 // ways: its claimRef names the claim and the claim's volumeName names it,
 // so no other claim can take it and the claim never provisions another.
 var PersistentVolumeStorage = &Storage{
-	Name: "persistentVolume", Backend: profile.PVC, Section: "persistentVolume",
+	Name: "persistentVolume", Backend: operator.PVC, Section: "persistentVolume",
 	Doc:    "A PersistentVolume the profile provisions (`persistentVolume.nfs` or `.local`) and the claim bound to it (`pvc`): reclaim policy Retain, capacity `pvc.size`, pre-bound both ways. NFS: ReadWriteMany, no class; 2 or more replicas warn that the export needs `no_wdelay`. Local: ReadWriteOnce on one node, with a no-provisioner StorageClass `image-registry-local` (WaitForFirstConsumer). Documents: 000 §3.3.1, §3.4.1.",
 	chosen: func(r *profile.Resolved) bool { return r.PV != nil },
 	defaults: func(r *profile.Resolved, _ *infra) {
@@ -32,11 +33,11 @@ var PersistentVolumeStorage = &Storage{
 		switch {
 		case r.PV.Local != nil:
 			setString(r, &r.PVC.StorageClassName, "pvc.storageClassName", LocalClass)
-			setString(r, &r.PVC.AccessMode, "pvc.accessMode", ReadWriteOnce)
+			setString(r, &r.PVC.AccessMode, "pvc.accessMode", operator.ReadWriteOnce)
 		case r.PV.NFS != nil:
 			// No class: an empty storageClassName keeps the cluster's
 			// default class from being assigned to the claim.
-			setString(r, &r.PVC.AccessMode, "pvc.accessMode", ReadWriteMany)
+			setString(r, &r.PVC.AccessMode, "pvc.accessMode", operator.ReadWriteMany)
 		}
 	},
 	objects: func(r *profile.Resolved, _ *infra) []*kobj.Object {

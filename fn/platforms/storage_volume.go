@@ -7,6 +7,7 @@ import (
 	"regprofile.dev/regprofile/fn/api/v1alpha1"
 	"regprofile.dev/regprofile/fn/kobj"
 	"regprofile.dev/regprofile/fn/profile"
+	"regprofile.dev/regprofile/internal/operator"
 )
 
 // Class is what regprofile knows of a storage class: the access mode its
@@ -21,17 +22,17 @@ type Class struct {
 
 // Classes are the storage classes the documents name, on any platform.
 var Classes = map[string]Class{
-	CephFSClass:                            {ReadWriteMany, true}, // 001 §3.6.4, §3.7.4, §3.9.4
-	"ocs-storagecluster-ceph-rbd":          {ReadWriteOnce, true},
-	"ocs-external-storagecluster-cephfs":   {ReadWriteMany, true}, // ODF external mode
-	"ocs-external-storagecluster-ceph-rbd": {ReadWriteOnce, true},
-	"thin-csi":                             {ReadWriteOnce, false}, // vSphere CSI, 001 §3.7.3.3
-	"thin":                                 {ReadWriteOnce, false}, // vSphere in-tree
-	"nutanix-volume":                       {ReadWriteOnce, false}, // 001 §3.9.3.3
-	"standard-csi":                         {ReadWriteOnce, false}, // Cinder CSI
-	"standard":                             {ReadWriteOnce, false}, // Cinder in-tree
-	"lvms-vg1":                             {ReadWriteOnce, false}, // LVMS' default class, WaitForFirstConsumer
-	LocalClass:                             {ReadWriteOnce, false},
+	CephFSClass:                            {operator.ReadWriteMany, true}, // 001 §3.6.4, §3.7.4, §3.9.4
+	"ocs-storagecluster-ceph-rbd":          {operator.ReadWriteOnce, true},
+	"ocs-external-storagecluster-cephfs":   {operator.ReadWriteMany, true}, // ODF external mode
+	"ocs-external-storagecluster-ceph-rbd": {operator.ReadWriteOnce, true},
+	"thin-csi":                             {operator.ReadWriteOnce, false}, // vSphere CSI, 001 §3.7.3.3
+	"thin":                                 {operator.ReadWriteOnce, false}, // vSphere in-tree
+	"nutanix-volume":                       {operator.ReadWriteOnce, false}, // 001 §3.9.3.3
+	"standard-csi":                         {operator.ReadWriteOnce, false}, // Cinder CSI
+	"standard":                             {operator.ReadWriteOnce, false}, // Cinder in-tree
+	"lvms-vg1":                             {operator.ReadWriteOnce, false}, // LVMS' default class, WaitForFirstConsumer
+	LocalClass:                             {operator.ReadWriteOnce, false},
 }
 
 // ClassNames lists the known classes, sorted.
@@ -51,7 +52,7 @@ func LookupClass(name string) (Class, bool) {
 		return c, true
 	}
 	if strings.HasPrefix(name, "lvms-") {
-		return Class{ReadWriteOnce, false}, true
+		return Class{operator.ReadWriteOnce, false}, true
 	}
 	return Class{}, false
 }
@@ -61,7 +62,7 @@ func LookupClass(name string) (Class, bool) {
 // CephFS, NFS, Nutanix Files), of the platform's default class unless the
 // profile names one.
 var VolumeStorage = &Storage{
-	Name: "volume", Backend: profile.PVC, Section: "pvc",
+	Name: "volume", Backend: operator.PVC, Section: "pvc",
 	Doc:    "A claim the profile creates (`pvc`), of the platform's default class or any other; its access mode defaults to the class's (ReadWriteMany for CephFS), else ReadWriteOnce, which means 1 replica and Recreate; before 4.4 the operator accepts ReadWriteMany only. Documents: 001 §3.6.3.3, §3.7.3.3, §3.9.3.3, §3.6.4, 000 §3.4.1.",
 	chosen: func(r *profile.Resolved) bool { return r.PVC != nil },
 	choose: func(r *profile.Resolved) { r.PVC = &v1alpha1.PVCVolume{} },
@@ -79,9 +80,9 @@ var VolumeStorage = &Storage{
 // ClaimStorage is a claim that exists already, named by
 // registry.storage.pvc.claim: the registry uses it as it is.
 var ClaimStorage = &Storage{
-	Name: "claim", Backend: profile.PVC, Section: "registry.storage.pvc.claim",
+	Name: "claim", Backend: operator.PVC, Section: "registry.storage.pvc.claim",
 	Doc:    "A claim that exists already, named by `registry.storage.pvc.claim`; its access mode is unknown, so replicas default to 1 and Recreate, and 2 or more replicas warn that it must be ReadWriteMany. Documents: 001 §3.6.3.1, §3.7.3.1, §3.9.3.1.",
-	chosen: func(r *profile.Resolved) bool { return backendSet(r, profile.PVC) && r.PVC == nil },
+	chosen: func(r *profile.Resolved) bool { return backendSet(r, operator.PVC) && r.PVC == nil },
 	choose: func(r *profile.Resolved) { r.Storage().PVC = &v1alpha1.PVCStorage{} },
 }
 

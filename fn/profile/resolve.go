@@ -7,6 +7,7 @@ import (
 
 	"regprofile.dev/regprofile/fn/api/v1alpha1"
 	"regprofile.dev/regprofile/fn/diag"
+	"regprofile.dev/regprofile/internal/operator"
 )
 
 // Resolved is a profile as it applies to one platform: the shared settings
@@ -18,7 +19,7 @@ type Resolved struct {
 	// Platform is the platform being rendered.
 	Platform string
 	// Version is the target OpenShift release.
-	Version Version
+	Version operator.Version
 	// Topology is spec.topology: HighlyAvailable (also when unset) or
 	// SingleReplica.
 	Topology string
@@ -47,7 +48,7 @@ type Resolved struct {
 
 // Resolve merges the platform's settings over the shared ones. It does not
 // validate: the platform name and version are checked by the caller.
-func Resolve(p *v1alpha1.RegistryProfile, platform string, version Version) *Resolved {
+func Resolve(p *v1alpha1.RegistryProfile, platform string, version operator.Version) *Resolved {
 	r := &Resolved{
 		Name:                      p.Metadata.Name,
 		Platform:                  platform,
@@ -151,7 +152,7 @@ func (r *Resolved) Path(rel string) diag.Path {
 	case "pvc", "persistentVolume", "cinder", "objectBucket":
 		return r.platformPath(rel)
 	case "registry", "credentials", "externalRegistryHostnames", "storageCA":
-		for p := rel; p != ""; p = parent(p) {
+		for p := rel; p != ""; p = operator.Parent(p) {
 			if r.fromPlatform[p] {
 				return r.platformPath(rel)
 			}
@@ -162,14 +163,6 @@ func (r *Resolved) Path(rel string) diag.Path {
 
 func (r *Resolved) platformPath(rel string) diag.Path {
 	return diag.Path("spec.platforms").Child(r.Platform).Child(rel)
-}
-
-func parent(p string) string {
-	i := strings.LastIndexAny(p, ".[")
-	if i < 0 {
-		return ""
-	}
-	return p[:i]
 }
 
 // SetDefault records that a default filled the value at rel, so that a rule

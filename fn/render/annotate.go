@@ -4,8 +4,8 @@ import (
 	"strconv"
 
 	"regprofile.dev/regprofile/fn/kobj"
-	"regprofile.dev/regprofile/fn/platforms"
 	"regprofile.dev/regprofile/fn/profile"
+	"regprofile.dev/regprofile/internal/operator"
 )
 
 // Argo CD annotations.
@@ -94,7 +94,7 @@ func annotate(r *profile.Resolved, objs []*kobj.Object) {
 	safety := r.ArgoCD == nil || r.ArgoCD.SyncSafety == nil || *r.ArgoCD.SyncSafety
 	for _, o := range objs {
 		o.Annotate(OwnerAnnotation, r.Name)
-		if o.Kind == "Config" && r.Topology == platforms.SingleReplica {
+		if o.Kind == "Config" && r.Topology == operator.SingleReplica {
 			o.Annotate(TopologyAnnotation, r.Topology)
 		}
 		if !safety {

@@ -7,8 +7,8 @@ import (
 	"sort"
 	"strings"
 
-	"regprofile.dev/regprofile/fn/platforms"
 	"regprofile.dev/regprofile/fn/render"
+	"regprofile.dev/regprofile/internal/operator"
 )
 
 // What the operator and Argo CD do when the registry's lifecycle changes:
@@ -19,7 +19,7 @@ import (
 // managementState reads a managementState; unset is Managed, the
 // operator's default.
 func managementState(o *Object, path ...string) string {
-	return orDefault(str(o.Doc, path...), "Managed")
+	return orDefault(str(o.Doc, path...), operator.Managed)
 }
 
 func lifecycle(c *change, flag flagger) {
@@ -32,22 +32,22 @@ func lifecycle(c *change, flag flagger) {
 		to := managementState(hc, "spec", "managementState")
 		storage := managementState(hc, "spec", "storage", "managementState")
 		switch {
-		case from == to || (bc == nil && to != "Removed"):
-		case to == "Removed" && storage == "Unmanaged":
+		case from == to || (bc == nil && to != operator.Removed):
+		case to == operator.Removed && storage == operator.Unmanaged:
 			flag(FlagStorageDeletion, hc, "managementState %s → Removed: the operator removes the registry and pulls and pushes stop; the storage stays, as it is Unmanaged", orDefault(from, "(new)"))
-		case to == "Removed":
+		case to == operator.Removed:
 			flag(FlagStorageDeletion, hc, "managementState %s → Removed: the operator removes the registry and deletes the storage it manages (spec.storage.managementState %s), with every image; instead: set spec.storage.managementState: Unmanaged first if the images must survive", orDefault(from, "(new)"), storage)
-		case from == "Removed":
+		case from == operator.Removed:
 			flag(FlagManagementState, hc, "managementState Removed → %s: the operator deploys the registry again; storage it deleted comes back empty", to)
-		case to == "Unmanaged":
+		case to == operator.Unmanaged:
 			flag(FlagManagementState, hc, "managementState %s → Unmanaged: the operator stops reconciling the registry, so this and later changes of the Config are not applied", from)
-		case from == "Unmanaged":
+		case from == operator.Unmanaged:
 			flag(FlagManagementState, hc, "managementState Unmanaged → %s: the operator reconciles again and applies every change made to the Config meanwhile, at once", to)
 		}
 	}
 	if bc != nil && hc != nil {
 		from, to := managementState(bc, "spec", "storage", "managementState"), managementState(hc, "spec", "storage", "managementState")
-		if from == "Unmanaged" && to == "Managed" {
+		if from == operator.Unmanaged && to == operator.Managed {
 			flag(FlagStorageManaged, hc, "spec.storage.managementState Unmanaged → %s: the operator takes the storage over, configures it as it sees fit, and deletes it with every image if managementState becomes Removed; instead: keep Unmanaged for storage provisioned outside the operator", display(lookup(hc.Doc, "spec", "storage", "managementState")))
 		}
 		topology(bc, hc, flag)
@@ -91,13 +91,13 @@ func rwoRollout(s side, cfg *Object) rwo {
 	}
 	modes, _ := lookup(pvc.Doc, "spec", "accessModes").([]any)
 	for _, m := range modes {
-		if m != "ReadWriteOnce" && m != "ReadWriteOncePod" {
+		if m != operator.ReadWriteOnce && m != "ReadWriteOncePod" {
 			return rwo{}
 		}
 	}
 	replicas, _ := lookup(cfg.Doc, "spec", "replicas").(float64)
 	return rwo{claim: claim, replicas: int(replicas),
-		rolling: orDefault(str(cfg.Doc, "spec", "rolloutStrategy"), "RollingUpdate") != "Recreate"}
+		rolling: orDefault(str(cfg.Doc, "spec", "rolloutStrategy"), operator.RollingUpdate) != operator.Recreate}
 }
 
 // topology flags a change of the cluster's topology as the profile
@@ -117,7 +117,7 @@ func topologyOf(cfg *Object) string {
 	if t, _ := lookup(cfg.Doc, "metadata", "annotations", render.TopologyAnnotation).(string); t != "" {
 		return t
 	}
-	return platforms.HighlyAvailable
+	return operator.HighlyAvailable
 }
 
 // removedObjects flags what leaves the render: the operator's singletons

@@ -22,6 +22,7 @@ import (
 	"regprofile.dev/regprofile/fn/kobj"
 	"regprofile.dev/regprofile/fn/platforms"
 	"regprofile.dev/regprofile/fn/profile"
+	"regprofile.dev/regprofile/internal/operator"
 )
 
 // Rule is one check on a resolved, defaulted profile.
@@ -102,7 +103,7 @@ func Check(r *profile.Resolved, p platforms.Platform) diag.Findings {
 // CheckSelection checks what must hold before a profile can be resolved:
 // the platform to render, the platform sections' names and the release.
 // override is the --platform flag, if any.
-func CheckSelection(p *v1alpha1.RegistryProfile, override string) (platforms.Platform, profile.Version, diag.Findings) {
+func CheckSelection(p *v1alpha1.RegistryProfile, override string) (platforms.Platform, operator.Version, diag.Findings) {
 	var fs diag.Findings
 	names := platforms.Names()
 	for _, key := range sortedKeys(p.Spec.Platforms) {
@@ -112,7 +113,7 @@ func CheckSelection(p *v1alpha1.RegistryProfile, override string) (platforms.Pla
 			fs = append(fs, unknownName("spec.platforms."+key, key, "platform", names))
 		}
 	}
-	version, err := profile.ParseVersion(p.Spec.OpenShiftVersion)
+	version, err := operator.ParseVersion(p.Spec.OpenShiftVersion)
 	if err != nil {
 		fs = append(fs, diag.Errorf("spec.openshiftVersion", "", "%v", err))
 	}
@@ -260,15 +261,15 @@ func topology(c *Context) []diag.Finding {
 	if t == "" {
 		return nil
 	}
-	fs := oneOf("spec.topology", t, platforms.HighlyAvailable, platforms.SingleReplica)
-	if n := c.R.Registry.Replicas; t == platforms.SingleReplica && n != nil && *n > 1 {
+	fs := enum("spec.topology", "topology", t)
+	if n := c.R.Registry.Replicas; t == operator.SingleReplica && n != nil && *n > 1 {
 		fs = append(fs, diag.Warnf(c.path("registry.replicas"), "set replicas: 1, or remove it to get the default",
 			"more than one replica on a single-node cluster: every replica runs on the one node, so more add no availability"))
 	}
 	return fs
 }
 
-// releaseStorage checks the release facts (profile.Facts) a profile relies on.
+// releaseStorage checks the release facts (operator.Facts) a profile relies on.
 func releaseStorage(c *Context) []diag.Finding {
 	v := c.R.Version
 	var fs []diag.Finding
@@ -276,7 +277,7 @@ func releaseStorage(c *Context) []diag.Finding {
 		if v.Accepts(key) {
 			return
 		}
-		f := profile.Facts[key]
+		f := operator.Facts[key]
 		if fix == "" {
 			fix = fmt.Sprintf("set spec.openshiftVersion to %s or later", f.Since)
 		}
@@ -287,11 +288,11 @@ func releaseStorage(c *Context) []diag.Finding {
 		needs("topology."+c.R.Topology, "spec.topology", "topology "+c.R.Topology+" is known to the registry operator", "")
 	}
 	if pvc := c.R.PVC; c.uses(platforms.VolumeStorage) {
-		if f, ok := profile.Facts["class."+pvc.StorageClassName]; ok && f.Instead != "" {
+		if f, ok := operator.Facts["class."+pvc.StorageClassName]; ok && f.Instead != "" {
 			needs("class."+pvc.StorageClassName, c.path("pvc.storageClassName"), "storage class "+pvc.StorageClassName+" ships",
 				fmt.Sprintf("use storageClassName: %s, the class OpenShift %s has, or set spec.openshiftVersion to %s or later", f.Instead, v, f.Since))
 		}
-		if pvc.AccessMode == platforms.ReadWriteOnce {
+		if pvc.AccessMode == operator.ReadWriteOnce {
 			needs("accessMode.ReadWriteOnce", c.path("pvc.accessMode"), "the registry operator accepts a ReadWriteOnce claim",
 				"set pvc.accessMode: ReadWriteMany on storage that supports it (NFS, CephFS, persistentVolume.nfs), or spec.openshiftVersion to 4.4 or later")
 		}
@@ -409,7 +410,7 @@ func replicas(c *Context) []diag.Finding {
 		return []diag.Finding{diag.Warnf(c.path("registry.replicas"), "make sure claim "+s.PVC.Claim+" is ReadWriteMany, or set replicas: 1",
 			"%d replicas share claim %s, which must be ReadWriteMany", n, s.PVC.Claim)}
 	}
-	if c.R.PVC.AccessMode != platforms.ReadWriteMany {
+	if c.R.PVC.AccessMode != operator.ReadWriteMany {
 		return []diag.Finding{diag.Errorf(c.path("registry.replicas"), "set replicas: 1, or pvc.accessMode: ReadWriteMany on storage that supports it",
 			"%d replicas on a %s volume: 2 or more replicas need accessMode ReadWriteMany", n, c.R.PVC.AccessMode)}
 	}
@@ -418,13 +419,13 @@ func replicas(c *Context) []diag.Finding {
 
 func rwoRecreate(c *Context) []diag.Finding {
 	s := c.R.Registry.Storage
-	if c.R.PVC == nil || c.R.PVC.AccessMode != platforms.ReadWriteOnce || s == nil || s.PVC == nil {
+	if c.R.PVC == nil || c.R.PVC.AccessMode != operator.ReadWriteOnce || s == nil || s.PVC == nil {
 		return nil // no volume in use; the volume rule reports a conflict
 	}
-	if !c.R.Version.Has(profile.ConfigFieldSince, "rolloutStrategy") {
+	if !c.R.Version.Has(operator.ConfigFieldSince, "rolloutStrategy") {
 		return nil // before 4.4 there is no strategy to choose
 	}
-	if got := c.R.Registry.RolloutStrategy; got != platforms.Recreate {
+	if got := c.R.Registry.RolloutStrategy; got != operator.Recreate {
 		return []diag.Finding{diag.Errorf(c.path("registry.rolloutStrategy"), "set rolloutStrategy: Recreate, or remove it to get the default",
 			"a ReadWriteOnce volume needs rolloutStrategy Recreate, got %s", got)}
 	}
@@ -440,7 +441,7 @@ func volume(c *Context) []diag.Finding {
 		fs = append(fs, diag.Warnf(c.path("registry.storage.pvc.claim"),
 			"name a claim you created, or use the platform's pvc section to render one; set storage.managementState: Unmanaged to keep the claim when the registry is removed",
 			"an empty claim makes the operator create %s (ReadWriteMany, 100Gi, the cluster's default class) and own it: storage is %s, and setting the registry Removed deletes the claim and every image on it",
-			platforms.OperatorClaimName, platforms.Managed))
+			operator.ClaimName, operator.Managed))
 	}
 	v := c.R.PVC
 	if !c.uses(platforms.VolumeStorage) {
@@ -451,7 +452,7 @@ func volume(c *Context) []diag.Finding {
 			"defaultStorageClass leaves the class to the cluster, but the claim names a storageClassName"))
 	}
 	fs = append(fs, dnsName(c.path("pvc.name"), "claim", v.Name)...)
-	if v.Name == platforms.OperatorClaimName && c.Platform.Name() == "rhosp-cinder" {
+	if v.Name == operator.ClaimName && c.Platform.Name() == "rhosp-cinder" {
 		// The Config names the claim, so the operator uses it as it is
 		// (pkg/storage/pvc); but on OpenStack it created a claim of that
 		// name at install time, whose class and access mode cannot change.
@@ -463,11 +464,11 @@ func volume(c *Context) []diag.Finding {
 	} else if q.Cmp(resource.MustParse(platforms.DefaultPVCSize)) < 0 {
 		fs = append(fs, diag.Warnf(c.path("pvc.size"), "use at least 100Gi", "%s is below the 100Gi the registry documentation asks for", v.Size))
 	}
-	fs = append(fs, oneOf(c.path("pvc.accessMode"), v.AccessMode, platforms.ReadWriteOnce, platforms.ReadWriteMany)...)
-	if v.VolumeMode != platforms.Filesystem {
+	fs = append(fs, c.enum("pvc.accessMode", v.AccessMode)...)
+	if v.VolumeMode != operator.Filesystem {
 		fs = append(fs, diag.Errorf(c.path("pvc.volumeMode"), "set volumeMode: Filesystem", "the registry needs a Filesystem volume"))
 	}
-	if other := otherBackends(c.R.Registry.Storage, profile.PVC); len(other) > 0 {
+	if other := otherBackends(c.R.Registry.Storage, operator.PVC); len(other) > 0 {
 		fs = append(fs, diag.Errorf(c.path("pvc"), "remove the pvc section, or the "+other[0]+" backend",
 			"the pvc section creates a volume for the registry, but its storage is %s", strings.Join(other, ", ")))
 	}
@@ -559,7 +560,7 @@ func objectBucket(c *Context) []diag.Finding {
 		fs = append(fs, diag.Errorf(c.path("objectBucket.endpoint"), "remove :"+u.Port()+" and use the route or service's default port",
 			"the endpoint has a port: ODF's S3 endpoints are reached without one"))
 	}
-	if other := otherBackends(c.R.Registry.Storage, profile.S3); len(other) > 0 {
+	if other := otherBackends(c.R.Registry.Storage, operator.S3); len(other) > 0 {
 		fs = append(fs, diag.Errorf(c.path("objectBucket"), "remove the objectBucket section, or the "+other[0]+" backend",
 			"the objectBucket section creates a bucket for the registry, but its storage is %s", strings.Join(other, ", ")))
 	}
@@ -613,14 +614,13 @@ func azureStorage(c *Context) []diag.Finding {
 			"invalid container name"))
 	}
 	if az.CloudName != "" {
-		fs = append(fs, oneOf(c.path("registry.storage.azure.cloudName"), az.CloudName,
-			"AzurePublicCloud", platforms.AzureUSGovernmentCloud, "AzureChinaCloud", "AzureGermanCloud", "AzureStackCloud")...)
+		fs = append(fs, c.enum("registry.storage.azure.cloudName", az.CloudName)...)
 	}
 	if na := az.NetworkAccess; na != nil {
 		if na.Type != "" {
-			fs = append(fs, oneOf(c.path("registry.storage.azure.networkAccess.type"), na.Type, "Internal", "External")...)
+			fs = append(fs, c.enum("registry.storage.azure.networkAccess.type", na.Type)...)
 		}
-		if na.Internal != nil && na.Type != "Internal" {
+		if na.Internal != nil && na.Type != operator.AzureInternal {
 			fs = append(fs, diag.Errorf(c.path("registry.storage.azure.networkAccess.internal"), "set type: Internal, or remove internal",
 				"internal is only allowed when type is Internal"))
 		}
@@ -633,34 +633,42 @@ func storageState(c *Context) []diag.Finding {
 	if s == nil || s.ManagementState == "" {
 		return nil
 	}
-	fs := oneOf(c.path("registry.storage.managementState"), s.ManagementState, "Managed", "Unmanaged")
-	if s.ManagementState == "Managed" && s.EmptyDir == nil && (s.PVC == nil || s.PVC.Claim != "") {
+	fs := c.enum("registry.storage.managementState", s.ManagementState)
+	if s.ManagementState == operator.Managed && s.EmptyDir == nil && (s.PVC == nil || s.PVC.Claim != "") {
 		fs = append(fs, diag.Warnf(c.path("registry.storage.managementState"), "remove it to get Unmanaged, unless the operator should own this storage",
 			"with Managed, deleting the registry Config or setting managementState: Removed deletes this storage and every image in it"))
 	}
 	return fs
 }
 
-var logLevels = []string{"Normal", "Debug", "Trace", "TraceAll"}
-
 func enums(c *Context) []diag.Finding {
 	reg := c.R.Registry
 	var fs []diag.Finding
-	for _, e := range []struct {
-		rel, value string
-		allowed    []string
-	}{
-		{"registry.managementState", reg.ManagementState, []string{"Managed", "Unmanaged", "Removed"}},
-		{"registry.logLevel", reg.LogLevel, logLevels},
-		{"registry.operatorLogLevel", reg.OperatorLogLevel, logLevels},
-		{"registry.rolloutStrategy", reg.RolloutStrategy, []string{platforms.RollingUpdate, platforms.Recreate}},
+	for _, e := range []struct{ rel, value string }{
+		{"registry.managementState", reg.ManagementState},
+		{"registry.logLevel", reg.LogLevel},
+		{"registry.operatorLogLevel", reg.OperatorLogLevel},
+		{"registry.rolloutStrategy", reg.RolloutStrategy},
 	} {
 		if e.value != "" {
-			fs = append(fs, oneOf(c.path(e.rel), e.value, e.allowed...)...)
+			fs = append(fs, c.enum(e.rel, e.value)...)
 		}
 	}
 	return fs
 }
+
+// enum checks a value against the ones the operator accepts for the field
+// (operator.Enums, keyed by rel); path is where a finding points.
+func enum(path, rel, value string) []diag.Finding {
+	allowed, ok := operator.Enums[rel]
+	if !ok {
+		panic("rules: no operator.Enums entry for " + rel)
+	}
+	return oneOf(path, value, allowed...)
+}
+
+// enum checks the field at rel, reported where the profile set it.
+func (c *Context) enum(rel, value string) []diag.Finding { return enum(c.path(rel), rel, value) }
 
 func routes(c *Context) []diag.Finding {
 	var fs []diag.Finding
@@ -739,8 +747,8 @@ func routeSecrets(c *Context) []diag.Finding {
 // Config: only stale storage backends, never the one in use.
 func removeFields(c *Context) []diag.Finding {
 	var fs []diag.Finding
-	allowed := make([]string, len(profile.ConfigBackends))
-	for i, b := range profile.ConfigBackends {
+	allowed := make([]string, len(operator.ConfigBackends))
+	for i, b := range operator.ConfigBackends {
 		allowed[i] = "storage." + b
 	}
 	inUse := map[string]bool{}
@@ -847,7 +855,7 @@ func credentials(c *Context) []diag.Finding {
 	if len(backends) != 1 {
 		return nil // one-backend reports it
 	}
-	keys, takes := profile.CredentialKeys[backends[0]]
+	keys, takes := operator.CredentialKeys[backends[0]]
 	if !takes {
 		return []diag.Finding{diag.Errorf(p(""), "remove credentials", "%s storage takes no credentials", backends[0])}
 	}
@@ -914,7 +922,7 @@ func storageCA(c *Context) []diag.Finding {
 	var fs []diag.Finding
 	s := c.R.Registry.Storage
 	if ca := c.R.StorageCA; ca != nil {
-		if backends := profile.Backends(s); len(backends) == 1 && backends[0] != profile.S3 {
+		if backends := profile.Backends(s); len(backends) == 1 && backends[0] != operator.S3 {
 			fs = append(fs, diag.Errorf(c.path("storageCA"), "remove storageCA",
 				"storageCA is the CA of an S3 endpoint (s3.trustedCA); %s storage has no CA setting", backends[0]))
 		}
@@ -1132,12 +1140,12 @@ func pruner(c *Context) []diag.Finding {
 		fs = append(fs, diag.Errorf("spec.pruner.keepYoungerThanDuration", "set a positive duration such as 60m", "must not be negative"))
 	}
 	if pr.LogLevel != "" {
-		fs = append(fs, oneOf("spec.pruner.logLevel", pr.LogLevel, logLevels...)...)
+		fs = append(fs, enum("spec.pruner.logLevel", "pruner.logLevel", pr.LogLevel)...)
 	}
 	// Document 003 ("Image Registry Operator in OpenShift Container
 	// Platform"): the pruner job runs with --prune-registry=false unless
 	// the registry is Managed, and then leaves the blobs in the storage.
-	if state := c.R.Registry.ManagementState; state == "Removed" || state == "Unmanaged" {
+	if state := c.R.Registry.ManagementState; state == operator.Removed || state == operator.Unmanaged {
 		fs = append(fs, diag.Warnf("spec.pruner", "set registry.managementState: Managed to prune blobs too, or remove pruner",
 			"with the registry's managementState %s, the pruner prunes image metadata only (--prune-registry=false): blobs stay in the storage", state))
 	}
@@ -1158,9 +1166,9 @@ func dnsName(path, what, value string) []diag.Finding {
 func openshiftVersion(c *Context) []diag.Finding {
 	v := c.R.Version
 	var fs []diag.Finding
-	gate := func(table map[string]profile.Version, prefix string, value any) {
+	gate := func(table map[string]operator.Version, prefix string, value any) {
 		for _, field := range setFields(value) {
-			gated, since := profile.Since(table, field)
+			gated, since := operator.Since(table, field)
 			if gated != field || !v.Less(since) {
 				continue // not gated, or reported at the gated parent
 			}
@@ -1174,16 +1182,16 @@ func openshiftVersion(c *Context) []diag.Finding {
 			fs = append(fs, f)
 		}
 	}
-	gate(profile.ConfigFieldSince, "registry.", c.R.Registry)
+	gate(operator.ConfigFieldSince, "registry.", c.R.Registry)
 	if c.R.Pruner != nil {
-		if v.Less(profile.PrunerSince) {
-			fs = append(fs, diag.Errorf("spec.pruner", fmt.Sprintf("remove pruner, or set spec.openshiftVersion to %s or later", profile.PrunerSince),
-				"the ImagePruner needs OpenShift %s or later; spec.openshiftVersion is %s", profile.PrunerSince, v))
+		if v.Less(operator.PrunerSince) {
+			fs = append(fs, diag.Errorf("spec.pruner", fmt.Sprintf("remove pruner, or set spec.openshiftVersion to %s or later", operator.PrunerSince),
+				"the ImagePruner needs OpenShift %s or later; spec.openshiftVersion is %s", operator.PrunerSince, v))
 		} else {
-			gate(profile.PrunerFieldSince, "pruner.", c.R.Pruner)
+			gate(operator.PrunerFieldSince, "pruner.", c.R.Pruner)
 		}
 	}
-	if c.R.Registry.Logging != nil && !c.R.IsDefaulted("registry.logging") && profile.LoggingRequiredUntil.Less(v) {
+	if c.R.Registry.Logging != nil && !c.R.IsDefaulted("registry.logging") && operator.LoggingRequiredUntil.Less(v) {
 		fs = append(fs, diag.Warnf(c.path("registry.logging"), "use logLevel (Normal, Debug, Trace or TraceAll)", "logging is deprecated since OpenShift 4.6"))
 	}
 	return fs

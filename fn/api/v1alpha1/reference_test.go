@@ -12,8 +12,8 @@ import (
 
 	"regprofile.dev/regprofile/fn/api/v1alpha1"
 	"regprofile.dev/regprofile/fn/platforms"
-	"regprofile.dev/regprofile/fn/profile"
 	"regprofile.dev/regprofile/fn/rules"
+	"regprofile.dev/regprofile/internal/operator"
 )
 
 // The reference page is generated from the API's doc comments and the rule
@@ -93,18 +93,18 @@ been in the API since 4.2. Each entry is checked against that release's own CRD 
 | field | first release |
 |---|---|
 `)
-	for _, f := range profile.GatedFields(profile.ConfigFieldSince) {
-		fmt.Fprintf(&b, "| `registry.%s` | %s |\n", f, profile.ConfigFieldSince[f])
+	for _, f := range operator.GatedFields(operator.ConfigFieldSince) {
+		fmt.Fprintf(&b, "| `registry.%s` | %s |\n", f, operator.ConfigFieldSince[f])
 	}
-	fmt.Fprintf(&b, "| `pruner` (the ImagePruner) | %s |\n", profile.PrunerSince)
-	for _, f := range profile.GatedFields(profile.PrunerFieldSince) {
-		fmt.Fprintf(&b, "| `pruner.%s` | %s |\n", f, profile.PrunerFieldSince[f])
+	fmt.Fprintf(&b, "| `pruner` (the ImagePruner) | %s |\n", operator.PrunerSince)
+	for _, f := range operator.GatedFields(operator.PrunerFieldSince) {
+		fmt.Fprintf(&b, "| `pruner.%s` | %s |\n", f, operator.PrunerFieldSince[f])
 	}
 	fmt.Fprintf(&b, `
 Older releases' CRDs also require fields that later ones do not; regprofile fills them in:
 `+"`registry.logging: 2`"+` (the integer log level) up to %s, and `+"`registry.managementState: Managed`"+`
 up to %s. Defaults never write a field the target release lacks.
-`, profile.LoggingRequiredUntil, profile.ManagementStateRequiredUntil)
+`, operator.LoggingRequiredUntil, operator.ManagementStateRequiredUntil)
 	b.WriteString(`
 ## Credential keys
 
@@ -116,8 +116,8 @@ refuses a partial secret.
 | backend | required | optional |
 |---|---|---|
 `)
-	for _, backend := range []string{profile.S3, profile.GCS, profile.Azure, profile.Swift} {
-		k := profile.CredentialKeys[backend]
+	for _, backend := range []string{operator.S3, operator.GCS, operator.Azure, operator.Swift} {
+		k := operator.CredentialKeys[backend]
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", backend, codeList(k.Required), codeList(k.Optional))
 	}
 	b.WriteString(`

@@ -1,4 +1,4 @@
-package profile
+package operator
 
 import (
 	"sort"
@@ -60,12 +60,22 @@ func (v Version) Has(table map[string]Version, path string) bool {
 // Since returns the gated field that path is, or is under, and the release
 // that added it; Oldest when path is not gated.
 func Since(table map[string]Version, path string) (string, Version) {
-	for p := path; p != ""; p = parent(p) {
+	for p := path; p != ""; p = Parent(p) {
 		if since, ok := table[p]; ok {
 			return p, since
 		}
 	}
 	return "", Oldest
+}
+
+// Parent is the path that holds path ("storage.s3" for "storage.s3.bucket",
+// "routes" for "routes[0]"); empty at the top.
+func Parent(path string) string {
+	i := strings.LastIndexAny(path, ".[")
+	if i < 0 {
+		return ""
+	}
+	return path[:i]
 }
 
 // GatedFields lists a table's fields, sorted, for documentation.

@@ -1,0 +1,46 @@
+package operator
+
+// Backend names, as the keys under the Config's spec.storage (openshift/api
+// imageregistry/v1 types.go ImageRegistryConfigStorage).
+const (
+	EmptyDir = "emptyDir"
+	S3       = "s3"
+	GCS      = "gcs"
+	Azure    = "azure"
+	Swift    = "swift"
+	PVC      = "pvc"
+)
+
+// ClaimName is the claim the operator creates, and then owns, when
+// storage.pvc.claim is empty (cluster-image-registry-operator
+// pkg/storage/pvc/pvc.go, defaults.PVCImageRegistryName).
+const ClaimName = "image-registry-storage"
+
+// ConfigBackends are every storage backend the operator's Config has, also
+// those a profile cannot set (IBM Cloud Object Storage, Alibaba OSS): a live
+// Config may hold any of them.
+var ConfigBackends = []string{EmptyDir, S3, GCS, Azure, Swift, PVC, "ibmcos", "oss"}
+
+// CredentialKeys lists, per backend, the keys of
+// image-registry-private-configuration-user the operator reads. Required keys must all be present when the secret exists;
+// the operator refuses a partial secret. Sets, where given, are the complete
+// sets of optional keys the operator accepts: the secret must hold one of
+// them whole. Backends absent here take no credentials.
+var CredentialKeys = map[string]struct {
+	Required, Optional []string
+	Sets               [][]string
+}{
+	S3:    {Required: []string{"REGISTRY_STORAGE_S3_ACCESSKEY", "REGISTRY_STORAGE_S3_SECRETKEY"}},
+	GCS:   {Required: []string{"REGISTRY_STORAGE_GCS_KEYFILE"}},
+	Azure: {Required: []string{"REGISTRY_STORAGE_AZURE_ACCOUNTKEY"}},
+	// cluster-image-registry-operator pkg/storage/swift/swift.go GetConfig:
+	// a user name and password (document 001 §3.3.2), an application
+	// credential, or a token.
+	Swift: {Optional: swiftKeys, Sets: [][]string{swiftKeys[0:2], swiftKeys[2:5], swiftKeys[5:6]}},
+}
+
+var swiftKeys = []string{
+	"REGISTRY_STORAGE_SWIFT_USERNAME", "REGISTRY_STORAGE_SWIFT_PASSWORD",
+	"REGISTRY_STORAGE_SWIFT_APPLICATIONCREDENTIALID", "REGISTRY_STORAGE_SWIFT_APPLICATIONCREDENTIALNAME",
+	"REGISTRY_STORAGE_SWIFT_APPLICATIONCREDENTIALSECRET", "REGISTRY_STORAGE_SWIFT_TOKENID",
+}
