@@ -72,8 +72,8 @@ var ObjectBucketStorage = &Storage{
 			r.Credentials = &v1alpha1.Credentials{ExternalSecret: &v1alpha1.ExternalSecretSource{
 				StoreRef: v1alpha1.StoreRef{Name: BucketStoreName, Kind: "SecretStore"},
 				Data: map[string]v1alpha1.RemoteRef{
-					"REGISTRY_STORAGE_S3_ACCESSKEY": {Key: BucketClaimName, Property: "AWS_ACCESS_KEY_ID"},
-					"REGISTRY_STORAGE_S3_SECRETKEY": {Key: BucketClaimName, Property: "AWS_SECRET_ACCESS_KEY"},
+					operator.S3AccessKey: {Key: BucketClaimName, Property: "AWS_ACCESS_KEY_ID"},
+					operator.S3SecretKey: {Key: BucketClaimName, Property: "AWS_SECRET_ACCESS_KEY"},
 				},
 			}}
 			r.SetDefault("credentials")

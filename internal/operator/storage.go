@@ -30,7 +30,7 @@ var CredentialKeys = map[string]struct {
 	Required, Optional []string
 	Sets               [][]string
 }{
-	S3:    {Required: []string{"REGISTRY_STORAGE_S3_ACCESSKEY", "REGISTRY_STORAGE_S3_SECRETKEY"}},
+	S3:    {Required: []string{S3AccessKey, S3SecretKey}},
 	GCS:   {Required: []string{"REGISTRY_STORAGE_GCS_KEYFILE"}},
 	Azure: {Required: []string{"REGISTRY_STORAGE_AZURE_ACCOUNTKEY"}},
 	// cluster-image-registry-operator pkg/storage/swift/swift.go GetConfig:
@@ -38,6 +38,13 @@ var CredentialKeys = map[string]struct {
 	// credential, or a token.
 	Swift: {Optional: swiftKeys, Sets: [][]string{swiftKeys[0:2], swiftKeys[2:5], swiftKeys[5:6]}},
 }
+
+// The S3 keys, which regprofile also maps itself (an ODF bucket claim's
+// secret holds them as AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).
+const (
+	S3AccessKey = "REGISTRY_STORAGE_S3_ACCESSKEY"
+	S3SecretKey = "REGISTRY_STORAGE_S3_SECRETKEY"
+)
 
 var swiftKeys = []string{
 	"REGISTRY_STORAGE_SWIFT_USERNAME", "REGISTRY_STORAGE_SWIFT_PASSWORD",

@@ -7,6 +7,8 @@ import (
 	"go/token"
 	"os"
 	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -30,6 +32,65 @@ func TestReferenceIsCurrent(t *testing.T) {
 	want, err := os.ReadFile(path)
 	if err != nil || string(want) != got {
 		t.Errorf("docs/reference.md is out of date with the API or the rules; run UPDATE_GOLDEN=1 go test ./fn/api/... and review it")
+	}
+}
+
+// What internal/operator holds is generated into the reference, never
+// written in a doc comment: every enum and every gated field of its tables
+// is a field of the reference, whose row carries exactly the table's
+// values and release, and no doc comment names a release a field needs or
+// lists an enum's values.
+func TestReferenceTakesOperatorFacts(t *testing.T) {
+	ref := reference(t)
+	row := func(rel string) string {
+		for _, p := range []string{"spec." + rel, "spec.platforms.<platform>." + rel} {
+			if _, line, ok := strings.Cut(ref, "| `"+p+"` |"); ok {
+				line, _, _ = strings.Cut(line, "\n")
+				return line
+			}
+		}
+		t.Errorf("%s, in internal/operator's tables, is not a field of the reference", rel)
+		return ""
+	}
+	listed := regexp.MustCompile("One of: ([^|]*?)\\.( |$)")
+	value := regexp.MustCompile("`([^`]*)`")
+	for _, rel := range operator.EnumFields() {
+		r := row(rel)
+		m := listed.FindStringSubmatch(r)
+		if m == nil {
+			t.Errorf("the reference's %s has no \"One of:\" from operator.Enums: %s", rel, r)
+			continue
+		}
+		var got []string
+		for _, v := range value.FindAllStringSubmatch(m[1], -1) {
+			got = append(got, v[1])
+		}
+		if !slices.Equal(got, operator.Enums[rel]) {
+			t.Errorf("the reference's %s lists %q, operator.Enums %q", rel, got, operator.Enums[rel])
+		}
+	}
+	for _, f := range operator.GatedFields(operator.ConfigFieldSince) {
+		if r := row("registry." + f); r != "" && !strings.Contains(r, "OpenShift "+operator.ConfigFieldSince[f].String()+" and later.") {
+			t.Errorf("the reference's registry.%s does not give the release from operator.ConfigFieldSince: %s", f, r)
+		}
+	}
+	release := regexp.MustCompile(`\b4\.[0-9]+ and later`)
+	for field, doc := range fieldDocs(t) {
+		if release.MatchString(doc) {
+			t.Errorf("the doc comment of %s names the release that added it (%q); leave it to internal/operator's tables", field, release.FindString(doc))
+		}
+	}
+	for rel, values := range operator.Enums {
+		for _, sep := range []string{", ", " or "} {
+			for i := 1; i < len(values); i++ {
+				list := values[i-1] + sep + values[i]
+				for field, doc := range fieldDocs(t) {
+					if strings.Contains(doc, list) {
+						t.Errorf("the doc comment of %s lists the values of %s (%q); the reference takes them from operator.Enums", field, rel, list)
+					}
+				}
+			}
+		}
 	}
 }
 
@@ -65,7 +126,7 @@ func reference(t *testing.T) string {
 	var b strings.Builder
 	b.WriteString(`# RegistryProfile reference
 
-<!-- Generated from fn/api/v1alpha1/types.go and fn/rules/rules.go by TestReferenceIsCurrent; do not edit. -->
+<!-- Generated from fn/api/v1alpha1/types.go, fn/rules/rules.go and internal/operator by TestReferenceIsCurrent; do not edit. -->
 
 ` + "`apiVersion: regprofile.dev/v1alpha1`, `kind: RegistryProfile`." + `
 
@@ -147,7 +208,7 @@ func walk(b *strings.Builder, docs map[string]string, t reflect.Type, path strin
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		p := strings.TrimPrefix(path+"."+name, ".")
 		ft, kind := describe(f.Type)
-		doc := docs[t.Name()+"."+f.Name]
+		doc := withFacts(docs[t.Name()+"."+f.Name], operatorFacts(p))
 		if first, ok := listed[ft]; ok && ft != nil {
 			doc += " Same fields as `" + first + "`."
 		}
@@ -164,6 +225,63 @@ func walk(b *strings.Builder, docs map[string]string, t reflect.Type, path strin
 		listed[ft] = p
 		walk(b, docs, ft, p, listed)
 	}
+}
+
+// operatorFacts are the sentences the reference adds to a field's doc
+// comment from internal/operator's tables, so that no doc comment restates
+// them: the values the field takes ("One of:") and the release that added
+// it. p is the field's path in the reference.
+func operatorFacts(p string) string {
+	rel := strings.TrimPrefix(p, "spec.")
+	if r, ok := strings.CutPrefix(rel, "platforms.<platform>."); ok {
+		rel = r
+	}
+	var out []string
+	if values, ok := operator.Enums[rel]; ok {
+		subject := rel[strings.LastIndex(rel, ".")+1:]
+		quoted := make([]string, len(values))
+		for i, v := range values {
+			quoted[i] = "`" + v + "`"
+			if f, ok := operator.Facts[subject+"."+v]; ok {
+				quoted[i] += fmt.Sprintf(" (OpenShift %s and later)", f.Since)
+			}
+		}
+		out = append(out, "One of: "+strings.Join(quoted, ", ")+".")
+	}
+	if since, ok := fieldSince(rel); ok {
+		out = append(out, fmt.Sprintf("OpenShift %s and later.", since))
+	}
+	return strings.Join(out, " ")
+}
+
+// fieldSince is the release that added the field at rel, when that is
+// later than the oldest release; rel's parents are not consulted, so a
+// release is given once, on the field that has it.
+func fieldSince(rel string) (operator.Version, bool) {
+	if f, ok := strings.CutPrefix(rel, "registry."); ok {
+		v, ok := operator.ConfigFieldSince[f]
+		return v, ok
+	}
+	if rel == "pruner" {
+		return operator.PrunerSince, true
+	}
+	if f, ok := strings.CutPrefix(rel, "pruner."); ok {
+		v, ok := operator.PrunerFieldSince[f]
+		return v, ok
+	}
+	return operator.Version{}, false
+}
+
+// withFacts puts generated sentences after a doc comment's description
+// and before its "Default" sentence, if any.
+func withFacts(doc, facts string) string {
+	if facts == "" {
+		return doc
+	}
+	if i := strings.Index(doc, " Default"); i >= 0 {
+		return doc[:i] + " " + facts + doc[i:]
+	}
+	return strings.TrimSpace(doc + " " + facts)
 }
 
 func mapKey(field string) string {

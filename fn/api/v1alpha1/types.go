@@ -69,11 +69,10 @@ type RegistryProfileSpec struct {
 	// overrides it).
 	Platform string `json:"platform,omitempty"`
 
-	// Topology is the cluster's control plane and infrastructure topology:
-	// HighlyAvailable or SingleReplica (single-node OpenShift, OpenShift
-	// 4.8 and later). SingleReplica defaults the registry to 1 replica on
-	// every storage, as the operator does on such clusters, and warns
-	// above 1. Unset means HighlyAvailable.
+	// Topology is the cluster's control plane and infrastructure topology.
+	// SingleReplica (single-node OpenShift) defaults the registry to 1
+	// replica on every storage, as the operator does on such clusters, and
+	// warns above 1. Unset means HighlyAvailable.
 	Topology string `json:"topology,omitempty"`
 
 	// OpenShiftVersion is the target cluster's release as "4.N", from 4.2 to
@@ -221,9 +220,8 @@ type LocalVolume struct {
 // (configs.imageregistry.operator.openshift.io), field for field, minus what
 // the operator owns (httpSecret, observedConfig, unsupportedConfigOverrides).
 type RegistrySpec struct {
-	// ManagementState is the registry's state: Managed, Unmanaged or
-	// Removed. Removed makes the operator delete the registry and any
-	// storage it manages. Default: unset, except on platforms where the
+	// ManagementState is the registry's state. Removed makes the operator
+	// delete the registry and any storage it manages. Default: unset, except on platforms where the
 	// operator bootstraps the registry as Removed (bare metal, vSphere,
 	// Nutanix), where it is Managed.
 	ManagementState string `json:"managementState,omitempty"`
@@ -234,15 +232,13 @@ type RegistrySpec struct {
 	// volumes, 2 otherwise.
 	Replicas *int32 `json:"replicas,omitempty"`
 
-	// RolloutStrategy is the Deployment's strategy: RollingUpdate or
-	// Recreate. Default: Recreate on ReadWriteOnce volumes (the operator
+	// RolloutStrategy is the Deployment's strategy. Default: Recreate on ReadWriteOnce volumes (the operator
 	// requires it) and on a one-replica claim of unknown access mode,
 	// RollingUpdate on a ReadWriteMany volume the profile creates, unset
 	// (RollingUpdate) otherwise.
 	RolloutStrategy string `json:"rolloutStrategy,omitempty"`
 
-	// LogLevel is the registry's log level: Normal, Debug, Trace or
-	// TraceAll. OpenShift 4.6 and later. Default: unset (Normal).
+	// LogLevel is the registry's log level. Default: unset (Normal).
 	LogLevel string `json:"logLevel,omitempty"`
 
 	// Logging is the registry's integer log level (1 warn, 0, 2 and 3
@@ -251,8 +247,8 @@ type RegistrySpec struct {
 	// 4.2 to 4.5, unset on later releases.
 	Logging *int64 `json:"logging,omitempty"`
 
-	// OperatorLogLevel is the operator's log level: Normal, Debug, Trace or
-	// TraceAll. OpenShift 4.6 and later. Default: unset (Normal).
+	// OperatorLogLevel is the operator's log level. Default: unset
+	// (Normal).
 	OperatorLogLevel string `json:"operatorLogLevel,omitempty"`
 
 	// ReadOnly puts the registry in read-only mode (pulls only). Default:
@@ -289,12 +285,11 @@ type RegistrySpec struct {
 	// Tolerations let registry pods run on tainted nodes. Default: unset.
 	Tolerations []corev1.Toleration `json:"tolerations,omitempty"`
 
-	// Affinity is the registry pods' affinity. OpenShift 4.5 and later.
-	// Default: unset (the operator spreads two replicas across nodes).
+	// Affinity is the registry pods' affinity. Default: unset (the operator spreads two replicas across nodes).
 	Affinity *corev1.Affinity `json:"affinity,omitempty"`
 
 	// TopologySpreadConstraints replace the operator's default spreading.
-	// OpenShift 4.11 and later. Default: unset.
+	// Default: unset.
 	TopologySpreadConstraints []corev1.TopologySpreadConstraint `json:"topologySpreadConstraints,omitempty"`
 
 	// Resources are the registry pods' requests and limits. Default: unset
@@ -441,11 +436,11 @@ type S3 struct {
 	// (https://s3.example.com). Default: AWS's endpoint for the region.
 	RegionEndpoint string `json:"regionEndpoint,omitempty"`
 	// ChunkSizeMiB is the size of multipart upload chunks, in MiB: 5 to
-	// 5120. OpenShift 4.17 and later. Default: unset (the operator's
+	// 5120. Default: unset (the operator's
 	// default, 10 MiB today).
 	ChunkSizeMiB *int32 `json:"chunkSizeMiB,omitempty"`
 	// VirtualHostedStyle addresses the bucket as a host name instead of a
-	// path. OpenShift 4.5 and later. Default: unset (path style).
+	// path. Default: unset (path style).
 	VirtualHostedStyle *bool `json:"virtualHostedStyle,omitempty"`
 	// Encrypt stores images encrypted. Default: unset (false).
 	Encrypt *bool `json:"encrypt,omitempty"`
@@ -454,8 +449,7 @@ type S3 struct {
 	// CloudFront serves blobs through Amazon CloudFront. Default: unset.
 	CloudFront *CloudFront `json:"cloudFront,omitempty"`
 	// TrustedCA names a ConfigMap in openshift-config whose key
-	// ca-bundle.crt holds the CA of a custom endpoint. OpenShift 4.11 and
-	// later.
+	// ca-bundle.crt holds the CA of a custom endpoint.
 	TrustedCA *ConfigMapRef `json:"trustedCA,omitempty"`
 }
 
@@ -497,20 +491,18 @@ type Azure struct {
 	// Container is the blob container: 3 to 63 characters, lower-case
 	// letters, digits and single hyphens. Required on azure-gov.
 	Container string `json:"container,omitempty"`
-	// CloudName is the Azure environment: AzurePublicCloud,
-	// AzureUSGovernmentCloud, AzureChinaCloud, AzureGermanCloud or
-	// AzureStackCloud. OpenShift 4.6 and later. Default on azure-gov:
+	// CloudName is the Azure environment. Default on azure-gov:
 	// AzureUSGovernmentCloud.
 	CloudName string `json:"cloudName,omitempty"`
 	// NetworkAccess says whether the storage account is reached over the
-	// internet (External) or a private endpoint (Internal). OpenShift 4.15
-	// and later. Default: unset (External).
+	// internet (External) or a private endpoint (Internal). Default: unset
+	// (External).
 	NetworkAccess *AzureNetworkAccess `json:"networkAccess,omitempty"`
 }
 
 // AzureNetworkAccess is how the registry reaches its storage account.
 type AzureNetworkAccess struct {
-	// Type is Internal or External.
+	// Type is the kind of access.
 	Type string `json:"type,omitempty"`
 	// Internal describes the private endpoint; only with type Internal.
 	Internal *AzureNetworkAccessInternal `json:"internal,omitempty"`
@@ -665,10 +657,10 @@ type PrunerSpec struct {
 	// more. Default: unset (3).
 	KeepTagRevisions *int `json:"keepTagRevisions,omitempty"`
 	// KeepYoungerThanDuration keeps images younger than this ("60m").
-	// OpenShift 4.5 and later. Default: unset (60m).
+	// Default: unset (60m).
 	KeepYoungerThanDuration *metav1.Duration `json:"keepYoungerThanDuration,omitempty"`
 	// IgnoreInvalidImageReferences keeps pruning when an image reference is
-	// invalid. OpenShift 4.6 and later. Default: unset (the operator's
+	// invalid. Default: unset (the operator's
 	// bootstrap sets true).
 	IgnoreInvalidImageReferences *bool `json:"ignoreInvalidImageReferences,omitempty"`
 	// Resources are the pruner job's requests and limits.
@@ -685,8 +677,7 @@ type PrunerSpec struct {
 	// FailedJobsHistoryLimit is how many failed jobs to keep. 0 or more.
 	// Default: unset (3).
 	FailedJobsHistoryLimit *int32 `json:"failedJobsHistoryLimit,omitempty"`
-	// LogLevel is the pruner's log level: Normal, Debug, Trace or TraceAll.
-	// OpenShift 4.6 and later.
+	// LogLevel is the pruner's log level.
 	LogLevel string `json:"logLevel,omitempty"`
 }
 
@@ -699,8 +690,8 @@ type PVCVolume struct {
 	Name string `json:"name,omitempty"`
 	// Size of the volume. Below 100Gi warns. Default: 100Gi.
 	Size string `json:"size,omitempty"`
-	// AccessMode is ReadWriteOnce (one replica, Recreate; OpenShift 4.4 and
-	// later) or ReadWriteMany. Default: the class's own mode where it is
+	// AccessMode is the claim's access mode: ReadWriteOnce means one
+	// replica and Recreate. Default: the class's own mode where it is
 	// known (ReadWriteMany for CephFS and NFS), ReadWriteOnce otherwise.
 	AccessMode string `json:"accessMode,omitempty"`
 	// StorageClassName is the volume's class. Default per platform and

@@ -1,0 +1,60 @@
+package operator_test
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"regprofile.dev/regprofile/internal/operator"
+)
+
+// The operator's values are written once, here: a rule, a default or a
+// generator that writes one of them as a string literal of its own (a
+// "Managed", a "REGISTRY_STORAGE_S3_ACCESSKEY") would drift from the table
+// unseen. Tests are exempt: they may spell out what they expect.
+func TestNoHardCodedOperatorValues(t *testing.T) {
+	values := map[string]string{operator.ClaimName: "ClaimName"}
+	for field, vs := range operator.Enums {
+		for _, v := range vs {
+			values[v] = "Enums[" + strconv.Quote(field) + "]"
+		}
+	}
+	for backend, keys := range operator.CredentialKeys {
+		for _, k := range append(append([]string(nil), keys.Required...), keys.Optional...) {
+			values[k] = "CredentialKeys[" + strconv.Quote(backend) + "]"
+		}
+	}
+	fset := token.NewFileSet()
+	err := filepath.WalkDir("../../fn", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			lit, ok := n.(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			s, err := strconv.Unquote(lit.Value)
+			if err != nil {
+				return true
+			}
+			if table := values[s]; table != "" {
+				t.Errorf("%s: %s is written by hand; use internal/operator's %s", fset.Position(lit.Pos()), lit.Value, table)
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
