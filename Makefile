@@ -16,7 +16,7 @@ GO_BUILD := go build -trimpath -ldflags='-s -w'
 # What the binaries are built from: this module's non-test Go sources and
 # go.mod. A change to any of them makes make run go build again, which
 # itself recompiles only the packages that changed.
-GO_SOURCES := go.mod go.sum fn/version/KUSTOMIZE $(shell find fn -name '*.go' ! -name '*_test.go')
+GO_SOURCES := go.mod go.sum fn/version/KUSTOMIZE $(shell find fn internal -name '*.go' ! -name '*_test.go')
 # The binaries, one per fn/cmd/<name>: regprofile (the function and its
 # light commands) and the heavier subcommands it hands over to.
 BINARIES := regprofile regprofile-diff regprofile-argocd
