@@ -51,7 +51,7 @@ func (b *bench) document(load0, load1 string, start time.Time, took time.Duratio
 		"`make test`: timings never gate a test.\n\n", start.UTC().Format("2006-01-02 15:04 MST"), took.Round(time.Second))
 	d.WriteString("`$W` is the run's scratch directory on disk and `$F` one on a tmpfs (`/dev/shm`); `bin/` is the repository's. " +
 		"Measured commands run from the repository's root with `$W/helpers` (the benchmark's own binaries: " +
-		"`e2e/bench/nopfn`, `nopkyaml`, `stripids`, `fleet`, `kprof`, built as `make build` builds regprofile) and `bin/` " +
+		"`e2e/bench/nopfn`, `nopkio`, `nopkyaml`, `stripids`, `fleet`, `kprof`, built as `make build` builds regprofile) and `bin/` " +
 		"first on `PATH`.\n\n")
 	if b.quick {
 		d.WriteString("**This run used -quick: too few repetitions for the figures to mean much.**\n\n")

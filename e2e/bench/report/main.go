@@ -163,7 +163,7 @@ func setup(quick bool) (*bench, error) {
 	b.helpers = filepath.Join(b.work, "helpers")
 	b.path = b.helpers + ":" + b.bin + ":/usr/local/bin:/usr/bin:/bin"
 	for name, pkg := range map[string]string{
-		"nopfn": "./e2e/bench/nopfn", "nopkyaml": "./e2e/bench/nopkyaml", "stripids": "./e2e/bench/stripids",
+		"nopfn": "./e2e/bench/nopfn", "nopkyaml": "./e2e/bench/nopkyaml", "nopkio": "./e2e/bench/nopkio", "stripids": "./e2e/bench/stripids",
 		"fleet": "./e2e/bench/fleet", "kprof": "./e2e/bench/kprof",
 	} {
 		// Built as make build builds regprofile, so that sizes and start-up compare.
