@@ -188,6 +188,12 @@ func TestBuildIsKustomizeOnOtherLayouts(t *testing.T) {
 		{name: "the annotation's name in a value", files: overlay(map[string]string{
 			"o/cm.yaml": configMap + "  other: config.kubernetes.io/local-config\n",
 		}, "resources: [../base, cm.yaml]\npatches: [{path: patch.yaml}]\ntransformers: [../fn]\n")},
+		{name: "the annotation's name in a comment", inProcess: true, files: overlay(map[string]string{
+			"o/cm.yaml": "# not config.kubernetes.io/local-config\n" + configMap,
+		}, "resources: [../base, cm.yaml]\npatches: [{path: patch.yaml}]\ntransformers: [../fn]\n")},
+		{name: "a kind kustomize might expand as a list passes through", inProcess: true, files: overlay(map[string]string{
+			"o/acl.yaml": "apiVersion: example.com/v1\nkind: AccessList\nmetadata: {name: acl, namespace: team-a}\nspec: {entries: [a, b]}\n",
+		}, "resources: [../base, acl.yaml]\npatches: [{path: patch.yaml}]\ntransformers: [../fn]\n")},
 		{name: "a missing resource", fails: true, files: overlay(nil, "resources: [../base, absent.yaml]\npatches: [{path: patch.yaml}]\ntransformers: [../fn]\n")},
 		{name: "a credentials Secret in clear", inProcess: true, fails: true, files: overlay(map[string]string{
 			"o/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata: {name: image-registry-private-configuration-user, namespace: openshift-image-registry}\nstringData: {REGISTRY_STORAGE_S3_ACCESSKEY: not-a-real-key}\n",

@@ -11,9 +11,11 @@ import (
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/provider"
 	"sigs.k8s.io/kustomize/api/resmap"
+	"sigs.k8s.io/kustomize/api/resource"
 	"sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/fn/runtime/runtimeutil"
 	"sigs.k8s.io/kustomize/kyaml/kio"
+	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -119,9 +121,10 @@ const (
 )
 
 // unhideLocalConfig gives the local-config annotation its name back. The
-// hidden name anywhere else (a key, a value, a comment) means the renaming
-// changed more than the annotation's key: the build is then redone the
-// exact way.
+// hidden name in any other key or value means the renaming changed more
+// than the annotation's key: the build is then redone the exact way.
+// (Comments do not count: kustomize's output and the function's input are
+// written through JSON, which drops them.)
 func unhideLocalConfig(m resmap.ResMap) error {
 	for _, r := range m.Resources() {
 		a, err := r.Pipe(yaml.Lookup(yaml.MetadataField, yaml.AnnotationsField))
@@ -136,26 +139,24 @@ func unhideLocalConfig(m resmap.ResMap) error {
 		}
 	}
 	for _, r := range m.Resources() {
-		if mentions(r.YNode(), localConfigHidden) {
+		if inKeyOrValue(r.YNode(), localConfigHidden) {
 			return errFallback{"the local-config annotation's name appears outside annotation keys"}
 		}
 	}
 	return nil
 }
 
-// mentions reports whether s appears in any text of the node tree: a key,
-// a value, a comment, an anchor or a tag.
-func mentions(n *yaml.Node, s string) bool {
+// inKeyOrValue reports whether s appears in a key or a value of the node
+// tree.
+func inKeyOrValue(n *yaml.Node, s string) bool {
 	if n == nil {
 		return false
 	}
-	for _, text := range []string{n.Value, n.HeadComment, n.LineComment, n.FootComment, n.Anchor, n.Tag} {
-		if strings.Contains(text, s) {
-			return true
-		}
+	if strings.Contains(n.Value, s) {
+		return true
 	}
 	for _, c := range n.Content {
-		if mentions(c, s) {
+		if inKeyOrValue(c, s) {
 			return true
 		}
 	}
@@ -230,8 +231,8 @@ func applyFunction(m resmap.ResMap, p *plan, fn function) (int, error) {
 			return nil
 		},
 	}
-	var output bytes.Buffer
-	err = kio.Pipeline{Inputs: []kio.Reader{buf}, Filters: []kio.Filter{filter}, Outputs: []kio.Writer{kio.ByteWriter{Writer: &output}}}.Execute()
+	output := &kio.PackageBuffer{}
+	err = kio.Pipeline{Inputs: []kio.Reader{buf}, Filters: []kio.Filter{filter}, Outputs: []kio.Writer{output}}.Execute()
 	if status != 0 {
 		return status, nil
 	}
@@ -241,18 +242,49 @@ func applyFunction(m resmap.ResMap, p *plan, fn function) (int, error) {
 	if filter.GetExit() != nil {
 		return 0, filter.GetExit()
 	}
-	return 0, updateResMap(m, output.Bytes())
+	resources, err := asResources(output.Nodes)
+	if err != nil {
+		return 0, err
+	}
+	return 0, updateResMap(m, resources)
+}
+
+// asResources is what kustomize makes of the function's output: runfn
+// writes it with kio.ByteWriter, which clears the reader's annotations,
+// and kustomize parses that text into resources. The nodes are already
+// parsed (from the function's own output) and stage 2 writes and parses
+// them once more, so the same cleanup on the nodes gives the same
+// resources without a third trip through text. An item whose kind ends in
+// "List" is one kustomize may expand while parsing: then the text path is
+// taken, exactly as kustomize does it.
+func asResources(nodes []*yaml.RNode) ([]*resource.Resource, error) {
+	rf := provider.NewDepProvider().GetResourceFactory()
+	for _, n := range nodes {
+		if strings.HasSuffix(n.GetKind(), "List") {
+			var text bytes.Buffer
+			if err := (kio.ByteWriter{Writer: &text}).Write(nodes); err != nil {
+				return nil, err
+			}
+			return rf.SliceFromBytes(text.Bytes())
+		}
+	}
+	for _, n := range nodes {
+		for _, a := range []string{kioutil.IndexAnnotation, kioutil.LegacyIndexAnnotation, kioutil.SeqIndentAnnotation} {
+			if err := n.PipeE(yaml.ClearAnnotation(a)); err != nil {
+				return nil, err
+			}
+		}
+		if err := yaml.ClearEmptyAnnotations(n); err != nil {
+			return nil, err
+		}
+	}
+	return rf.ResourcesFromRNodes(nodes)
 }
 
 // updateResMap is kustomize's utils.UpdateResMapValues: objects the
 // function returned replace those of the same id, new ones are
 // appended, and objects it did not return are removed.
-func updateResMap(rm resmap.ResMap, output []byte) error {
-	mf := resmap.NewFactory(provider.NewDepProvider().GetResourceFactory())
-	resources, err := mf.RF().SliceFromBytes(output)
-	if err != nil {
-		return err
-	}
+func updateResMap(rm resmap.ResMap, resources []*resource.Resource) error {
 	newMap := resmap.New()
 	for _, r := range resources {
 		a := r.GetAnnotations()
