@@ -44,12 +44,16 @@ func exactBuild(dir string) (resmap.ResMap, error) {
 type overlayFS struct {
 	filesys.FileSystem
 	files map[string][]byte
+	// names are the virtual files' base names: kustomize asks about every
+	// file it touches, and resolving a path's symbolic links (key) for
+	// each would cost more than the build's parsing.
+	names map[string]bool
 	// rewrite, when set, changes every file's content as it is read.
 	rewrite func([]byte) []byte
 }
 
 func newOverlayFS() *overlayFS {
-	return &overlayFS{FileSystem: filesys.MakeFsOnDisk(), files: map[string][]byte{}}
+	return &overlayFS{FileSystem: filesys.MakeFsOnDisk(), files: map[string][]byte{}, names: map[string]bool{}}
 }
 
 // key is the name a file is known by: absolute, with symbolic links in
@@ -66,9 +70,15 @@ func key(path string) string {
 	return filepath.Join(dir, filepath.Base(abs))
 }
 
-func (o *overlayFS) set(path string, data []byte) { o.files[key(path)] = data }
+func (o *overlayFS) set(path string, data []byte) {
+	o.files[key(path)] = data
+	o.names[filepath.Base(path)] = true
+}
 
 func (o *overlayFS) virtual(path string) ([]byte, bool) {
+	if !o.names[filepath.Base(path)] {
+		return nil, false
+	}
 	b, ok := o.files[key(path)]
 	return b, ok
 }
