@@ -143,16 +143,18 @@ func readDocuments(data []byte, limit int, src Origin) ([]*yaml.Node, diag.Findi
 }
 
 // platformName is the shape of a platform name (aws-upi, gcp-upi, ...).
-var platformName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}$`)
+// platformName and syntaxLine are compiled on first use (an error, or a
+// platform to look up): not on every start of the function.
+var platformName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}$`) })
 
-var syntaxLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
+var syntaxLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:yaml: )?line (\d+): `) })
 
 // syntaxError reports a YAML parse error at the line the parser names,
 // without the value it quotes.
 func syntaxError(err error, src Origin) diag.Finding {
 	msg := nodeError(err)
 	f := diag.Errorf("", "fix the YAML syntax", "not valid YAML: %s", msg)
-	if m := syntaxLine.FindStringSubmatch(msg); m != nil {
+	if m := syntaxLine().FindStringSubmatch(msg); m != nil {
 		f.Line, _ = strconv.Atoi(m[1])
 		f.Message = "not valid YAML: " + msg[len(m[0]):]
 	}
@@ -202,7 +204,7 @@ func decode(node *yaml.RNode) (*v1alpha1.RegistryProfile, *yaml.Node, diag.Findi
 		// "move it to spec.platforms.<platform>..." names the profile's
 		// platform when it has one of a platform name's shape (a fix
 		// repeats no other value).
-		if platform, _ := yaml.NewRNode(tree).Pipe(yaml.Lookup("spec", "platform")); platform != nil && platform.YNode().Kind == yaml.ScalarNode && platformName.MatchString(platform.YNode().Value) {
+		if platform, _ := yaml.NewRNode(tree).Pipe(yaml.Lookup("spec", "platform")); platform != nil && platform.YNode().Kind == yaml.ScalarNode && platformName().MatchString(platform.YNode().Value) {
 			for i := range fs {
 				fs[i].Fix = strings.ReplaceAll(fs[i].Fix, "spec.platforms.<platform>.", "spec.platforms."+platform.YNode().Value+".")
 			}

@@ -5,6 +5,7 @@ import (
 	"net"
 	"regexp"
 	"strings"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -166,7 +167,15 @@ func containerResources(c *Context) []diag.Finding {
 // (docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html):
 // 3 to 63 lower-case letters, digits, '.' and '-', starting and ending with
 // a letter or digit.
-var s3BucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+var s3BucketName = lazyRegexp(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+
+// lazyRegexp compiles a pattern on first use. The function starts on
+// every kustomize, kpt and Argo CD call, and most calls check no bucket:
+// a counted repetition such as {1,61} compiles to a program 61 copies
+// long, about a millisecond of start-up for these few patterns.
+func lazyRegexp(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
+}
 
 // s3ReservedPrefixes and s3ReservedSuffixes are the names S3 keeps for
 // itself (the same page): sthree-configurator starts with sthree-; the
@@ -179,7 +188,7 @@ var (
 
 func s3BucketProblem(name string) string {
 	switch {
-	case !s3BucketName.MatchString(name):
+	case !s3BucketName().MatchString(name):
 		return "use 3 to 63 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit"
 	case strings.Contains(name, ".."):
 		return "do not put two '.' next to each other"
@@ -201,7 +210,7 @@ func s3BucketProblem(name string) string {
 
 // gcsBucketName is Google Cloud Storage's rule: lower-case letters,
 // digits, '-', '_' and '.', starting and ending with a letter or digit.
-var gcsBucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*[a-z0-9]$`)
+var gcsBucketName = lazyRegexp(`^[a-z0-9][a-z0-9._-]*[a-z0-9]$`)
 
 func gcsBucketProblem(name string) string {
 	max := 63
@@ -209,7 +218,7 @@ func gcsBucketProblem(name string) string {
 		max = 222
 	}
 	switch {
-	case len(name) < 3 || len(name) > max || !gcsBucketName.MatchString(name):
+	case len(name) < 3 || len(name) > max || !gcsBucketName().MatchString(name):
 		return "use 3 to 63 lower-case letters, digits, '-', '_' and '.' (up to 222 with dots), starting and ending with a letter or digit"
 	case strings.HasPrefix(name, "goog") || strings.Contains(name, "google") || strings.Contains(name, "g00gle"):
 		return "do not start with goog or contain google, which GCS reserves"
@@ -226,10 +235,10 @@ func gcsBucketProblem(name string) string {
 
 // regionName is the shape of a cloud region: lower-case letters, digits
 // and '-' (us-east-1, us-gov-west-1, europe-west4).
-var regionName = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+var regionName = lazyRegexp(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // azureAccountName is Azure's rule for storage account names.
-var azureAccountName = regexp.MustCompile(`^[a-z0-9]{3,24}$`)
+var azureAccountName = lazyRegexp(`^[a-z0-9]{3,24}$`)
 
 // buckets checks bucket, container, account and region names per
 // provider, where the operator would otherwise fail to reach storage.
@@ -246,7 +255,7 @@ func buckets(c *Context) []diag.Finding {
 			}
 		}
 	}
-	if s.S3 != nil && s.S3.Region != "" && (len(s.S3.Region) > 32 || !regionName.MatchString(s.S3.Region)) {
+	if s.S3 != nil && s.S3.Region != "" && (len(s.S3.Region) > 32 || !regionName().MatchString(s.S3.Region)) {
 		fs = append(fs, diag.Errorf(c.path("registry.storage.s3.region"), "write a region such as us-east-1", "invalid region: lower-case letters, digits and '-'"))
 	}
 	if s.GCS != nil {
@@ -255,11 +264,11 @@ func buckets(c *Context) []diag.Finding {
 				fs = append(fs, diag.Errorf(c.path("registry.storage.gcs.bucket"), why, "invalid GCS bucket name"))
 			}
 		}
-		if s.GCS.Region != "" && (len(s.GCS.Region) > 32 || !regionName.MatchString(strings.ToLower(s.GCS.Region))) {
+		if s.GCS.Region != "" && (len(s.GCS.Region) > 32 || !regionName().MatchString(strings.ToLower(s.GCS.Region))) {
 			fs = append(fs, diag.Errorf(c.path("registry.storage.gcs.region"), "write a location such as us-central1 or US", "invalid region: letters, digits and '-'"))
 		}
 	}
-	if s.Azure != nil && s.Azure.AccountName != "" && !azureAccountName.MatchString(s.Azure.AccountName) {
+	if s.Azure != nil && s.Azure.AccountName != "" && !azureAccountName().MatchString(s.Azure.AccountName) {
 		fs = append(fs, diag.Errorf(c.path("registry.storage.azure.accountName"), "use 3 to 24 lower-case letters and digits", "invalid storage account name"))
 	}
 	return fs

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -541,7 +540,7 @@ func objectBucket(c *Context) []diag.Finding {
 		return nil
 	}
 	fs := oneOf(c.path("objectBucket.storageClassName"), ob.StorageClassName, platforms.BucketClasses...)
-	if !bucketName.MatchString(ob.BucketName) {
+	if !s3BucketName().MatchString(ob.BucketName) {
 		fs = append(fs, diag.Errorf(c.path("objectBucket.bucketName"), "use 3 to 63 lower-case letters, digits, '-' and '.'", "invalid bucket name"))
 	}
 	u, err := url.Parse(ob.Endpoint)
@@ -582,8 +581,6 @@ func otherBackends(s *v1alpha1.Storage, provided string) []string {
 	return out
 }
 
-var bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
-
 func gcsStorage(c *Context) []diag.Finding {
 	s := c.R.Registry.Storage
 	if s == nil || s.GCS == nil || s.GCS.Bucket != "" {
@@ -594,7 +591,7 @@ func gcsStorage(c *Context) []diag.Finding {
 }
 
 // azureContainer is the CRD's pattern for container names.
-var azureContainer = regexp.MustCompile(`^[0-9a-z]+(-[0-9a-z]+)*$`)
+var azureContainer = lazyRegexp(`^[0-9a-z]+(-[0-9a-z]+)*$`)
 
 func azureStorage(c *Context) []diag.Finding {
 	s := c.R.Registry.Storage
@@ -609,7 +606,7 @@ func azureStorage(c *Context) []diag.Finding {
 	switch {
 	case az.Container == "":
 		fs = append(fs, diag.Errorf(c.path("registry.storage.azure.container"), "name the blob container you created", "Azure storage needs a container"))
-	case len(az.Container) < 3 || len(az.Container) > 63 || !azureContainer.MatchString(az.Container):
+	case len(az.Container) < 3 || len(az.Container) > 63 || !azureContainer().MatchString(az.Container):
 		fs = append(fs, diag.Errorf(c.path("registry.storage.azure.container"), "use 3 to 63 lower-case letters and digits, with single hyphens between them",
 			"invalid container name"))
 	}
