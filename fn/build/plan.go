@@ -44,6 +44,10 @@ type kust struct {
 	k         types.Kustomization
 	raw       types.Kustomization // as written, before FixKustomization
 	children  []*kust
+	// fnConfig and fnSpec are the function's configuration and spec when
+	// this kustomization runs the function (isFunction).
+	fnConfig []byte
+	fnSpec   *runtimeutil.FunctionSpec
 }
 
 // analyze decides whether dir can be built in process with exactly
@@ -98,9 +102,7 @@ func analyze(dir string) (*plan, string) {
 	if p.withoutFn, err = withoutLastTransformer(a.fn.file); err != nil {
 		return nil, err.Error()
 	}
-	if p.fnConfig, p.spec, why = functionConfig(a.fn); why != "" {
-		return nil, why
-	}
+	p.fnConfig, p.spec = a.fn.fnConfig, a.fn.fnSpec
 	p.schemaSafe = a.schemaSafe
 	return &p, ""
 }
@@ -180,8 +182,12 @@ func (a *analysis) load(dir string, depth int) (*kust, string) {
 // isFunction reports whether k's only transformer is the regprofile
 // function (checkKust refuses every other transformer).
 func (a *analysis) isFunction(k *kust) bool {
-	_, spec, why := functionConfig(k)
-	return why == "" && spec != nil
+	cfg, spec, why := functionConfig(k)
+	if why != "" || spec == nil {
+		return false
+	}
+	k.fnConfig, k.fnSpec = cfg, spec
+	return true
 }
 
 // checkKust says what in k an in-process build could not reproduce
