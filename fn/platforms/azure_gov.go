@@ -18,7 +18,7 @@ var azureGov = &infra{
 		// version rule must stop the render instead.
 		if az := r.Storage().Azure; az != nil && az.CloudName == "" {
 			az.CloudName = operator.AzureUSGovernmentCloud
-			r.SetDefault("registry.storage.azure.cloudName")
+			r.Defaulted.AzureCloudName = true
 		}
 	},
 }

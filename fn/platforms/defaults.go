@@ -1,7 +1,6 @@
 package platforms
 
 import (
-	"fmt"
 	"net/url"
 	"strings"
 
@@ -44,7 +43,6 @@ func ApplyDefaults(p Platform, r *profile.Resolved) {
 		}
 		if storage.PVC != nil && storage.PVC.Claim == "" {
 			storage.PVC.Claim = r.PVC.Name
-			r.SetDefault("registry.storage.pvc.claim")
 		}
 	}
 
@@ -52,7 +50,7 @@ func ApplyDefaults(p Platform, r *profile.Resolved) {
 		// Assigned even where the release lacks the field: the version
 		// rule then says which release the CA needs.
 		s3.TrustedCA = &v1alpha1.ConfigMapRef{Name: S3BundleName}
-		r.SetDefault("registry.storage.s3.trustedCA")
+		r.Defaulted.S3TrustedCA = true
 	}
 	if inClusterEndpoint(storage) {
 		// Nodes cannot resolve a cluster service's name, so a redirect to
@@ -76,7 +74,7 @@ func ApplyDefaults(p Platform, r *profile.Resolved) {
 			n = 1
 		}
 		r.Registry.Replicas = &n
-		r.SetDefault("registry.replicas")
+		r.Defaulted.Replicas = true
 	}
 	if r.Registry.RolloutStrategy == "" && single && backends[0] == operator.PVC && releaseHas(r, "registry.rolloutStrategy") {
 		switch {
@@ -89,7 +87,6 @@ func ApplyDefaults(p Platform, r *profile.Resolved) {
 			// not keep the Recreate the cluster already has.
 			r.Registry.RolloutStrategy = operator.RollingUpdate
 		}
-		r.SetDefault("registry.rolloutStrategy")
 	}
 	if storage.PVC != nil && storage.PVC.Claim == "" {
 		// The operator creates image-registry-storage for an empty claim
@@ -112,17 +109,16 @@ func applyVersionDefaults(r *profile.Resolved) {
 	if len(r.TrustedCAs) > 0 {
 		setString(r, &r.TrustedCAConfigMap, "trustedCAConfigMap", DefaultTrustedCAConfigMap)
 	}
-	for i, rt := range r.Registry.Routes {
+	for _, rt := range r.Registry.Routes {
 		// A certificate for a route is for its host name.
 		if src := rt.SecretSource; src != nil && src.Certificate != nil && src.Certificate.DNSNames == nil && rt.Hostname != "" {
 			src.Certificate.DNSNames = []string{rt.Hostname}
-			r.SetDefault(fmt.Sprintf("registry.routes[%d].secretSource.certificate.dnsNames", i))
 		}
 	}
 	if !operator.LoggingRequiredUntil.Less(r.Version) && r.Registry.Logging == nil {
 		two := int64(2) // the operator's own default: info
 		r.Registry.Logging = &two
-		r.SetDefault("registry.logging")
+		r.Defaulted.Logging = true
 	}
 	if !operator.ManagementStateRequiredUntil.Less(r.Version) {
 		setString(r, &r.Registry.ManagementState, "registry.managementState", operator.Managed)
@@ -170,7 +166,6 @@ func releaseHas(r *profile.Resolved, rel string) bool {
 func setManaged(r *profile.Resolved) {
 	if r.Registry.ManagementState == "" {
 		r.Registry.ManagementState = operator.Managed
-		r.SetDefault("registry.managementState")
 	}
 }
 
@@ -180,16 +175,19 @@ func UsesDefaultClass(v *v1alpha1.PVCVolume) bool {
 	return v.DefaultStorageClass != nil && *v.DefaultStorageClass
 }
 
-func setString(r *profile.Resolved, field *string, rel, value string) {
+// setString fills an unset field the release has (rel names it) and, if it
+// did, sets the flags that record it (r.Defaulted's).
+func setString(r *profile.Resolved, field *string, rel, value string, defaulted ...*bool) {
 	if *field == "" && value != "" && releaseHas(r, rel) {
 		*field = value
-		r.SetDefault(rel)
+		for _, d := range defaulted {
+			*d = true
+		}
 	}
 }
 
 func setBool(r *profile.Resolved, field **bool, rel string, value bool) {
 	if *field == nil && releaseHas(r, rel) {
 		*field = &value
-		r.SetDefault(rel)
 	}
 }

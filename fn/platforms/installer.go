@@ -51,7 +51,7 @@ func (p *installer) Default(r *profile.Resolved) {
 	}
 	if r.Registry.Replicas == nil && n > 0 {
 		r.Registry.Replicas = &n
-		r.SetDefault("registry.replicas")
+		r.Defaulted.Replicas = true
 	}
 }
 

@@ -82,7 +82,6 @@ func (p *infra) Default(r *profile.Resolved) {
 	}
 	if s := p.DefaultStorage(); s != nil && len(Chosen(r)) == 0 {
 		s.choose(r)
-		r.SetDefault(s.Section)
 	}
 	if p.prepare != nil {
 		p.prepare(r)

@@ -28,11 +28,10 @@ var rhospCinder = &infra{
 		}
 		if r.Cinder == nil && r.PVC.StorageClassName == "" && !UsesDefaultClass(r.PVC) {
 			r.Cinder = &v1alpha1.CinderClass{}
-			r.SetDefault("cinder")
 		}
 		if r.Cinder != nil {
 			setString(r, &r.Cinder.StorageClassName, "cinder.storageClassName", DefaultCinderClass)
-			setString(r, &r.PVC.StorageClassName, "pvc.storageClassName", r.Cinder.StorageClassName)
+			setString(r, &r.PVC.StorageClassName, "pvc.storageClassName", r.Cinder.StorageClassName, &r.Defaulted.PVCStorageClassName)
 		}
 	},
 	objects: func(r *profile.Resolved) []*kobj.Object {

@@ -48,7 +48,7 @@ var ObjectBucketStorage = &Storage{
 		ob := r.ObjectBucket
 		setString(r, &ob.StorageClassName, "objectBucket.storageClassName", CephRGWClass)
 		setString(r, &ob.BucketName, "objectBucket.bucketName", DefaultBucket)
-		setString(r, &ob.Endpoint, "objectBucket.endpoint", odfEndpoints[ob.StorageClassName])
+		setString(r, &ob.Endpoint, "objectBucket.endpoint", odfEndpoints[ob.StorageClassName], &r.Defaulted.ObjectBucketEndpoint)
 
 		storage := r.Storage()
 		if storage.S3 == nil && len(profile.Backends(storage)) == 0 {
@@ -58,15 +58,15 @@ var ObjectBucketStorage = &Storage{
 		if s3 == nil {
 			return // another backend: a rule reports the conflict
 		}
-		setString(r, &s3.Bucket, "registry.storage.s3.bucket", ob.BucketName)
+		setString(r, &s3.Bucket, "registry.storage.s3.bucket", ob.BucketName, &r.Defaulted.S3Bucket)
 		setString(r, &s3.Region, "registry.storage.s3.region", odfRegion)
-		setString(r, &s3.RegionEndpoint, "registry.storage.s3.regionEndpoint", ob.Endpoint)
+		setString(r, &s3.RegionEndpoint, "registry.storage.s3.regionEndpoint", ob.Endpoint, &r.Defaulted.S3RegionEndpoint)
 		setBool(r, &s3.VirtualHostedStyle, "registry.storage.s3.virtualHostedStyle", false)
 		setBool(r, &s3.Encrypt, "registry.storage.s3.encrypt", false)
 
 		if u, err := url.Parse(ob.Endpoint); err == nil && u.Scheme == "https" && s3.TrustedCA == nil && r.StorageCA == nil {
 			s3.TrustedCA = &v1alpha1.ConfigMapRef{Name: S3BundleName}
-			r.SetDefault("registry.storage.s3.trustedCA")
+			r.Defaulted.S3TrustedCA = true
 		}
 		if r.Credentials == nil {
 			r.Credentials = &v1alpha1.Credentials{ExternalSecret: &v1alpha1.ExternalSecretSource{
@@ -76,7 +76,7 @@ var ObjectBucketStorage = &Storage{
 					operator.S3SecretKey: {Key: BucketClaimName, Property: "AWS_SECRET_ACCESS_KEY"},
 				},
 			}}
-			r.SetDefault("credentials")
+			r.Defaulted.Credentials = true
 		}
 	},
 	objects: func(r *profile.Resolved, _ *infra) []*kobj.Object {
@@ -86,10 +86,10 @@ var ObjectBucketStorage = &Storage{
 			// name the bucket before the claim is bound.
 			"spec": map[string]any{"bucketName": ob.BucketName, "storageClassName": ob.StorageClassName},
 		})}
-		if r.IsDefaulted("credentials") {
+		if r.Defaulted.Credentials {
 			objs = append(objs, bucketSecretStore()...)
 		}
-		if r.IsDefaulted("registry.storage.s3.trustedCA") && r.StorageCA == nil {
+		if r.Defaulted.S3TrustedCA && r.StorageCA == nil {
 			// The Cluster Network Operator fills ca-bundle.crt with the
 			// cluster's trusted CAs, the key the registry reads.
 			cm := kobj.New("v1", "ConfigMap", kobj.ConfigNamespace, S3BundleName, nil)

@@ -27,12 +27,11 @@ var PersistentVolumeStorage = &Storage{
 	defaults: func(r *profile.Resolved, _ *infra) {
 		if r.PVC == nil {
 			r.PVC = &v1alpha1.PVCVolume{}
-			r.SetDefault("pvc")
 		}
 		setString(r, &r.PV.Name, "persistentVolume.name", DefaultPVName)
 		switch {
 		case r.PV.Local != nil:
-			setString(r, &r.PVC.StorageClassName, "pvc.storageClassName", LocalClass)
+			setString(r, &r.PVC.StorageClassName, "pvc.storageClassName", LocalClass, &r.Defaulted.PVCStorageClassName)
 			setString(r, &r.PVC.AccessMode, "pvc.accessMode", operator.ReadWriteOnce)
 		case r.PV.NFS != nil:
 			// No class: an empty storageClassName keeps the cluster's

@@ -68,7 +68,7 @@ var VolumeStorage = &Storage{
 	choose: func(r *profile.Resolved) { r.PVC = &v1alpha1.PVCVolume{} },
 	defaults: func(r *profile.Resolved, p *infra) {
 		if r.PV == nil && !UsesDefaultClass(r.PVC) { // a static volume has its own class
-			setString(r, &r.PVC.StorageClassName, "pvc.storageClassName", p.VolumeClass(r.Version))
+			setString(r, &r.PVC.StorageClassName, "pvc.storageClassName", p.VolumeClass(r.Version), &r.Defaulted.PVCStorageClassName)
 		}
 		if c, ok := LookupClass(r.PVC.StorageClassName); ok && r.PV == nil {
 			setString(r, &r.PVC.AccessMode, "pvc.accessMode", c.AccessMode)

@@ -39,11 +39,47 @@ type Resolved struct {
 	Pruner                    *v1alpha1.PrunerSpec
 	ArgoCD                    *v1alpha1.ArgoCDOptions
 
+	// Defaulted says which values a default filled in, rather than the
+	// profile; set by the defaulting step (fn/platforms).
+	Defaulted Defaulted
+
 	// fromPlatform holds the relative paths ("registry.replicas",
 	// "credentials") whose value came from spec.platforms.<p>.
 	fromPlatform map[string]bool
-	// defaulted holds the relative paths that a default filled in.
-	defaulted map[string]bool
+}
+
+// Defaulted records the values a later stage treats differently when a
+// default, not the profile, set them: a rule tells "the user set 2" from
+// "2 was implied", a platform renders what goes with a value it chose.
+// Only values someone reads have a field; each is named for its path.
+type Defaulted struct {
+	// Replicas: registry.replicas.
+	Replicas bool
+	// Logging: registry.logging, which releases up to
+	// operator.LoggingRequiredUntil require.
+	Logging bool
+	// S3Bucket, S3RegionEndpoint and S3TrustedCA:
+	// registry.storage.s3.bucket, .regionEndpoint and .trustedCA.
+	S3Bucket, S3RegionEndpoint, S3TrustedCA bool
+	// AzureCloudName: registry.storage.azure.cloudName.
+	AzureCloudName bool
+	// ObjectBucketEndpoint: objectBucket.endpoint.
+	ObjectBucketEndpoint bool
+	// PVCStorageClassName: pvc.storageClassName.
+	PVCStorageClassName bool
+	// Credentials: the whole of credentials.
+	Credentials bool
+}
+
+// ConfigFields maps the fields of the Config's spec (as
+// operator.ConfigFieldSince names them) that a default may fill even where
+// the release lacks them to whether it did: the version rule then says
+// which release the platform's default needs.
+func (d Defaulted) ConfigFields() map[string]bool {
+	return map[string]bool{
+		"storage.azure.cloudName": d.AzureCloudName,
+		"storage.s3.trustedCA":    d.S3TrustedCA,
+	}
 }
 
 // Resolve merges the platform's settings over the shared ones. It does not
@@ -63,7 +99,6 @@ func Resolve(p *v1alpha1.RegistryProfile, platform string, version operator.Vers
 		StorageCA:                 clone(p.Spec.StorageCA),
 		ArgoCD:                    clone(p.Spec.ArgoCD),
 		fromPlatform:              map[string]bool{},
-		defaulted:                 map[string]bool{},
 	}
 	if p.Spec.Registry != nil {
 		r.Registry = *clone(p.Spec.Registry)
@@ -164,13 +199,6 @@ func (r *Resolved) Path(rel string) diag.Path {
 func (r *Resolved) platformPath(rel string) diag.Path {
 	return diag.Path("spec.platforms").Child(r.Platform).Child(rel)
 }
-
-// SetDefault records that a default filled the value at rel, so that a rule
-// can tell "the user set 2" from "2 was implied".
-func (r *Resolved) SetDefault(rel string) { r.defaulted[rel] = true }
-
-// IsDefaulted reports whether rel was filled by a default.
-func (r *Resolved) IsDefaulted(rel string) bool { return r.defaulted[rel] }
 
 // Storage returns the registry's storage, creating it when unset.
 func (r *Resolved) Storage() *v1alpha1.Storage {

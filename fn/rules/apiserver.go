@@ -45,7 +45,7 @@ func names(c *Context) []diag.Finding {
 			sub(c.path("registry.storage.s3.cloudFront.privateKey.name"), "secret", s.S3.CloudFront.PrivateKey.Name)
 		}
 	}
-	if v := c.R.PVC; v != nil && !c.R.IsDefaulted("pvc.storageClassName") {
+	if v := c.R.PVC; v != nil && !c.R.Defaulted.PVCStorageClassName {
 		sub(c.path("pvc.storageClassName"), "storage class", v.StorageClassName)
 	}
 	if cr := c.R.Credentials; cr != nil && cr.ExternalSecret != nil {
@@ -248,7 +248,7 @@ func buckets(c *Context) []diag.Finding {
 		return nil
 	}
 	var fs []diag.Finding
-	if s.S3 != nil && !c.R.IsDefaulted("registry.storage.s3.bucket") {
+	if s.S3 != nil && !c.R.Defaulted.S3Bucket {
 		if s.S3.Bucket != "" {
 			if why := s3BucketProblem(s.S3.Bucket); why != "" {
 				fs = append(fs, diag.Errorf(c.path("registry.storage.s3.bucket"), why, "invalid S3 bucket name"))

@@ -383,7 +383,7 @@ func emptyDir(c *Context) []diag.Finding {
 		"emptyDir storage loses every image when the registry pod restarts; not for production")}
 	// A defaulted count follows the storage and is never the user's
 	// mistake; with two backends it is already reported.
-	if n := c.R.Registry.Replicas; n != nil && *n > 1 && !c.R.IsDefaulted("registry.replicas") {
+	if n := c.R.Registry.Replicas; n != nil && *n > 1 && !c.R.Defaulted.Replicas {
 		fs = append(fs, diag.Errorf(c.path("registry.replicas"), "set replicas: 1, or use object storage or a ReadWriteMany volume",
 			"emptyDir storage allows at most 1 replica, got %d: each pod would hold different images", *n))
 	}
@@ -399,7 +399,7 @@ func replicas(c *Context) []diag.Finding {
 		return []diag.Finding{diag.Errorf(c.path("registry.replicas"), "set 0 or more", "replicas must not be negative, got %d", n)}
 	}
 	s := c.R.Registry.Storage
-	if n < 2 || s == nil || s.PVC == nil || c.R.IsDefaulted("registry.replicas") {
+	if n < 2 || s == nil || s.PVC == nil || c.R.Defaulted.Replicas {
 		return nil
 	}
 	if c.R.PVC == nil && s.PVC.Claim == "" {
@@ -507,7 +507,7 @@ func s3Storage(c *Context) []diag.Finding {
 		fs = append(fs, diag.Errorf(c.path("registry.storage.s3.region"), "set the bucket's region (us-east-1 for S3-compatible stores)",
 			"S3 storage needs a region: the registry's S3 driver does not start without one, even with a regionEndpoint"))
 	}
-	if s3.RegionEndpoint != "" && !c.R.IsDefaulted("registry.storage.s3.regionEndpoint") { // else object-bucket reports it
+	if s3.RegionEndpoint != "" && !c.R.Defaulted.S3RegionEndpoint { // else object-bucket reports it
 		if u, err := url.Parse(s3.RegionEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			fs = append(fs, diag.Errorf(c.path("registry.storage.s3.regionEndpoint"), "write a URL such as https://s3.example.com",
 				"regionEndpoint is not an http or https URL"))
@@ -545,7 +545,7 @@ func objectBucket(c *Context) []diag.Finding {
 	}
 	u, err := url.Parse(ob.Endpoint)
 	switch {
-	case c.R.IsDefaulted("objectBucket.endpoint"):
+	case c.R.Defaulted.ObjectBucketEndpoint:
 		// The class's own service, valid.
 	case ob.Endpoint == "":
 		if contains(platforms.BucketClasses, ob.StorageClassName) { // else reported above
@@ -924,7 +924,7 @@ func storageCA(c *Context) []diag.Finding {
 				"storageCA is the CA of an S3 endpoint (s3.trustedCA); %s storage has no CA setting", backends[0]))
 		}
 		fs = append(fs, checkPEM(c.path("storageCA.pem"), ca.PEM)...)
-		if s != nil && s.S3 != nil && s.S3.TrustedCA != nil && !c.R.IsDefaulted("registry.storage.s3.trustedCA") {
+		if s != nil && s.S3 != nil && s.S3.TrustedCA != nil && !c.R.Defaulted.S3TrustedCA {
 			fs = append(fs, diag.Errorf(c.path("registry.storage.s3.trustedCA"), "remove s3.trustedCA (storageCA sets it), or storageCA",
 				"s3.trustedCA names a ConfigMap, but storageCA renders its CA as %s", platforms.S3BundleName))
 		}
@@ -937,12 +937,12 @@ func storageCA(c *Context) []diag.Finding {
 		return fs
 	}
 	rel := "registry.storage.s3.regionEndpoint"
-	if c.R.IsDefaulted(rel) && c.R.ObjectBucket != nil {
+	if c.R.Defaulted.S3RegionEndpoint && c.R.ObjectBucket != nil {
 		rel = "objectBucket.endpoint"
 	}
 	// A trustedCA the profile names itself is the profile's business; one
 	// defaulted to the injected cluster bundle holds neither CA below.
-	injected := c.R.IsDefaulted("registry.storage.s3.trustedCA") && c.R.StorageCA == nil
+	injected := c.R.Defaulted.S3TrustedCA && c.R.StorageCA == nil
 	switch {
 	case platforms.IsClusterService(u.Hostname()) && c.R.StorageCA == nil && (s.S3.TrustedCA == nil || injected):
 		fs = append(fs, diag.Errorf(c.path(rel), `use the service's http endpoint, or set storageCA.pem to the service CA (oc get configmap openshift-service-ca.crt -n openshift-config -o jsonpath='{.data.service-ca\.crt}')`,
@@ -1163,7 +1163,7 @@ func dnsName(path, what, value string) []diag.Finding {
 func openshiftVersion(c *Context) []diag.Finding {
 	v := c.R.Version
 	var fs []diag.Finding
-	gate := func(table map[string]operator.Version, prefix string, value any) {
+	gate := func(table map[string]operator.Version, prefix string, value any, defaulted map[string]bool) {
 		for _, field := range setFields(value) {
 			gated, since := operator.Since(table, field)
 			if gated != field || !v.Less(since) {
@@ -1172,23 +1172,23 @@ func openshiftVersion(c *Context) []diag.Finding {
 			rel := prefix + field
 			f := diag.Errorf(c.path(rel), fmt.Sprintf("remove it, or set spec.openshiftVersion to %s or later", since),
 				"%s needs OpenShift %s or later; spec.openshiftVersion is %s", field, since, v)
-			if c.R.IsDefaulted(rel) {
+			if defaulted[field] {
 				f = diag.Errorf(c.path(rel), fmt.Sprintf("set spec.openshiftVersion to %s or later, or choose other storage", since),
 					"%s, which %s needs here, is only in OpenShift %s and later; spec.openshiftVersion is %s", field, c.Platform.Name(), since, v)
 			}
 			fs = append(fs, f)
 		}
 	}
-	gate(operator.ConfigFieldSince, "registry.", c.R.Registry)
+	gate(operator.ConfigFieldSince, "registry.", c.R.Registry, c.R.Defaulted.ConfigFields())
 	if c.R.Pruner != nil {
 		if v.Less(operator.PrunerSince) {
 			fs = append(fs, diag.Errorf("spec.pruner", fmt.Sprintf("remove pruner, or set spec.openshiftVersion to %s or later", operator.PrunerSince),
 				"the ImagePruner needs OpenShift %s or later; spec.openshiftVersion is %s", operator.PrunerSince, v))
 		} else {
-			gate(operator.PrunerFieldSince, "pruner.", c.R.Pruner)
+			gate(operator.PrunerFieldSince, "pruner.", c.R.Pruner, nil) // no default fills a pruner field
 		}
 	}
-	if c.R.Registry.Logging != nil && !c.R.IsDefaulted("registry.logging") && operator.LoggingRequiredUntil.Less(v) {
+	if c.R.Registry.Logging != nil && !c.R.Defaulted.Logging && operator.LoggingRequiredUntil.Less(v) {
 		fs = append(fs, diag.Warnf(c.path("registry.logging"), "use logLevel (Normal, Debug, Trace or TraceAll)", "logging is deprecated since OpenShift 4.6"))
 	}
 	return fs
