@@ -1,6 +1,8 @@
 package platforms
 
 import (
+	"fmt"
+
 	"regprofile.dev/regprofile/fn/profile"
 	"regprofile.dev/regprofile/internal/operator"
 )
@@ -22,7 +24,8 @@ var S3Storage = &Storage{
 // GCSStorage is a Google Cloud Storage bucket the user created.
 var GCSStorage = &Storage{
 	Name: "gcs", Backend: operator.GCS, Section: "registry.storage.gcs",
-	Doc:    "A GCS bucket you created: `bucket` required; credential REGISTRY_STORAGE_GCS_KEYFILE. Documents: 001 §3.2.2.",
+	Doc: fmt.Sprintf("A GCS bucket you created: `bucket` required; credential %s. Documents: 001 §3.2.2.",
+		operator.CredentialKeys[operator.GCS].Required[0]),
 	chosen: func(r *profile.Resolved) bool { return backendSet(r, operator.GCS) },
 }
 
@@ -31,7 +34,8 @@ var GCSStorage = &Storage{
 // the operator's default, AzurePublicCloud.
 var AzureStorage = &Storage{
 	Name: "azure", Backend: operator.Azure, Section: "registry.storage.azure",
-	Doc:    "An Azure blob container you created: `accountName` and `container` (Azure's naming rules) required; `cloudName` (4.6 and later) one of Azure's clouds; credential REGISTRY_STORAGE_AZURE_ACCOUNTKEY. Documents: 001 §3.4.2, §3.4.3, 002 §3.3.2.",
+	Doc: fmt.Sprintf("An Azure blob container you created: `accountName` and `container` (Azure's naming rules) required; `cloudName` (%s and later) one of Azure's clouds; credential %s. Documents: 001 §3.4.2, §3.4.3, 002 §3.3.2.",
+		operator.ConfigFieldSince["storage.azure.cloudName"], operator.CredentialKeys[operator.Azure].Required[0]),
 	chosen: func(r *profile.Resolved) bool { return backendSet(r, operator.Azure) },
 }
 

@@ -293,7 +293,7 @@ func releaseStorage(c *Context) []diag.Finding {
 		}
 		if pvc.AccessMode == operator.ReadWriteOnce {
 			needs("accessMode.ReadWriteOnce", c.path("pvc.accessMode"), "the registry operator accepts a ReadWriteOnce claim",
-				"set pvc.accessMode: ReadWriteMany on storage that supports it (NFS, CephFS, persistentVolume.nfs), or spec.openshiftVersion to 4.4 or later")
+				fmt.Sprintf("set pvc.accessMode: ReadWriteMany on storage that supports it (NFS, CephFS, persistentVolume.nfs), or spec.openshiftVersion to %s or later", operator.Facts["accessMode.ReadWriteOnce"].Since))
 		}
 	}
 	if platforms.ClaimStorage.Chosen(c.R) && !v.Accepts("accessMode.ReadWriteOnce") {
@@ -1189,7 +1189,8 @@ func openshiftVersion(c *Context) []diag.Finding {
 		}
 	}
 	if c.R.Registry.Logging != nil && !c.R.Defaulted.Logging && operator.LoggingRequiredUntil.Less(v) {
-		fs = append(fs, diag.Warnf(c.path("registry.logging"), "use logLevel (Normal, Debug, Trace or TraceAll)", "logging is deprecated since OpenShift 4.6"))
+		fs = append(fs, diag.Warnf(c.path("registry.logging"), "use logLevel ("+orList(operator.Enums["registry.logLevel"])+")",
+			"logging is deprecated since OpenShift %s", operator.ConfigFieldSince["logLevel"]))
 	}
 	return fs
 }
@@ -1217,6 +1218,14 @@ func setFields(value any) []string {
 	}
 	walk("", m)
 	return out
+}
+
+// orList writes values as "a, b or c".
+func orList(values []string) string {
+	if len(values) < 2 {
+		return strings.Join(values, "")
+	}
+	return strings.Join(values[:len(values)-1], ", ") + " or " + values[len(values)-1]
 }
 
 func oneOf(path, value string, allowed ...string) []diag.Finding {
