@@ -12,16 +12,24 @@ export PATH := $(BIN):$(PATH)
 export GOTOOLCHAIN := local
 
 GO_PACKAGES := ./...
+# The Argo CD module: fn/argocd (the ApplicationSet, plugin, sidecar,
+# health checks, RBAC), its binary (cmd/regprofile-argocd) and the tests
+# that run Argo CD (e2e/cmp, e2e/reposerver), with a go.mod of its own so
+# that Argo CD's requirements stay out of the function's. The modules whose
+# go.mod must be tidy: this one, the root and e2e/apiserver.
+ARGOCD_MODULE := fn/argocd
+MODULES := . $(ARGOCD_MODULE) e2e/apiserver
 GO_BUILD := go build -trimpath -ldflags='-s -w'
 # What the binaries are built from: this module's non-test Go sources and
 # go.mod. A change to any of them makes make run go build again, which
 # itself recompiles only the packages that changed.
-GO_SOURCES := go.mod go.sum fn/version/KUSTOMIZE $(shell find fn internal -name '*.go' ! -name '*_test.go')
+GO_SOURCES := go.mod go.sum fn/version/KUSTOMIZE $(shell find fn internal -name '*.go' ! -name '*_test.go') $(ARGOCD_MODULE)/go.mod $(ARGOCD_MODULE)/go.sum
 # The binaries, one per fn/cmd/<name>: regprofile (the function and its
-# light commands) and the heavier subcommands it hands over to.
+# light commands) and the heavier subcommands it hands over to;
+# regprofile-argocd is built in the Argo CD module (ARGOCD_MODULE).
 BINARIES := regprofile regprofile-diff regprofile-argocd
 
-.PHONY: all build tools image example install test unit e2e e2e-argocd e2e-image e2e-repo-server e2e-apiserver fuzz fmt vet bench clean catalog-against
+.PHONY: tidy all build tools image example install test unit e2e e2e-argocd e2e-image e2e-repo-server e2e-apiserver fuzz fmt vet bench clean catalog-against
 
 all: build
 
@@ -35,7 +43,11 @@ $(addprefix $(BIN)/,$(BINARIES)): $(BIN)/%: $(GO_SOURCES)
 	  regprofile-argocd) echo "make: building bin/$* (links much of Argo CD: about 4 minutes on 2 cores the first time)";; \
 	  *) echo "make: building bin/$*";; \
 	esac
-	$(GO_BUILD) -o $@ ./fn/cmd/$*
+	@if [ $* = regprofile-argocd ]; then \
+	  echo "cd $(ARGOCD_MODULE) && $(GO_BUILD) -o $@ ./cmd/$*"; cd $(ARGOCD_MODULE) && $(GO_BUILD) -o $@ ./cmd/$*; \
+	else \
+	  echo "$(GO_BUILD) -o $@ ./fn/cmd/$*"; $(GO_BUILD) -o $@ ./fn/cmd/$*; \
+	fi
 
 ## tools: install the pinned kustomize into bin/
 tools: $(BIN)/kustomize
@@ -99,13 +111,14 @@ test: vet unit e2e e2e-argocd e2e-image e2e-repo-server
 unit:
 	@echo "make: unit tests"
 	go test $(shell go list ./... | grep -v /e2e)
+	cd $(ARGOCD_MODULE) && go test . ./cmd/...
 
 # The end-to-end tests build the binaries they run themselves (a stale
 # bin/ must never be what passes); they need the pinned kustomize.
 e2e: tools
 	@command -v kpt >/dev/null 2>&1 || echo "make: kpt is not on PATH: the kpt cases (TestKpt*, TestEmitThroughKpt*: kpt fn eval and kpt fn render with regprofile) are SKIPPED; README.md, section kpt, says how to get it; REGPROFILE_REQUIRE_KPT=1 makes this an error"
 	@echo "make: end-to-end tests (real kustomize and kpt)"
-	go test -count=1 -timeout 30m -skip '^TestFunctionImage' $(shell go list ./e2e/... | grep -v -e /e2e/argocd -e /e2e/reposerver)
+	go test -count=1 -timeout 30m -skip '^TestFunctionImage' ./e2e/...
 
 ## e2e-image: make image, then the image through kpt fn eval --image, a
 ## Kptfile pipeline and a kustomize container: function (TestFunctionImage*),
@@ -118,14 +131,16 @@ e2e-image: tools
 	go test -count=1 -timeout 30m -run '^TestFunctionImage' ./e2e/
 
 ## e2e-argocd: the plugin in Argo CD's own CMP server, the ApplicationSet and
-## the controller's RBAC; it links much of Argo CD (~4 min to compile cold)
+## the controller's RBAC (fn/argocd/e2e/cmp, in the Argo CD module); it links
+## much of Argo CD (~4 min to compile cold)
 e2e-argocd: tools
 	@echo "make: Argo CD end-to-end tests (compiles Argo CD's CMP server: about 4 minutes on 2 cores the first time)"
-	go test -count=1 ./e2e/argocd/
+	cd $(ARGOCD_MODULE) && go test -count=1 ./e2e/cmp/
 
 ## e2e-repo-server: Argo CD's own repo-server and CMP server as processes
-## (TestRepoServerProcess*, e2e/reposerver), the version go.mod pins, with
-## Redis, git daemon and the shipped plugin: every overlay through
+## (TestRepoServerProcess*, fn/argocd/e2e/reposerver), the version
+## fn/argocd/go.mod pins, with Redis, git daemon and the shipped plugin:
+## every overlay through
 ## GenerateManifest equals regprofile build. Builds Argo CD into .cache/argocd
 ## (about 4 minutes on 2 cores the first time). Needs redis-server (Debian)
 ## and git; skipped with a message without Redis, unless
@@ -133,7 +148,7 @@ e2e-argocd: tools
 e2e-repo-server: tools
 	@command -v redis-server >/dev/null 2>&1 || echo "make: redis-server is not on PATH: the repo-server tests (TestRepoServerProcess*) are SKIPPED; Debian: apt-get install redis-server; REGPROFILE_REQUIRE_REDIS_SERVER=1 makes this an error"
 	@echo "make: Argo CD repo-server end-to-end tests (builds Argo CD's repo-server into .cache/argocd: about 4 minutes on 2 cores the first time)"
-	go test -count=1 -timeout 30m ./e2e/reposerver/
+	cd $(ARGOCD_MODULE) && go test -count=1 -timeout 30m ./e2e/reposerver/
 
 ## e2e-apiserver: the API server oracle (e2e/apiserver, a module of its
 ## own): a real apiextensions-apiserver over an embedded etcd and the
@@ -162,6 +177,13 @@ fuzz:
 	go test -run '^$$' -fuzz '^FuzzWriteMarker$$' -fuzztime $(FUZZTIME) ./fn/emit/
 	go test -run '^$$' -fuzz '^FuzzUntar$$' -fuzztime $(FUZZTIME) ./fn/review/
 
+## tidy: go mod tidy would change no module's go.mod or go.sum (MODULES;
+## CI checks it); fix one with cd <module> && go mod tidy
+tidy:
+	@for m in $(MODULES); do \
+	  (cd $$m && go mod tidy -diff) || { echo "make tidy: $$m/go.mod or go.sum is not tidy: run 'cd $$m && go mod tidy' and commit the result" >&2; exit 1; }; \
+	done
+
 fmt:
 	gofmt -w fn e2e internal
 
@@ -169,6 +191,7 @@ vet:
 	@echo "make: gofmt and go vet"
 	@test -z "$$(gofmt -l fn e2e internal)" || { echo "gofmt needed:"; gofmt -l fn e2e internal; exit 1; }
 	go vet $(GO_PACKAGES)
+	cd $(ARGOCD_MODULE) && go vet ./...
 
 ## catalog-against REV=<commit>: today's bad-input catalog against the
 ## build of another revision (per case: holds, refused-differently or

@@ -4,8 +4,10 @@
 // health checks and the application controller's RBAC.
 //
 // It links the Argo CD API types, and with them much of Argo CD and
-// Kubernetes, so only the regprofile-argocd helper binary imports it, never
-// the regprofile function that Argo CD starts on every refresh.
+// Kubernetes, so it is a module of its own (fn/argocd/go.mod, with its
+// binary, cmd/regprofile-argocd, and the tests that run Argo CD, e2e/):
+// Argo CD's requirements never reach the regprofile function's go.mod, and
+// the function's dependencies move without waiting for Argo CD's pins.
 package argocd
 
 import (

@@ -52,16 +52,30 @@ func Root(t testing.TB) string {
 }
 
 // Build compiles each package (binary name to package path, relative to
-// root) into dir.
+// root) into dir, each in its own module: a package below a nested go.mod
+// (fn/argocd's) is built there, with that module's requirements.
 func Build(root, dir string, binaries map[string]string) error {
 	for bin, pkg := range binaries {
-		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, bin), pkg)
-		cmd.Dir, cmd.Stdout, cmd.Stderr = root, os.Stderr, os.Stderr
+		mod, rel := moduleOf(root, pkg)
+		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, bin), rel)
+		cmd.Dir, cmd.Stdout, cmd.Stderr = mod, os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("building %s: %w", bin, err)
 		}
 	}
 	return nil
+}
+
+// moduleOf is the directory of the module that holds pkg (a path relative
+// to root) and pkg relative to it.
+func moduleOf(root, pkg string) (string, string) {
+	for dir := filepath.Clean(pkg); dir != "." && dir != string(filepath.Separator); dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(root, dir, "go.mod")); err == nil {
+			rel, _ := filepath.Rel(dir, pkg)
+			return filepath.Join(root, dir), "./" + filepath.ToSlash(rel)
+		}
+	}
+	return root, pkg
 }
 
 // Kustomize is the pinned kustomize in root/bin.

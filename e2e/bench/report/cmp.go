@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// cmp runs BenchmarkCMPRoundTrip (e2e/argocd): Argo CD's CMP server, in
+// cmp runs BenchmarkCMPRoundTrip (fn/argocd/e2e/cmp, in the Argo CD module): Argo CD's CMP server, in
 // process, with the regprofile plugin and with plain kustomize.
 func (b *bench) cmp() error {
 	var sec strings.Builder
@@ -16,8 +16,8 @@ func (b *bench) cmp() error {
 	sec.WriteString("Target: the Argo CD Config Management Plugin round trip per overlay at most 1.3x plain kustomize through the " +
 		"same CMP server, with the same repository streamed to both plugins (the plugin generates with `regprofile build .`, " +
 		"section 0).\n\n")
-	if _, err := os.Stat(filepath.Join(b.repo, "e2e", "argocd", "bench_test.go")); err != nil {
-		sec.WriteString("Not measured: e2e/argocd/bench_test.go is missing.\n\n")
+	if _, err := os.Stat(filepath.Join(b.repo, "fn", "argocd", "e2e", "cmp", "bench_test.go")); err != nil {
+		sec.WriteString("Not measured: fn/argocd/e2e/cmp/bench_test.go is missing.\n\n")
 		b.sections = append(b.sections, sec.String())
 		b.summary = append(b.summary, target{name: "Argo CD CMP round trip per overlay vs plain kustomize: at most 1.3x", figure: "not measured", verdict: "–", section: "6"})
 		return nil
@@ -26,9 +26,9 @@ func (b *bench) cmp() error {
 	if b.quick {
 		benchtime = "2x"
 	}
-	args := []string{"test", "-run", "^$", "-bench", "CMPRoundTrip", "-count", strconv.Itoa(count), "-benchtime", benchtime, "./e2e/argocd/"}
-	logf("cmp: go %s (compiling e2e/argocd links much of Argo CD: about two minutes cold)", strings.Join(args, " "))
-	out, err := b.run(nil, "go", args...)
+	args := []string{"test", "-run", "^$", "-bench", "CMPRoundTrip", "-count", strconv.Itoa(count), "-benchtime", benchtime, "./e2e/cmp/"}
+	logf("cmp: cd fn/argocd && go %s (compiling fn/argocd/e2e/cmp links much of Argo CD: about two minutes cold)", strings.Join(args, " "))
+	out, err := b.runIn(filepath.Join(b.repo, "fn", "argocd"), nil, nil, "go", args...)
 	if err != nil {
 		return err
 	}
@@ -36,8 +36,8 @@ func (b *bench) cmp() error {
 		return err
 	}
 	res := parseGoBench(out)
-	fmt.Fprintf(&sec, "```sh\ngo test -run '^$' -bench CMPRoundTrip -count %d -benchtime %s ./e2e/argocd/\n```\n\n", count, benchtime)
-	sec.WriteString("`BenchmarkCMPRoundTrip` (e2e/argocd/bench_test.go) starts Argo CD's own CMP server (argo-cd v2.14) twice in the " +
+	fmt.Fprintf(&sec, "```sh\ncd fn/argocd && go test -run '^$' -bench CMPRoundTrip -count %d -benchtime %s ./e2e/cmp/\n```\n\n", count, benchtime)
+	sec.WriteString("`BenchmarkCMPRoundTrip` (fn/argocd/e2e/cmp/bench_test.go) starts Argo CD's own CMP server (argo-cd v2.14) twice in the " +
 		"test process, in the sidecar's environment (the tools `regprofile install` writes first on `PATH`): once with the " +
 		"shipped `fn/argocd/deploy/plugin.yaml`, once with the same plugin whose generate command is plain `kustomize build .` " +
 		"and whose discovery matches a kustomization. Each round trip is what the repo-server does per refresh: discovery, " +

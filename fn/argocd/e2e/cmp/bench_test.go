@@ -1,4 +1,4 @@
-package argocd
+package cmp
 
 import (
 	"os"

@@ -8,7 +8,7 @@
 // commands, not the whole argocd binary.
 //
 // The build tag keeps it out of go build ./..., go vet ./... and make
-// test: the repo-server tests (e2e/reposerver, make e2e-repo-server) build
+// test: the repo-server tests (fn/argocd/e2e/reposerver, make e2e-repo-server) build
 // it with -tags argocdprocesses into .cache/.
 package main
 

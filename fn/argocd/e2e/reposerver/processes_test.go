@@ -155,19 +155,26 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
+// argocdModule is the module, relative to the repository's root, that
+// requires Argo CD: its go.mod holds the pinned version.
+var argocdModule = filepath.Join("fn", "argocd")
+
 // argocdBinary is Argo CD's repo-server and CMP server (argocdbin), built
 // into root/.cache/argocd under a name that holds the pinned version and a
 // hash of what it is built from (go.mod, go.sum, argocdbin), so that a
 // stale binary is never run and an unchanged one is not built again.
 func argocdBinary(root string) (string, error) {
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Version}}", "github.com/argoproj/argo-cd/v2").Output()
+	mod := filepath.Join(root, argocdModule)
+	list := exec.Command("go", "list", "-m", "-f", "{{.Version}}", "github.com/argoproj/argo-cd/v2")
+	list.Dir = mod
+	out, err := list.Output()
 	if err != nil {
 		return "", fmt.Errorf("go list -m github.com/argoproj/argo-cd/v2: %w", err)
 	}
 	version := strings.TrimSpace(string(out))
 	h := sha256.New()
 	for _, f := range []string{"go.mod", "go.sum", filepath.Join("e2e", "reposerver", "argocdbin", "main.go")} {
-		data, err := os.ReadFile(filepath.Join(root, f))
+		data, err := os.ReadFile(filepath.Join(mod, f))
 		if err != nil {
 			return "", err
 		}
@@ -182,10 +189,10 @@ func argocdBinary(root string) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	fmt.Fprintf(os.Stderr, "e2e/reposerver: building Argo CD %s's repo-server and CMP server into %s (about 4 minutes on 2 cores the first time)\n", version, bin)
+	fmt.Fprintf(os.Stderr, "fn/argocd/e2e/reposerver: building Argo CD %s's repo-server and CMP server into %s (about 4 minutes on 2 cores the first time)\n", version, bin)
 	tmp := bin + ".tmp"
 	build := exec.Command("go", "build", "-tags", "argocdprocesses", "-trimpath", "-o", tmp, "./e2e/reposerver/argocdbin")
-	build.Dir = root
+	build.Dir = mod
 	var stderr bytes.Buffer
 	build.Stdout, build.Stderr = os.Stderr, &stderr
 	if err := build.Run(); err != nil {

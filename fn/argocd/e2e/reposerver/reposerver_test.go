@@ -17,7 +17,7 @@ import (
 	"google.golang.org/grpc/status"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-	"regprofile.dev/regprofile/e2e/sidecar"
+	"regprofile.dev/regprofile/fn/argocd/e2e/sidecar"
 	fnplatforms "regprofile.dev/regprofile/fn/platforms"
 	"regprofile.dev/regprofile/internal/testkit"
 )

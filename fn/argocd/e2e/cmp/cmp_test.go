@@ -1,4 +1,4 @@
-// Package argocd runs the regprofile Config Management Plugin in Argo CD's
+// Package cmp runs the regprofile Config Management Plugin in Argo CD's
 // own CMP server, with the shipped plugin.yaml, and talks to it with Argo
 // CD's own client code, as the repo-server does: plugin discovery, then
 // the repository streamed for manifest generation. The tools come from
@@ -7,7 +7,7 @@
 //
 // It links much of Argo CD (about 1,400 packages, two minutes to compile
 // cold on two cores), so it has its own make target, e2e-argocd.
-package argocd
+package cmp
 
 import (
 	"context"
@@ -31,7 +31,7 @@ import (
 	"google.golang.org/grpc/status"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-	"regprofile.dev/regprofile/e2e/sidecar"
+	"regprofile.dev/regprofile/fn/argocd/e2e/sidecar"
 	fnplatforms "regprofile.dev/regprofile/fn/platforms"
 	"regprofile.dev/regprofile/internal/testkit"
 )
@@ -55,7 +55,7 @@ func TestMain(m *testing.M) {
 	os.Exit(testkit.Run(m, func(root, scratch string) error {
 		repoRoot = root
 		binDir, toolsDir = filepath.Join(scratch, "bin"), filepath.Join(scratch, "tools")
-		if err := sidecar.Install(repoRoot, binDir, toolsDir, map[string]string{"regprofile-argocd": "./fn/cmd/regprofile-argocd"}); err != nil {
+		if err := sidecar.Install(repoRoot, binDir, toolsDir, map[string]string{"regprofile-argocd": "./fn/argocd/cmd/regprofile-argocd"}); err != nil {
 			return err
 		}
 		log.SetLevel(log.WarnLevel) // the CMP server logs every request

@@ -1,7 +1,8 @@
 // Package sidecar prepares what the Argo CD sidecar runs, for the tests
-// that run Argo CD's own CMP server (e2e/argocd in process, e2e/reposerver
-// as processes): the tools regprofile install writes, and renders with only
-// those tools and the system's sh and grep on PATH.
+// that run Argo CD's own CMP server (fn/argocd/e2e/cmp in process,
+// fn/argocd/e2e/reposerver as processes): the tools regprofile install
+// writes, and renders with only those tools and the system's sh and grep
+// on PATH.
 package sidecar
 
 import (
