@@ -62,3 +62,17 @@ func TestExampleProfile(t *testing.T) {
 		t.Errorf("ExampleFiles: %v", ExampleFiles(t))
 	}
 }
+
+// A package below a nested go.mod is built in that module.
+func TestModuleOf(t *testing.T) {
+	root := Root(t)
+	for _, c := range []struct{ pkg, mod, rel string }{
+		{"./fn/cmd/regprofile", root, "./fn/cmd/regprofile"},
+		{"./fn/argocd/cmd/regprofile-argocd", filepath.Join(root, "fn", "argocd"), "./cmd/regprofile-argocd"},
+		{"./e2e/apiserver", filepath.Join(root, "e2e", "apiserver"), "./."},
+	} {
+		if mod, rel := moduleOf(root, c.pkg); mod != c.mod || rel != c.rel {
+			t.Errorf("moduleOf(%s) = %s, %s; want %s, %s", c.pkg, mod, rel, c.mod, c.rel)
+		}
+	}
+}
