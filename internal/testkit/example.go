@@ -62,6 +62,21 @@ func ExampleProfile(t testing.TB, overlays ...string) []byte {
 	return []byte(merged)
 }
 
+// ExamplePlainProfile is ExampleProfile as a plain profile file, as emit
+// and regprofile render read one: without the base's annotations (its
+// config.kubernetes.io/local-config, which only kustomize needs).
+func ExamplePlainProfile(t testing.TB, overlays ...string) []byte {
+	t.Helper()
+	node, err := yaml.Parse(string(ExampleProfile(t, overlays...)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := node.PipeE(yaml.Lookup("metadata"), yaml.Clear("annotations")); err != nil {
+		t.Fatal(err)
+	}
+	return []byte(node.MustString())
+}
+
 // ExampleFiles are the paths of the example's profile files, the base's
 // and every overlay's, for seeding fuzz targets.
 func ExampleFiles(t testing.TB) []string {

@@ -58,6 +58,13 @@ func TestExampleProfile(t *testing.T) {
 			t.Errorf("the whole example does not name %s:\n%s", o, all)
 		}
 	}
+	plain := string(ExamplePlainProfile(t, overlays...))
+	if strings.Contains(plain, "local-config") || !strings.Contains(plain, "kind: RegistryProfile\n") || !strings.Contains(plain, "\n    "+overlays[0]+":") {
+		t.Errorf("the plain profile keeps the base's annotations or loses its content:\n%s", plain)
+	}
+	if !strings.Contains(base, "local-config") {
+		t.Errorf("the base has no local-config annotation any more: ExamplePlainProfile's test tests nothing")
+	}
 	if len(ExampleFiles(t)) != len(overlays)+1 {
 		t.Errorf("ExampleFiles: %v", ExampleFiles(t))
 	}

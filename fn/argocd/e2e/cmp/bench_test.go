@@ -10,7 +10,7 @@ import (
 
 	"github.com/argoproj/argo-cd/v2/cmpserver/plugin"
 
-	"regprofile.dev/regprofile/e2e/bench/example"
+	"regprofile.dev/regprofile/internal/testkit"
 )
 
 // plainPlugin is the comparison's plugin: the shipped plugin.yaml with
@@ -70,12 +70,8 @@ func BenchmarkCMPRoundTrip(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	prof, err := example.Profile(repoRoot)
-	if err != nil {
-		b.Fatal(err)
-	}
 	src := filepath.Join(b.TempDir(), "example.yaml")
-	if err := os.WriteFile(src, []byte(prof.MustString()), 0o644); err != nil {
+	if err := os.WriteFile(src, testkit.ExamplePlainProfile(b, testkit.ExampleOverlays(b)...), 0o644); err != nil {
 		b.Fatal(err)
 	}
 	static := b.TempDir()
