@@ -1,7 +1,8 @@
 package platforms
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"regprofile.dev/regprofile/fn/api/v1alpha1"
@@ -36,14 +37,7 @@ var Classes = map[string]Class{
 }
 
 // ClassNames lists the known classes, sorted.
-func ClassNames() []string {
-	out := make([]string, 0, len(Classes))
-	for name := range Classes {
-		out = append(out, name)
-	}
-	sort.Strings(out)
-	return out
-}
+func ClassNames() []string { return slices.Sorted(maps.Keys(Classes)) }
 
 // LookupClass returns what is known of a class; LVMS classes (lvms-<device
 // class>) are all WaitForFirstConsumer.

@@ -1,6 +1,9 @@
 package operator
 
-import "sort"
+import (
+	"maps"
+	"slices"
+)
 
 // Management states (openshift/api operator/v1 types.go ManagementState;
 // the Config's CRD pattern also allows Force, on which the operator only
@@ -91,11 +94,4 @@ func Is(field, value string) bool {
 }
 
 // EnumFields lists Enums' fields, sorted.
-func EnumFields() []string {
-	out := make([]string, 0, len(Enums))
-	for f := range Enums {
-		out = append(out, f)
-	}
-	sort.Strings(out)
-	return out
-}
+func EnumFields() []string { return slices.Sorted(maps.Keys(Enums)) }

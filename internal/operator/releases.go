@@ -1,6 +1,8 @@
 package operator
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -165,11 +167,4 @@ func (v Version) Accepts(key string) bool {
 }
 
 // FactKeys lists the table's keys, sorted, for documentation.
-func FactKeys() []string {
-	out := make([]string, 0, len(Facts))
-	for k := range Facts {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+func FactKeys() []string { return slices.Sorted(maps.Keys(Facts)) }
