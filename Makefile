@@ -3,9 +3,9 @@
 # that kustomize finds the regprofile function by its bare name. Each target
 # builds only what it uses: make example never compiles regprofile-argocd.
 
-# kustomize's version has one source, fn/version/KUSTOMIZE, which
+# kustomize's version has one source, internal/version/KUSTOMIZE, which
 # regprofile --version reports too.
-KUSTOMIZE_VERSION ?= $(shell cat fn/version/KUSTOMIZE)
+KUSTOMIZE_VERSION ?= $(shell cat internal/version/KUSTOMIZE)
 BIN := $(CURDIR)/bin
 PREFIX ?= /usr/local
 export PATH := $(BIN):$(PATH)
@@ -23,7 +23,7 @@ GO_BUILD := go build -trimpath -ldflags='-s -w'
 # What the binaries are built from: this module's non-test Go sources and
 # go.mod. A change to any of them makes make run go build again, which
 # itself recompiles only the packages that changed.
-GO_SOURCES := go.mod go.sum fn/version/KUSTOMIZE $(shell find fn internal -name '*.go' ! -name '*_test.go') $(ARGOCD_MODULE)/go.mod $(ARGOCD_MODULE)/go.sum
+GO_SOURCES := go.mod go.sum internal/version/KUSTOMIZE $(shell find fn internal -name '*.go' ! -name '*_test.go') $(ARGOCD_MODULE)/go.mod $(ARGOCD_MODULE)/go.sum
 # The binaries, one per fn/cmd/<name>: regprofile (the function and its
 # light commands) and the heavier subcommands it hands over to;
 # regprofile-argocd is built in the Argo CD module (ARGOCD_MODULE).
@@ -62,7 +62,7 @@ $(shell rm -f $(BIN)/kustomize)
 endif
 endif
 
-$(BIN)/kustomize: fn/version/KUSTOMIZE
+$(BIN)/kustomize: internal/version/KUSTOMIZE
 	@mkdir -p $(BIN)
 	@echo "make: installing kustomize $(KUSTOMIZE_VERSION) into bin/ (downloads and compiles it the first time: about 2 minutes)"
 	CGO_ENABLED=0 GOBIN=$(BIN) go install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)

@@ -13,7 +13,7 @@ var fence = regexp.MustCompile("(?ms)^```([^\n]*)\n(.*?)^```")
 
 // TestAdoptDocCommands runs every command of docs/adopt.md that needs no
 // cluster, with the built regprofile on PATH, in a directory holding the
-// live dumps of fn/adopt/testdata. Commands that need a cluster must be in
+// live dumps of internal/adopt/testdata. Commands that need a cluster must be in
 // blocks marked "sh cluster", and only those may call oc, kubectl or argocd.
 func TestAdoptDocCommands(t *testing.T) {
 	doc, err := os.ReadFile(filepath.Join(repoRoot, "docs", "adopt.md"))
@@ -21,7 +21,7 @@ func TestAdoptDocCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	fixtures, _ := filepath.Glob(filepath.Join(repoRoot, "fn", "adopt", "testdata", "*.yaml"))
+	fixtures, _ := filepath.Glob(filepath.Join(repoRoot, "internal", "adopt", "testdata", "*.yaml"))
 	for _, f := range fixtures {
 		copyFile(t, f, filepath.Join(dir, filepath.Base(f)))
 	}

@@ -74,7 +74,7 @@ func TestEnvironmentDoesNotChangeOutput(t *testing.T) {
 func TestRenderPathReadsNoClockOrEnvironment(t *testing.T) {
 	forbidden := map[string]bool{"time.Now": true, "time.Since": true, "os.Getenv": true, "os.LookupEnv": true,
 		"os.Environ": true, "rand.Int": true, "rand.Intn": true, "rand.Read": true, "os.Hostname": true}
-	for _, pkg := range []string{"fn/api/v1alpha1", "fn/diag", "fn/kobj", "fn/krm", "fn/platforms", "fn/profile", "fn/render", "fn/rules", "internal/operator"} {
+	for _, pkg := range []string{"fn/api/v1alpha1", "internal/diag", "internal/manifest", "internal/krm", "internal/platforms", "internal/profile", "internal/render", "internal/rules", "internal/operator"} {
 		files, _ := filepath.Glob(filepath.Join(repoRoot, pkg, "*.go"))
 		for _, file := range files {
 			if strings.HasSuffix(file, "_test.go") {

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"regprofile.dev/regprofile/e2e/diffcases"
-	"regprofile.dev/regprofile/fn/review"
+	"regprofile.dev/regprofile/internal/review"
 	"regprofile.dev/regprofile/internal/testkit"
 )
 

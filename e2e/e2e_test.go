@@ -16,7 +16,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	fnplatforms "regprofile.dev/regprofile/fn/platforms"
+	fnplatforms "regprofile.dev/regprofile/internal/platforms"
 	"regprofile.dev/regprofile/internal/testkit"
 )
 

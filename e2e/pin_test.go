@@ -10,11 +10,11 @@ import (
 )
 
 // regprofile build runs kustomize's API in process and promises the bytes
-// the pinned kustomize CLI prints: the CLI (fn/version/KUSTOMIZE, which the
+// the pinned kustomize CLI prints: the CLI (internal/version/KUSTOMIZE, which the
 // Makefile installs into bin/) and the API modules in go.mod must be the same
 // release.
 func TestKustomizeCLIAndAPIArePinnedTogether(t *testing.T) {
-	pinned, err := os.ReadFile(filepath.Join(repoRoot, "fn", "version", "KUSTOMIZE"))
+	pinned, err := os.ReadFile(filepath.Join(repoRoot, "internal", "version", "KUSTOMIZE"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +28,7 @@ func TestKustomizeCLIAndAPIArePinnedTogether(t *testing.T) {
 		t.Fatalf("reading %s's build information: %v", kustomize, err)
 	}
 	if info.Main.Version != pin {
-		t.Errorf("%s is kustomize %s, fn/version/KUSTOMIZE pins %s; fix: make tools", kustomize, info.Main.Version, pin)
+		t.Errorf("%s is kustomize %s, internal/version/KUSTOMIZE pins %s; fix: make tools", kustomize, info.Main.Version, pin)
 	}
 	for _, mod := range []string{"sigs.k8s.io/kustomize/api", "sigs.k8s.io/kustomize/kyaml"} {
 		cli := ""
@@ -43,7 +43,7 @@ func TestKustomizeCLIAndAPIArePinnedTogether(t *testing.T) {
 			continue
 		}
 		if string(m[1]) != cli {
-			t.Errorf("go.mod requires %s %s but kustomize %s is built with %s; fix: go get %s@%s (or change fn/version/KUSTOMIZE)", mod, m[1], pin, cli, mod, cli)
+			t.Errorf("go.mod requires %s %s but kustomize %s is built with %s; fix: go get %s@%s (or change internal/version/KUSTOMIZE)", mod, m[1], pin, cli, mod, cli)
 		}
 	}
 }

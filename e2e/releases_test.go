@@ -12,10 +12,10 @@ import (
 
 	"regprofile.dev/regprofile/e2e/schema"
 	"regprofile.dev/regprofile/fn/api/v1alpha1"
-	"regprofile.dev/regprofile/fn/diag"
-	"regprofile.dev/regprofile/fn/profile"
-	"regprofile.dev/regprofile/fn/render"
+	"regprofile.dev/regprofile/internal/diag"
 	"regprofile.dev/regprofile/internal/operator"
+	"regprofile.dev/regprofile/internal/profile"
+	"regprofile.dev/regprofile/internal/render"
 	"regprofile.dev/regprofile/internal/testkit"
 )
 

@@ -21,7 +21,7 @@ import (
 
 	"regprofile.dev/regprofile/e2e/diffcases"
 	crdschema "regprofile.dev/regprofile/e2e/schema"
-	"regprofile.dev/regprofile/fn/review"
+	"regprofile.dev/regprofile/internal/review"
 	"regprofile.dev/regprofile/internal/testkit"
 )
 

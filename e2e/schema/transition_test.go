@@ -15,7 +15,7 @@ import (
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
 
-	"regprofile.dev/regprofile/fn/review"
+	"regprofile.dev/regprofile/internal/review"
 )
 
 // TestTransitionRules: regprofile diff's list of CEL transition rules

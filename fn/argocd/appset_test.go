@@ -13,7 +13,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	sigsyaml "sigs.k8s.io/yaml"
 
-	"regprofile.dev/regprofile/fn/platforms"
+	"regprofile.dev/regprofile/internal/platforms"
 	"regprofile.dev/regprofile/internal/testkit"
 )
 

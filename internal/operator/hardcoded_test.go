@@ -30,7 +30,10 @@ func TestNoHardCodedOperatorValues(t *testing.T) {
 		}
 	}
 	fset := token.NewFileSet()
-	err := filepath.WalkDir("../../fn", func(path string, d fs.DirEntry, err error) error {
+	walk := func(path string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() && (d.Name() == "operator" || d.Name() == "testkit") {
+			return filepath.SkipDir // the tables themselves, and the tests' helpers
+		}
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 			return err
 		}
@@ -53,8 +56,10 @@ func TestNoHardCodedOperatorValues(t *testing.T) {
 			return true
 		})
 		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+	}
+	for _, root := range []string{"../../fn", ".."} {
+		if err := filepath.WalkDir(root, walk); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -111,7 +111,7 @@ type Fact struct {
 // what they are about: "platform.<name>", "class.<storage class>",
 // "provisioner.<provisioner>", "accessMode.<mode>", "topology.<topology>",
 // "credentialKey.<key>".
-// Every entry has a test (fn/rules/rules_test.go, TestReleaseFacts).
+// Every entry has a test (internal/rules/rules_test.go, TestReleaseFacts).
 var Facts = map[string]Fact{
 	// Before 4.4 the operator's checkPVC accepts only ReadWriteMany claims;
 	// ReadWriteOnce with one replica and Recreate came with rolloutStrategy

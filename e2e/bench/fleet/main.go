@@ -24,8 +24,10 @@ import (
 	"time"
 
 	"regprofile.dev/regprofile/e2e/bench/example"
-	"regprofile.dev/regprofile/fn/emit"
-	"regprofile.dev/regprofile/fn/profile"
+	"regprofile.dev/regprofile/internal/emit"
+	"regprofile.dev/regprofile/internal/layout"
+	"regprofile.dev/regprofile/internal/profile"
+	"regprofile.dev/regprofile/internal/render"
 )
 
 // Result is one repetition.
@@ -165,11 +167,11 @@ func emitLib(file, dest string) (int, error) {
 	if fs.HasErrors() {
 		return 0, errors.New(fs.Sorted()[0].Text())
 	}
-	rendered, fs := emit.RenderAll(prof)
+	rendered, fs := render.All(prof)
 	if fs.HasErrors() {
 		return 0, errors.New(fs.Sorted()[0].Text())
 	}
-	tree, err := emit.Build(rendered, file)
+	tree, err := layout.Build(rendered, file)
 	if err != nil {
 		return 0, err
 	}

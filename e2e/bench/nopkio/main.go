@@ -1,7 +1,7 @@
 // Command nopkio is the least a KRM exec function written with kyaml
 // links: kyaml's kio reads the ResourceList and writes it back unchanged,
 // without fn/framework. regprofile's function is built the same way
-// (fn/krm), so the start-up benchmark compares it with this one; nopfn
+// (internal/krm), so the start-up benchmark compares it with this one; nopfn
 // (standard library only) and nopkyaml (fn/framework) stand beside it.
 package main
 

@@ -33,7 +33,7 @@ func (b *bench) build() error {
 
 	var sec strings.Builder
 	sec.WriteString("## 0. regprofile build: the overlay built in one process\n\n")
-	sec.WriteString("Target: `regprofile build DIR` (kustomize's API and the function in one process, `fn/build`) at most 1.3x " +
+	sec.WriteString("Target: `regprofile build DIR` (kustomize's API and the function in one process, `internal/build`) at most 1.3x " +
 		"a plain `kustomize build` of the equivalent static overlay that `regprofile emit` writes (median over the " +
 		"platforms), and a peak RSS of at most 64 MB; kustomize's exec path (`kustomize build " + execFlags + "`, what " +
 		"`regprofile build` must print byte for byte) beside them. All three print the same bytes (checked before timing")

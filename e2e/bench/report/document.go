@@ -12,10 +12,10 @@ const changes = `## Changes made for these targets
 
 Measured when the change was made (2026-11-21, same machine, quiet), not re-measured by each run.
 
-**fn/emit: each distinct object is YAML-encoded once.** Profiling the emit benchmark showed YAML encoding
+**internal/emit: each distinct object is YAML-encoded once.** Profiling the emit benchmark showed YAML encoding
 (` + "`emit.serialize` → `yaml.(*RNode).MustString`" + `) at 66% of ` + "`RenderAll`" + `'s CPU against 19% for rendering
 the seven platforms: every platform's objects were encoded separately, although most of them (the nine bases/
-holds) render identically on every platform. ` + "`emit.RenderAll`" + ` and ` + "`emit.PathsFor`" + ` now reuse the text of an
+holds) render identically on every platform. ` + "`emit.RenderAll`" + ` and ` + "`layout.PathsFor`" + ` now reuse the text of an
 object whose YAML node tree equals one already encoded (every field the encoder reads is compared, so the bytes
 cannot differ). Before and after, 6 interleaved runs each of the two commits' test binaries, compared by
 benchstat (` + "`TMPDIR=/dev/shm emit.test -test.bench Emit -test.benchmem -test.benchtime 0.3s`" + `):

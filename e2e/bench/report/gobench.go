@@ -71,18 +71,18 @@ func (b *bench) goBench() error {
 	sec.WriteString("Target: one platform overlay's in-process render at most 250 µs.\n\n")
 	fmt.Fprintf(&sec, "```sh\nTMPDIR=$F go test -run '^$' -bench . -benchmem -count %d -benchtime %s %s > gobench.txt\nbin/benchstat gobench.txt\n```\n\n",
 		count, benchtime, strings.Join(pkgs, " "))
-	sec.WriteString("- `BenchmarkRender/<platform>` (fn/render): `render.Render` of the overlay's profile (the base with the " +
+	sec.WriteString("- `BenchmarkRender/<platform>` (internal/render): `render.Render` of the overlay's profile (the base with the " +
 		"overlay's patch) and every object to a YAML node: resolve, default, validate, build, annotate.\n" +
-		"- `BenchmarkRenderYAML/<platform>` (fn/render): the same, then every object written as YAML text, as " +
+		"- `BenchmarkRenderYAML/<platform>` (internal/render): the same, then every object written as YAML text, as " +
 		"`regprofile render` prints it. go-yaml's encoder costs more than the render itself: it queues every event of a " +
 		"document in a slice that only grows (about half of the bytes allocated here), which regprofile cannot change.\n" +
-		"- `BenchmarkDecode` (fn/render): strict decoding of a merged profile.\n" +
-		"- `BenchmarkDecodeHostile/<shape>` (fn/profile): decoding about 1 MiB shaped for the worst cost each input limit allows " +
+		"- `BenchmarkDecode` (internal/render): strict decoding of a merged profile.\n" +
+		"- `BenchmarkDecodeHostile/<shape>` (internal/profile): decoding about 1 MiB shaped for the worst cost each input limit allows " +
 		"(a long text, an object as wide as the node limit, lists nested to the depth limit, long keys nested deep, aliases expanding to the node limit); " +
 		"the bytes per second are per byte of input, and every shape stays linear in it.\n" +
-		"- `BenchmarkEmit/*` (fn/emit): one `regprofile emit` of the example naming every overlay's platform, by stage; " +
+		"- `BenchmarkEmit/*` (internal/emit): one `regprofile emit` of the example naming every overlay's platform, by stage; " +
 		"`Write` writes 36 files into a new directory under `TMPDIR` (`$F`, a tmpfs here).\n" +
-		"- `BenchmarkProcess/<platform>` (fn/krm): one KRM call in-process: parse the ResourceList kustomize sends, " +
+		"- `BenchmarkProcess/<platform>` (internal/krm): one KRM call in-process: parse the ResourceList kustomize sends, " +
 		"render, write the ResourceList back; a process start (section 2) comes on top.\n\n")
 	sec.WriteString("```\n" + strings.TrimSpace(stat) + "\n```\n\n")
 	fmt.Fprintf(&sec, "Verdict: %s. The slowest platform, %s, renders in %.0f µs (median of %d).\n\n", verdict(met), worstName, worst/1e3, len(res["BenchmarkRender/"+worstName]))

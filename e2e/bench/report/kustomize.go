@@ -296,7 +296,7 @@ repository's overlay with an empty OpenAPI schema named in its kustomization (`+
 process start.
 
 What remains, and what would close more of it (not done here; each changes files this work does not own):
-- `+"`fn/krm`"+`: clear the two id annotations from the items the function passes through unchanged (the profile it
+- `+"`internal/krm`"+`: clear the two id annotations from the items the function passes through unchanged (the profile it
   keeps). kyaml then has nothing to copy back, and nothing to change: the items are returned as they came. Alone
   this does not help the repository's overlays, whose patch parses the schema anyway; it helps generator-style
   and patch-free overlays.

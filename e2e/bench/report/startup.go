@@ -92,7 +92,7 @@ func (b *bench) startup() error {
 	}
 	fns := []*fn{
 		{name: "nopfn", path: filepath.Join(b.helpers, "nopfn"), what: "minimal Go exec function: standard library, stdin to stdout"},
-		{name: "nopkio", path: filepath.Join(b.helpers, "nopkio"), what: "do-nothing function on kyaml's kio, as fn/krm is built (parses and writes the ResourceList)"},
+		{name: "nopkio", path: filepath.Join(b.helpers, "nopkio"), what: "do-nothing function on kyaml's kio, as internal/krm is built (parses and writes the ResourceList)"},
 		{name: "nopkyaml", path: filepath.Join(b.helpers, "nopkyaml"), what: "do-nothing function on kyaml's fn/framework, as most Go functions are"},
 		{name: "regprofile", path: filepath.Join(b.bin, "regprofile"), what: "bin/regprofile, as make build builds it"},
 	}

@@ -8,9 +8,9 @@ import (
 
 	sigsyaml "sigs.k8s.io/yaml"
 
-	"regprofile.dev/regprofile/fn/platforms"
-	"regprofile.dev/regprofile/fn/profile"
-	"regprofile.dev/regprofile/fn/render"
+	"regprofile.dev/regprofile/internal/platforms"
+	"regprofile.dev/regprofile/internal/profile"
+	"regprofile.dev/regprofile/internal/render"
 )
 
 // Profiles that leave everything they can to the defaults, on every

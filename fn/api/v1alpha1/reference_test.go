@@ -13,9 +13,9 @@ import (
 	"testing"
 
 	"regprofile.dev/regprofile/fn/api/v1alpha1"
-	"regprofile.dev/regprofile/fn/platforms"
-	"regprofile.dev/regprofile/fn/rules"
 	"regprofile.dev/regprofile/internal/operator"
+	"regprofile.dev/regprofile/internal/platforms"
+	"regprofile.dev/regprofile/internal/rules"
 )
 
 // The reference page is generated from the API's doc comments and the rule
@@ -126,7 +126,7 @@ func reference(t *testing.T) string {
 	var b strings.Builder
 	b.WriteString(`# RegistryProfile reference
 
-<!-- Generated from fn/api/v1alpha1/types.go, fn/rules/rules.go and internal/operator by TestReferenceIsCurrent; do not edit. -->
+<!-- Generated from fn/api/v1alpha1/types.go, internal/rules/rules.go and internal/operator by TestReferenceIsCurrent; do not edit. -->
 
 ` + "`apiVersion: regprofile.dev/v1alpha1`, `kind: RegistryProfile`." + `
 

@@ -9,7 +9,7 @@ import (
 // regprofile starts on every Argo CD refresh and every kustomize or kpt
 // call, and Go runs the init of every package it links. These packages'
 // inits cost milliseconds and regprofile needs nothing from them: kyaml's
-// fn/framework (fn/krm writes the ResourceList itself) links kube-openapi's
+// fn/framework (internal/krm writes the ResourceList itself) links kube-openapi's
 // format validators, which compile their regexps at start-up
 // (docs/benchmarks.md, section 2). The Argo CD types and the YAML differ
 // belong to regprofile-argocd and regprofile-diff.

@@ -18,7 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"regprofile.dev/regprofile/fn/argocd/e2e/sidecar"
-	fnplatforms "regprofile.dev/regprofile/fn/platforms"
+	fnplatforms "regprofile.dev/regprofile/internal/platforms"
 	"regprofile.dev/regprofile/internal/testkit"
 )
 

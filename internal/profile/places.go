@@ -1,0 +1,104 @@
+package profile
+
+import (
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+
+	"regprofile.dev/regprofile/fn/api/v1alpha1"
+	"regprofile.dev/regprofile/internal/diag"
+)
+
+// fieldIndex maps every field name of the typed API to the paths where it
+// stands, such as "replicas" to spec.registry.replicas and
+// spec.platforms.<platform>.registry.replicas. A map key is written <key>
+// (spec.platforms is keyed by platform) and a list item [].
+var fieldIndex = sync.OnceValue(func() map[string][]string {
+	idx := map[string][]string{}
+	var walk func(t reflect.Type, path string, depth int)
+	walk = func(t reflect.Type, path string, depth int) {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
+			switch t.Kind() {
+			case reflect.Slice:
+				path += "[]"
+			case reflect.Map:
+				path += ".<key>"
+				if strings.HasSuffix(path, "spec.platforms.<key>") {
+					path = strings.TrimSuffix(path, "<key>") + "<platform>"
+				}
+			}
+			t = t.Elem()
+		}
+		// Only the API's own types: the Kubernetes types it embeds (a
+		// toleration, an affinity) are written as Kubernetes documents them.
+		if t.Kind() != reflect.Struct || t.PkgPath() != apiPkgPath || depth > 10 {
+			return
+		}
+		for name, f := range jsonFields(t) {
+			p := name
+			if path != "" {
+				p = path + "." + name
+			}
+			idx[name] = append(idx[name], p)
+			walk(f.Type, p, depth+1)
+		}
+	}
+	walk(reflect.TypeOf(v1alpha1.RegistryProfile{}), "", 0)
+	return idx
+})
+
+// FieldPlaces returns where a field named key belongs when it stands, unknown,
+// under parent: every path of the typed API that ends in key, those sharing
+// most of parent first (spec.platforms.aws-upi.s3 is sent to
+// spec.platforms.aws-upi.registry.storage.s3 before spec.registry.storage.s3),
+// then the shortest. A <platform> placeholder takes the platform parent
+// names, if any.
+func FieldPlaces(key string, parent diag.Path) []string {
+	parentParts := splitPath(string(parent))
+	platform := ""
+	if len(parentParts) >= 3 && parentParts[0] == "spec" && parentParts[1] == "platforms" {
+		platform = parentParts[2]
+	}
+	type place struct {
+		path   string
+		shared int
+	}
+	var places []place
+	for _, p := range fieldIndex()[key] {
+		if platform != "" {
+			p = strings.Replace(p, "<platform>", platform, 1)
+		}
+		parts := splitPath(p)
+		shared := 0
+		for shared < len(parts)-1 && shared < len(parentParts) && parts[shared] == parentParts[shared] {
+			shared++
+		}
+		places = append(places, place{p, shared})
+	}
+	sort.Slice(places, func(i, j int) bool {
+		a, b := places[i], places[j]
+		if a.shared != b.shared {
+			return a.shared > b.shared
+		}
+		if len(a.path) != len(b.path) {
+			return len(a.path) < len(b.path)
+		}
+		return a.path < b.path
+	})
+	out := make([]string, 0, 3)
+	for _, p := range places {
+		if len(out) == 3 {
+			break
+		}
+		out = append(out, p.path)
+	}
+	return out
+}
+
+func splitPath(p string) []string {
+	if p == "" {
+		return nil
+	}
+	return strings.Split(p, ".")
+}
