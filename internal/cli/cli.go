@@ -220,6 +220,6 @@ func printFindings(w io.Writer, file string, fs diag.Findings) {
 		if f.Line > 0 {
 			at += ":" + strconv.Itoa(f.Line)
 		}
-		fmt.Fprintf(w, "regprofile: %s: %s: %s\n", f.Severity, at, f.Text())
+		fmt.Fprintln(w, f.Report(at))
 	}
 }

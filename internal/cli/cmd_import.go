@@ -111,7 +111,7 @@ func importCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	prof, fs := adopt.Import(cs, adopt.Options{Name: *name, OpenShiftVersion: *version, Credentials: adopt.Credentials(*creds)})
 	for _, f := range fs.Sorted() {
-		fmt.Fprintf(stderr, "regprofile: %s: %s: %s\n", f.Severity, f.File, f.Text())
+		fmt.Fprintln(stderr, f.Report(f.File))
 	}
 	if fs.HasErrors() {
 		return 1
@@ -218,7 +218,7 @@ func leftoversCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 	}
 	fs := adopt.Leftovers(ins[0], *platform, ins[1:])
 	for _, f := range fs.Sorted() {
-		fmt.Fprintf(stdout, "regprofile: %s: %s: %s\n", f.Severity, f.File, f.Text())
+		fmt.Fprintln(stdout, f.Report(f.File))
 	}
 	if fs.HasErrors() {
 		return 1

@@ -63,6 +63,23 @@ func (f Finding) Text() string {
 	return b.String()
 }
 
+// Report is a finding as every regprofile command and the KRM function
+// print it, one per line: "regprofile: SEVERITY: WHERE: PATH: MESSAGE;
+// fix: FIX". WHERE says where it was found (a file, file:line, or a
+// resource's Kind/name); it and PATH are left out when empty.
+func (f Finding) Report(where string) string {
+	var b strings.Builder
+	b.WriteString("regprofile: ")
+	b.WriteString(string(f.Severity))
+	b.WriteString(": ")
+	if where != "" {
+		b.WriteString(where)
+		b.WriteString(": ")
+	}
+	b.WriteString(f.Text())
+	return b.String()
+}
+
 // Findings is a list of findings; as an error it reports the error ones.
 type Findings []Finding
 

@@ -3,6 +3,8 @@ package krm
 import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"regprofile.dev/regprofile/internal/diag"
 )
 
 // The KRM functions specification's ResourceList and results, as kyaml's
@@ -13,14 +15,14 @@ import (
 // refresh; docs/benchmarks.md, section 2), and regprofile uses none of
 // them. kyaml's kio still reads and writes the ResourceList.
 
-// Severity of a result: "error", "warning" or "info".
-type Severity string
+// Severity of a result: "error", "warning" or "info", as findings have.
+type Severity = diag.Severity
 
 // The severities, as the specification spells them.
 const (
-	Error   Severity = "error"
-	Warning Severity = "warning"
-	Info    Severity = "info"
+	Error   = diag.Error
+	Warning = diag.Warning
+	Info    = diag.Info
 )
 
 // Result is one result of the function, as kyaml's framework.Result.

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/kio"
+
+	"regprofile.dev/regprofile/internal/diag"
 )
 
 // Run is the KRM function's entry point: it reads a ResourceList from
@@ -96,14 +98,9 @@ func ResultLine(r *Result) string {
 // FormatResult prints a result with where it is (a file, a file:line or a
 // resource) given by the caller.
 func FormatResult(r *Result, where string) string {
-	var b strings.Builder
-	b.WriteString("regprofile: " + string(r.Severity) + ": ")
-	if where != "" {
-		b.WriteString(where + ": ")
+	f := diag.Finding{Severity: r.Severity, Message: r.Message} // the message holds the fix
+	if r.Field != nil {
+		f.Path = r.Field.Path
 	}
-	if r.Field != nil && r.Field.Path != "" {
-		b.WriteString(r.Field.Path + ": ")
-	}
-	b.WriteString(r.Message)
-	return b.String()
+	return f.Report(where)
 }
