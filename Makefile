@@ -171,11 +171,11 @@ bench: build tools
 ## fuzz: run each fuzz target for FUZZTIME (CI runs this after the tests)
 FUZZTIME ?= 20s
 fuzz:
-	go test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./fn/profile/
-	go test -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) ./fn/render/
-	go test -run '^$$' -fuzz '^FuzzProcess$$' -fuzztime $(FUZZTIME) ./fn/krm/
-	go test -run '^$$' -fuzz '^FuzzWriteMarker$$' -fuzztime $(FUZZTIME) ./fn/emit/
-	go test -run '^$$' -fuzz '^FuzzUntar$$' -fuzztime $(FUZZTIME) ./fn/review/
+	go test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/profile/
+	go test -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) ./internal/render/
+	go test -run '^$$' -fuzz '^FuzzProcess$$' -fuzztime $(FUZZTIME) ./internal/krm/
+	go test -run '^$$' -fuzz '^FuzzWriteMarker$$' -fuzztime $(FUZZTIME) ./internal/emit/
+	go test -run '^$$' -fuzz '^FuzzUntar$$' -fuzztime $(FUZZTIME) ./internal/review/
 
 ## tidy: go mod tidy would change no module's go.mod or go.sum (MODULES;
 ## CI checks it); fix one with cd <module> && go mod tidy

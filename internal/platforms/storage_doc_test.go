@@ -24,7 +24,7 @@ func TestStorageTableIsCurrent(t *testing.T) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil || string(want) != got {
-		t.Errorf("docs/storage.md is out of date with internal/platforms or internal/operator; run UPDATE_GOLDEN=1 go test ./fn/platforms/ and review it")
+		t.Errorf("docs/storage.md is out of date with internal/platforms or internal/operator; run UPDATE_GOLDEN=1 go test ./internal/platforms/ and review it")
 	}
 }
 

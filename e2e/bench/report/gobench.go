@@ -35,7 +35,7 @@ func (b *bench) goBench() error {
 	if b.quick {
 		benchtime = "20x"
 	}
-	pkgs := []string{"./fn/render/", "./fn/emit/", "./fn/krm/", "./fn/profile/"}
+	pkgs := []string{"./internal/render/", "./internal/emit/", "./internal/krm/", "./internal/profile/"}
 	args := append([]string{"test", "-run", "^$", "-bench", ".", "-benchmem", "-count", strconv.Itoa(count), "-benchtime", benchtime}, pkgs...)
 	out, err := b.run([]string{"TMPDIR=" + b.fast}, "go", args...)
 	if err != nil {
