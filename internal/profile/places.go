@@ -12,39 +12,13 @@ import (
 
 // fieldIndex maps every field name of the typed API to the paths where it
 // stands, such as "replicas" to spec.registry.replicas and
-// spec.platforms.<platform>.registry.replicas. A map key is written <key>
-// (spec.platforms is keyed by platform) and a list item [].
+// spec.platforms.<platform>.registry.replicas.
 var fieldIndex = sync.OnceValue(func() map[string][]string {
 	idx := map[string][]string{}
-	var walk func(t reflect.Type, path string, depth int)
-	walk = func(t reflect.Type, path string, depth int) {
-		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
-			switch t.Kind() {
-			case reflect.Slice:
-				path += "[]"
-			case reflect.Map:
-				path += ".<key>"
-				if strings.HasSuffix(path, "spec.platforms.<key>") {
-					path = strings.TrimSuffix(path, "<key>") + "<platform>"
-				}
-			}
-			t = t.Elem()
-		}
-		// Only the API's own types: the Kubernetes types it embeds (a
-		// toleration, an affinity) are written as Kubernetes documents them.
-		if t.Kind() != reflect.Struct || t.PkgPath() != apiPkgPath || depth > 10 {
-			return
-		}
-		for name, f := range jsonFields(t) {
-			p := name
-			if path != "" {
-				p = path + "." + name
-			}
-			idx[name] = append(idx[name], p)
-			walk(f.Type, p, depth+1)
-		}
+	for p := range fieldTypes() {
+		name := p[strings.LastIndex(p, ".")+1:]
+		idx[name] = append(idx[name], p)
 	}
-	walk(reflect.TypeOf(v1alpha1.RegistryProfile{}), "", 0)
 	return idx
 })
 
@@ -103,20 +77,13 @@ func splitPath(p string) []string {
 	return strings.Split(p, ".")
 }
 
-// fieldTypes maps every path of the typed API, written as fieldIndex
-// writes them, to its Go type.
+// fieldTypes maps every path of the typed API to its Go type. A map key
+// is written <key> (spec.platforms is keyed by platform: <platform>) and a
+// list item [].
 var fieldTypes = sync.OnceValue(func() map[string]reflect.Type {
 	types := map[string]reflect.Type{}
-	for _, paths := range fieldIndex() {
-		for _, p := range paths {
-			types[p] = nil
-		}
-	}
 	var walk func(t reflect.Type, path string, depth int)
 	walk = func(t reflect.Type, path string, depth int) {
-		if _, ok := types[path]; ok {
-			types[path] = t
-		}
 		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
 			switch t.Kind() {
 			case reflect.Slice:
@@ -129,6 +96,8 @@ var fieldTypes = sync.OnceValue(func() map[string]reflect.Type {
 			}
 			t = t.Elem()
 		}
+		// Only the API's own types: the Kubernetes types it embeds (a
+		// toleration, an affinity) are written as Kubernetes documents them.
 		if t.Kind() != reflect.Struct || t.PkgPath() != apiPkgPath || depth > 10 {
 			return
 		}
@@ -137,6 +106,7 @@ var fieldTypes = sync.OnceValue(func() map[string]reflect.Type {
 			if path != "" {
 				p = path + "." + name
 			}
+			types[p] = f.Type
 			walk(f.Type, p, depth+1)
 		}
 	}
