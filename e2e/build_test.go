@@ -176,6 +176,9 @@ func TestBuildIsKustomizeOnOtherLayouts(t *testing.T) {
 		{name: "broken profile below another kustomization", inProcess: true, fails: true, build: "top", files: overlay(map[string]string{
 			"o/patch.yaml": brokenPatch, "top/kustomization.yaml": "resources: [../o]\n",
 		}, plain)},
+		{name: "a deprecated field above the function", build: "top", files: overlay(map[string]string{
+			"top/kustomization.yaml": "bases: [../o]\n",
+		}, plain)},
 		{name: "a name prefix below the function", files: overlay(nil, plain+"namePrefix: x-\n")},
 		{name: "a namespace below the function", files: overlay(nil, plain+"namespace: registry\n")},
 		{name: "a generator", files: overlay(map[string]string{"o/gen.yaml": "apiVersion: builtin\nkind: ConfigMapGenerator\nmetadata: {name: extra}\nliterals: [a=b]\n"},

@@ -42,8 +42,10 @@ type plan struct {
 type kust struct {
 	dir, file string
 	k         types.Kustomization
-	raw       types.Kustomization // as written, before FixKustomization
-	children  []*kust
+	// deprecated: the file uses fields kustomize warns about (read before
+	// FixKustomization moves them).
+	deprecated bool
+	children   []*kust
 	// fnConfig and fnSpec are the function's configuration and spec when
 	// this kustomization runs the function (isFunction).
 	fnConfig []byte
@@ -142,12 +144,10 @@ func (a *analysis) load(dir string, depth int) (*kust, string) {
 		return nil, err.Error()
 	}
 	k := &kust{dir: dir, file: file}
-	if err := k.raw.Unmarshal(data); err != nil {
-		return nil, rel(file) + ": " + firstLine(err.Error())
-	}
 	if err := k.k.Unmarshal(data); err != nil {
 		return nil, rel(file) + ": " + firstLine(err.Error())
 	}
+	k.deprecated = deprecated(&k.k) // before FixKustomization moves them
 	k.k.FixKustomization()
 	a.seen[dir] = k
 	for _, r := range k.k.Resources {
@@ -218,7 +218,7 @@ func checkKust(k *kust, fn, sub, nested bool) string {
 		// kustomize fixes references to renamed objects after every
 		// transformer has run, the function's output included.
 		return "a name prefix, suffix or namespace below the function"
-	case !sub && nested && deprecated(&k.raw):
+	case !sub && nested && k.deprecated:
 		// Its warnings would come after the function's lines.
 		return "deprecated fields above the function's kustomization"
 	}
