@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"regprofile.dev/regprofile/internal/testkit"
 )
 
 // TestInvalidCatalog runs every bad input in fn/testdata/invalid and checks
@@ -73,16 +75,7 @@ func TestInvalidCatalog(t *testing.T) {
 			if !strings.Contains(stderr, ": error: ") {
 				t.Errorf("no error line:\n%s", stderr)
 			}
-			want := strings.TrimSuffix(name, ".yaml") + ".stderr"
-			if os.Getenv("UPDATE_GOLDEN") != "" {
-				if err := os.WriteFile(want, []byte(stderr), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			if got, want := stderr, string(mustRead(t, want)); got != want {
-				t.Errorf("stderr:\n%s\nwant:\n%s", got, want)
-			}
+			testkit.Golden(t, strings.TrimSuffix(name, ".yaml")+".stderr", stderr)
 		})
 	}
 }
@@ -154,7 +147,7 @@ func mustRead(t *testing.T, name string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(name)
 	if err != nil {
-		t.Fatalf("%v (run UPDATE_GOLDEN=1 go test ./fn/cmd/regprofile/ and review the new file)", err)
+		t.Fatalf("%v (run UPDATE_GOLDEN=1 go test ./internal/cli/ and review the new file)", err)
 	}
 	return data
 }

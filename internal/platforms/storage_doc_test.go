@@ -2,30 +2,19 @@ package platforms_test
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
 	"regprofile.dev/regprofile/internal/operator"
 	"regprofile.dev/regprofile/internal/platforms"
+	"regprofile.dev/regprofile/internal/testkit"
 )
 
 // docs/storage.md is generated from the platforms and storage declared in
 // this package and the release facts, so it cannot drift from the code.
 // UPDATE_GOLDEN=1 rewrites it.
 func TestStorageTableIsCurrent(t *testing.T) {
-	got := storageDoc()
-	const path = "../../docs/storage.md"
-	if os.Getenv("UPDATE_GOLDEN") != "" {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil || string(want) != got {
-		t.Errorf("docs/storage.md is out of date with internal/platforms or internal/operator; run UPDATE_GOLDEN=1 go test ./internal/platforms/ and review it")
-	}
+	testkit.Golden(t, "../../docs/storage.md", storageDoc())
 }
 
 func storageDoc() string {

@@ -5,7 +5,6 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"os"
 	"reflect"
 	"regexp"
 	"slices"
@@ -16,23 +15,13 @@ import (
 	"regprofile.dev/regprofile/internal/operator"
 	"regprofile.dev/regprofile/internal/platforms"
 	"regprofile.dev/regprofile/internal/rules"
+	"regprofile.dev/regprofile/internal/testkit"
 )
 
 // The reference page is generated from the API's doc comments and the rule
 // list, so it cannot drift from the code. UPDATE_GOLDEN=1 rewrites it.
 func TestReferenceIsCurrent(t *testing.T) {
-	got := reference(t)
-	const path = "../../../docs/reference.md"
-	if os.Getenv("UPDATE_GOLDEN") != "" {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil || string(want) != got {
-		t.Errorf("docs/reference.md is out of date with the API or the rules; run UPDATE_GOLDEN=1 go test ./fn/api/... and review it")
-	}
+	testkit.Golden(t, "../../../docs/reference.md", reference(t))
 }
 
 // What internal/operator holds is generated into the reference, never
