@@ -5,9 +5,9 @@
 # deadline exceeded" at the end of a -fuzztime window, with no failing
 # input: a race between its deadline and a worker still running an input
 # (go.dev/issue/75804, fixed in Go 1.27). A target that fails that way,
-# having written no failing input, has its seed corpus and the inputs
-# found so far replayed; only a replay failure, or any other failure,
-# fails make fuzz.
+# having written no failing input, is run once more on its seeds and its
+# testdata/fuzz corpus (not on the inputs the fuzzer kept in the build
+# cache); only a failure of that run, or any other failure, fails make fuzz.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 fuzztime=${FUZZTIME:-20s}
