@@ -30,7 +30,7 @@ var rhospCinder = &infra{
 			r.Cinder = &v1alpha1.CinderClass{}
 		}
 		if r.Cinder != nil {
-			setString(r, &r.Cinder.StorageClassName, "cinder.storageClassName", DefaultCinderClass)
+			fill(r, &r.Cinder.StorageClassName, "cinder.storageClassName")
 			setString(r, &r.PVC.StorageClassName, "pvc.storageClassName", r.Cinder.StorageClassName, &r.Defaulted.PVCStorageClassName)
 		}
 	},

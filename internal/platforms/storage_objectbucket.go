@@ -46,8 +46,8 @@ var ObjectBucketStorage = &Storage{
 	choose: func(r *profile.Resolved) { r.ObjectBucket = &v1alpha1.ObjectBucket{} },
 	defaults: func(r *profile.Resolved, _ *infra) {
 		ob := r.ObjectBucket
-		setString(r, &ob.StorageClassName, "objectBucket.storageClassName", CephRGWClass)
-		setString(r, &ob.BucketName, "objectBucket.bucketName", DefaultBucket)
+		fill(r, &ob.StorageClassName, "objectBucket.storageClassName")
+		fill(r, &ob.BucketName, "objectBucket.bucketName")
 		setString(r, &ob.Endpoint, "objectBucket.endpoint", odfEndpoints[ob.StorageClassName], &r.Defaulted.ObjectBucketEndpoint)
 
 		storage := r.Storage()
@@ -70,7 +70,7 @@ var ObjectBucketStorage = &Storage{
 		}
 		if r.Credentials == nil {
 			r.Credentials = &v1alpha1.Credentials{ExternalSecret: &v1alpha1.ExternalSecretSource{
-				StoreRef: v1alpha1.StoreRef{Name: BucketStoreName, Kind: "SecretStore"},
+				StoreRef: v1alpha1.StoreRef{Name: BucketStoreName},
 				Data: map[string]v1alpha1.RemoteRef{
 					operator.S3AccessKey: {Key: BucketClaimName, Property: "AWS_ACCESS_KEY_ID"},
 					operator.S3SecretKey: {Key: BucketClaimName, Property: "AWS_SECRET_ACCESS_KEY"},

@@ -28,7 +28,7 @@ var PersistentVolumeStorage = &Storage{
 		if r.PVC == nil {
 			r.PVC = &v1alpha1.PVCVolume{}
 		}
-		setString(r, &r.PV.Name, "persistentVolume.name", DefaultPVName)
+		fill(r, &r.PV.Name, "persistentVolume.name")
 		switch {
 		case r.PV.Local != nil:
 			setString(r, &r.PVC.StorageClassName, "pvc.storageClassName", LocalClass, &r.Defaulted.PVCStorageClassName)

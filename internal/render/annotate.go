@@ -91,7 +91,7 @@ var syncOptions = map[string]string{
 // annotate marks every object with its owner and, unless the profile
 // turned sync safety off, with its Argo CD sync wave and sync options.
 func annotate(r *profile.Resolved, objs []*manifest.Object) {
-	safety := r.ArgoCD == nil || r.ArgoCD.SyncSafety == nil || *r.ArgoCD.SyncSafety
+	safety := *r.ArgoCD.SyncSafety
 	for _, o := range objs {
 		o.Annotate(OwnerAnnotation, r.Name)
 		if o.Kind == "Config" && r.Topology == operator.SingleReplica {

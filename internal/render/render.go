@@ -9,9 +9,6 @@ import (
 	"reflect"
 	"sort"
 	"strings"
-	"time"
-
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"regprofile.dev/regprofile/fn/api/v1alpha1"
 	"regprofile.dev/regprofile/internal/diag"
@@ -213,10 +210,6 @@ func subjectKey(s map[string]any) string {
 	return s["kind"].(string) + "/" + ns + "/" + s["name"].(string)
 }
 
-// defaultRefresh is External Secrets' own default, written out so that the
-// live object does not differ from Git.
-var defaultRefresh = metav1.Duration{Duration: time.Hour}
-
 // credentialObjects renders the ExternalSecret that writes the registry's
 // credentials secret. The secret's values never pass through regprofile.
 func credentialObjects(c *v1alpha1.Credentials) []*manifest.Object {
@@ -248,14 +241,6 @@ func externalSecret(name string, es *v1alpha1.ExternalSecretSource, secretType s
 		}
 		data = append(data, map[string]any{"secretKey": k, "remoteRef": ref})
 	}
-	kind := es.StoreRef.Kind
-	if kind == "" {
-		kind = "SecretStore"
-	}
-	refresh := defaultRefresh
-	if es.RefreshInterval != nil {
-		refresh = *es.RefreshInterval
-	}
 	// Retain: deleting the ExternalSecret must not pull the keys from
 	// under a running registry or route.
 	target := map[string]any{"name": name, "creationPolicy": "Owner", "deletionPolicy": "Retain"}
@@ -267,8 +252,8 @@ func externalSecret(name string, es *v1alpha1.ExternalSecretSource, secretType s
 	}
 	return manifest.New("external-secrets.io/v1", "ExternalSecret", manifest.RegistryNamespace, name, map[string]any{
 		"spec": map[string]any{
-			"refreshInterval": refresh.Duration.String(),
-			"secretStoreRef":  map[string]any{"kind": kind, "name": es.StoreRef.Name},
+			"refreshInterval": es.RefreshInterval.Duration.String(),
+			"secretStoreRef":  map[string]any{"kind": es.StoreRef.Kind, "name": es.StoreRef.Name},
 			"target":          target,
 			"data":            data,
 		},
@@ -287,9 +272,6 @@ func routeSecretObjects(routes []v1alpha1.Route) []*manifest.Object {
 			objs = append(objs, externalSecret(rt.SecretName, src.ExternalSecret, TLSSecretType))
 		case src.Certificate != nil:
 			issuer := map[string]any{"name": src.Certificate.IssuerRef.Name, "kind": src.Certificate.IssuerRef.Kind}
-			if issuer["kind"] == "" {
-				issuer["kind"] = "Issuer"
-			}
 			if g := src.Certificate.IssuerRef.Group; g != "" {
 				issuer["group"] = g
 			}
@@ -305,8 +287,6 @@ func routeSecretObjects(routes []v1alpha1.Route) []*manifest.Object {
 const (
 	// RemoveFieldsName names the Job, its service account and its role.
 	RemoveFieldsName = "regprofile-remove-fields"
-	// DefaultCLIImage holds oc.
-	DefaultCLIImage = "registry.redhat.io/openshift4/ose-cli:latest"
 )
 
 // removeFieldObjects renders the Job that removes registry.removeFields
@@ -329,10 +309,7 @@ func removeFieldObjects(r *profile.Resolved) []*manifest.Object {
 	if err != nil {
 		panic(err)
 	}
-	image := DefaultCLIImage
-	if r.ArgoCD != nil && r.ArgoCD.CLIImage != "" {
-		image = r.ArgoCD.CLIImage
-	}
+	image := r.ArgoCD.CLIImage
 	subject := map[string]any{"kind": "ServiceAccount", "name": RemoveFieldsName, "namespace": manifest.RegistryNamespace}
 	objs := []*manifest.Object{
 		manifest.New("v1", "ServiceAccount", manifest.RegistryNamespace, RemoveFieldsName, nil),

@@ -781,7 +781,7 @@ func certificate(c *Context, base string, rt v1alpha1.Route, cert *v1alpha1.Cert
 		fs = append(fs, dnsName(p(".issuerRef.name"), "issuer", ref.Name)...)
 	}
 	switch {
-	case ref.Group != "" && ref.Group != certManagerGroup:
+	case ref.Group != "" && ref.Group != platforms.CertManagerGroup:
 		fs = append(fs, dnsName(p(".issuerRef.group"), "API group", ref.Group)...)
 		if ref.Kind == "" {
 			fs = append(fs, diag.Errorf(p(".issuerRef.kind"), "set the external issuer's kind", "an issuer of group %s needs a kind", ref.Group))
@@ -809,10 +809,6 @@ func certificate(c *Context, base string, rt v1alpha1.Route, cert *v1alpha1.Cert
 	}
 	return fs
 }
-
-// certManagerGroup is cert-manager's own API group, whose issuers are
-// Issuer and ClusterIssuer.
-const certManagerGroup = "cert-manager.io"
 
 func requests(c *Context) []diag.Finding {
 	rq := c.R.Registry.Requests

@@ -42,7 +42,16 @@ var minimalProfiles = []string{
   trustedCAs:
   - registry: registry.example.com
     pem: |
-      -----BEGIN CERTIFICATE-----
+` + testPEM,
+	`platform: aws-upi
+  registry: {storage: {s3: {bucket: bkt, region: r, regionEndpoint: "https://s3.example.com"}}}
+  storageCA:
+    pem: |
+` + testPEM,
+}
+
+// testPEM is a CA certificate, indented for a block scalar at depth 3.
+const testPEM = `      -----BEGIN CERTIFICATE-----
       MIIBkTCCATegAwIBAgIUXlE2TcrSMwdQr8RwuOKsN7NddQowCgYIKoZIzj0EAwIw
       HjEcMBoGA1UEAwwTRXhhbXBsZSBSZWdpc3RyeSBDQTAeFw0yNjExMjEwNTA5NDRa
       Fw0zNjExMTgwNTA5NDRaMB4xHDAaBgNVBAMME0V4YW1wbGUgUmVnaXN0cnkgQ0Ew
@@ -52,14 +61,15 @@ var minimalProfiles = []string{
       zNk7NuWNMXxmqATsVwwwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNIADBF
       AiEAkKGB720wGzpoBwEh/vBKxsuMqxQraGjmcJbXP/2eXfwCIAI0ko0Pzgra7K0g
       eqZTGP0Tby3eVHwkBVGaDNSZiLvO
-      -----END CERTIFICATE-----`,
-}
+      -----END CERTIFICATE-----`
 
 // notValues are words a "Default:" sentence uses that are prose, not a
 // value the code renders.
 var notValues = []string{
 	"in-cluster", "one-replica", "cluster-wide", "OpenShift", "CephFS",
 	"default-route", // the operator's route, named to say it is not rendered
+	"NooBaa", "installer-provisioned",
+	"HighlyAvailable", "SingleReplica", // topologies, not rendered values
 }
 
 var (
@@ -72,10 +82,11 @@ var (
 	valueToken = regexp.MustCompile(`https?://[^\s),]+|\b[a-z0-9.-]+(?:/[a-z0-9._-]+)+:[a-z0-9._-]*[a-z0-9]|\b\d+(?:Gi|Mi)\b|\b\d+h\d+m\d+s\b|\b[a-z0-9]+(?:[-.][a-z0-9]+)*-[a-z0-9]+(?:[-.][a-z0-9]+)*\b|\b[A-Z][a-z]+(?:[A-Z][a-z]*)+\b`)
 )
 
-// Every concrete value a doc comment gives as a default is one the code
-// renders for some minimal profile: a default written in prose cannot
-// drift from the code (the NooBaa endpoint once read https while the code
-// rendered http).
+// Every concrete value a default described in prose names (the reference's
+// "Default:" sentences, from platforms.Defaults) is one the code renders for
+// some minimal profile: prose cannot drift from the code (the NooBaa
+// endpoint once read https while the code rendered http). Defaults of one
+// value are checked field by field in internal/platforms.
 func TestDocumentedDefaultsAreRendered(t *testing.T) {
 	rendered := map[string]bool{}
 	for _, name := range platforms.Names() {
@@ -104,8 +115,8 @@ func TestDocumentedDefaultsAreRendered(t *testing.T) {
 		}
 	}
 	checked := 0
-	for field, text := range fieldDocs(t) {
-		m := defaultPart.FindStringSubmatch(text)
+	for field := range platforms.Defaults {
+		m := defaultPart.FindStringSubmatch(platforms.DefaultDoc(field))
 		if m == nil {
 			continue
 		}
@@ -116,7 +127,7 @@ func TestDocumentedDefaultsAreRendered(t *testing.T) {
 			}
 			checked++
 			if !rendered[tok] {
-				t.Errorf("%s documents the default %q, which no minimal profile renders: fix the comment or the code", field, tok)
+				t.Errorf("platforms.Defaults[%q] names the default %q, which no minimal profile renders: fix the table or the code", field, tok)
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
 	"reflect"
 	"regexp"
 	"slices"
@@ -83,6 +84,32 @@ func TestReferenceTakesOperatorFacts(t *testing.T) {
 	}
 }
 
+// A field's default is generated into the reference from the tables the
+// defaulting code reads (platforms.Defaults) and from what the operator
+// uses for a field left unset (operator.Defaults), never written in a doc
+// comment: every entry of either table is a field of the reference whose
+// row ends with it, and no doc comment states a default.
+func TestReferenceTakesDefaults(t *testing.T) {
+	ref := reference(t)
+	rels := slices.Collect(maps.Keys(platforms.Defaults))
+	rels = append(rels, slices.Collect(maps.Keys(operator.Defaults))...)
+	for _, rel := range rels {
+		if !strings.Contains(ref, "| `spec."+rel+"` |") && !strings.Contains(ref, "| `spec.platforms.<platform>."+rel+"` |") {
+			t.Errorf("%q, in the defaults tables, is not a field of the reference", rel)
+			continue
+		}
+		if !strings.Contains(ref, platforms.DefaultDoc(rel)+" |") && !strings.Contains(ref, platforms.DefaultDoc(rel)+" Same fields as") {
+			t.Errorf("the reference's %s does not state the tables' default %q", rel, platforms.DefaultDoc(rel))
+		}
+	}
+	stated := regexp.MustCompile(`(?:^|[.;:] )(?:Default\b|[Uu]nset means|(?:[a-z.]+ )?defaults to)`)
+	for field, doc := range fieldDocs(t) {
+		if m := stated.FindString(doc); m != "" {
+			t.Errorf("the doc comment of %s states a default (%q); put it in internal/platforms.Defaults (or operator.Defaults) and say why in the comment", field, strings.TrimSpace(m))
+		}
+	}
+}
+
 // fieldDocs maps "Type.Field" to the field's doc comment, from types.go.
 func fieldDocs(t *testing.T) map[string]string {
 	fset := token.NewFileSet()
@@ -115,7 +142,7 @@ func reference(t *testing.T) string {
 	var b strings.Builder
 	b.WriteString(`# RegistryProfile reference
 
-<!-- Generated from fn/api/v1alpha1/types.go, internal/rules/rules.go and internal/operator by TestReferenceIsCurrent; do not edit. -->
+<!-- Generated from fn/api/v1alpha1/types.go, internal/rules/rules.go, internal/operator and the defaults in internal/platforms by TestReferenceIsCurrent; do not edit. -->
 
 ` + "`apiVersion: regprofile.dev/v1alpha1`, `kind: RegistryProfile`." + `
 
@@ -197,7 +224,7 @@ func walk(b *strings.Builder, docs map[string]string, t reflect.Type, path strin
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		p := strings.TrimPrefix(path+"."+name, ".")
 		ft, kind := describe(f.Type)
-		doc := withFacts(docs[t.Name()+"."+f.Name], operatorFacts(p))
+		doc := joinSentences(docs[t.Name()+"."+f.Name], operatorFacts(p), defaultDoc(p))
 		if first, ok := listed[ft]; ok && ft != nil {
 			doc += " Same fields as `" + first + "`."
 		}
@@ -221,10 +248,7 @@ func walk(b *strings.Builder, docs map[string]string, t reflect.Type, path strin
 // them: the values the field takes ("One of:") and the release that added
 // it. p is the field's path in the reference.
 func operatorFacts(p string) string {
-	rel := strings.TrimPrefix(p, "spec.")
-	if r, ok := strings.CutPrefix(rel, "platforms.<platform>."); ok {
-		rel = r
-	}
+	rel := relPath(p)
 	var out []string
 	if values, ok := operator.Enums[rel]; ok {
 		subject := rel[strings.LastIndex(rel, ".")+1:]
@@ -261,16 +285,42 @@ func fieldSince(rel string) (operator.Version, bool) {
 	return operator.Version{}, false
 }
 
-// withFacts puts generated sentences after a doc comment's description
-// and before its "Default" sentence, if any.
-func withFacts(doc, facts string) string {
-	if facts == "" {
-		return doc
+// relPath is a reference path as internal/operator's and
+// internal/platforms' tables name it: relative to spec, or to
+// spec.platforms.<platform> for the fields only a platform has.
+func relPath(p string) string {
+	rel := strings.TrimPrefix(p, "spec.")
+	if r, ok := strings.CutPrefix(rel, "platforms.<platform>."); ok {
+		return r
 	}
-	if i := strings.Index(doc, " Default"); i >= 0 {
-		return doc[:i] + " " + facts + doc[i:]
+	return rel
+}
+
+// defaultDoc is the default of the field at p, from the tables. A
+// platform's field that replaces a shared one (credentials, registry, ...)
+// has none of its own: unset, the shared one applies.
+func defaultDoc(p string) string {
+	rel := relPath(p)
+	top, _, _ := strings.Cut(rel, ".")
+	if _, shared := reflect.TypeOf(v1alpha1.RegistryProfileSpec{}).FieldByNameFunc(func(name string) bool {
+		f, _ := reflect.TypeOf(v1alpha1.RegistryProfileSpec{}).FieldByName(name)
+		return strings.Split(f.Tag.Get("json"), ",")[0] == top
+	}); shared && p != "spec."+rel {
+		return ""
 	}
-	return strings.TrimSpace(doc + " " + facts)
+	return platforms.DefaultDoc(rel)
+}
+
+// joinSentences joins a doc comment and the sentences generated after it,
+// skipping empty ones.
+func joinSentences(parts ...string) string {
+	var out []string
+	for _, s := range parts {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 func mapKey(field string) string {

@@ -10,6 +10,12 @@
 // pointer so that "not set" differs from "set to the zero value": only what a
 // profile sets, or a rule requires, is emitted.
 //
+// A field's comment says what it is and why, not its default: what a field
+// holds when a profile leaves it unset is in docs/reference.md, generated
+// from the tables the defaulting code reads (internal/platforms.Defaults)
+// and from what the operator uses for a field left unset
+// (internal/operator.Defaults).
+//
 // A field tagged regprofile:"local" inside a type that mirrors an
 // operator's spec is read by regprofile only: it is never sent in that spec
 // (render drops it, and the CRD checks skip it).
@@ -70,13 +76,13 @@ type RegistryProfileSpec struct {
 	Platform string `json:"platform,omitempty"`
 
 	// Topology is the cluster's control plane and infrastructure topology.
-	// SingleReplica (single-node OpenShift) defaults the registry to 1
-	// replica on every storage, as the operator does on such clusters, and
-	// warns above 1. Unset means HighlyAvailable.
+	// SingleReplica (single-node OpenShift) runs the registry as the
+	// operator does on such clusters, with 1 replica on every storage, and
+	// warns above 1.
 	Topology string `json:"topology,omitempty"`
 
 	// OpenShiftVersion is the target cluster's release as "4.N", from 4.2 to
-	// the newest supported release. Default: the newest supported release.
+	// the newest supported release.
 	OpenShiftVersion string `json:"openshiftVersion,omitempty"`
 
 	// Registry holds the registry settings shared by every platform. A
@@ -93,8 +99,6 @@ type RegistryProfileSpec struct {
 	// Credentials says how the storage credentials secret
 	// image-registry-private-configuration-user reaches the cluster, for
 	// every platform that does not set its own. Never a plaintext value.
-	// Default: none (the operator uses the credentials minted by the Cloud
-	// Credential Operator).
 	Credentials *Credentials `json:"credentials,omitempty"`
 
 	// StorageCA is the certificate authority of an https S3 endpoint, for
@@ -110,28 +114,26 @@ type RegistryProfileSpec struct {
 	// TrustedCAConfigMap names the ConfigMap in openshift-config that holds
 	// trustedCAs, and that image.config.openshift.io/cluster
 	// spec.additionalTrustedCA points at. Change it when another tool owns a
-	// ConfigMap of the default name. Default: registry-cas.
+	// ConfigMap of the default name.
 	TrustedCAConfigMap string `json:"trustedCAConfigMap,omitempty"`
 
 	// ExternalRegistryHostnames are the host names (host or host:port) under
 	// which clients outside the cluster reach the registry, written to
-	// image.config.openshift.io/cluster spec.externalRegistryHostnames; image
-	// streams report the first in publicDockerImageRepository. regprofile
-	// sends only this field and additionalTrustedCA of that object: under
-	// server-side apply its other fields stay with their owners. Default:
-	// unset.
+	// image.config.openshift.io/cluster spec.externalRegistryHostnames;
+	// image streams report the first in publicDockerImageRepository.
+	// regprofile sends only this field and additionalTrustedCA of that
+	// object: under server-side apply its other fields stay with their
+	// owners.
 	ExternalRegistryHostnames []string `json:"externalRegistryHostnames,omitempty"`
 
-	// Access grants users, groups and service accounts the registry's
-	// roles. Default: no bindings.
+	// Access grants users, groups and service accounts the registry's roles.
 	Access *Access `json:"access,omitempty"`
 
-	// Pruner configures imagepruner.imageregistry.operator.openshift.io/cluster.
-	// Default: not rendered (the operator keeps its own defaults).
+	// Pruner configures
+	// imagepruner.imageregistry.operator.openshift.io/cluster.
 	Pruner *PrunerSpec `json:"pruner,omitempty"`
 
 	// ArgoCD controls the Argo CD annotations on rendered resources.
-	// Default: sync safety on.
 	ArgoCD *ArgoCDOptions `json:"argocd,omitempty"`
 }
 
@@ -141,12 +143,10 @@ type ArgoCDOptions struct {
 	// sync options that keep Argo CD from pruning or deleting the registry's
 	// singletons, volumes, bucket claims, storage classes and credentials
 	// (Prune=false,Delete=false), and applies the singletons server-side.
-	// Turn it off for plain kustomize or kpt use without Argo CD. Default:
-	// true.
+	// Turn it off for plain kustomize or kpt use without Argo CD.
 	SyncSafety *bool `json:"syncSafety,omitempty"`
 	// CLIImage is the image, holding oc, of the Job that removes
-	// registry.removeFields. Default:
-	// registry.redhat.io/openshift4/ose-cli:latest.
+	// registry.removeFields.
 	CLIImage string `json:"cliImage,omitempty"`
 }
 
@@ -189,7 +189,7 @@ type PlatformSpec struct {
 
 // PersistentVolume is a statically provisioned volume for the registry.
 type PersistentVolume struct {
-	// Name of the PersistentVolume. Default: image-registry-pv.
+	// Name of the PersistentVolume.
 	Name string `json:"name,omitempty"`
 	// NFS is an NFS export. With 2 or more replicas the export needs the
 	// no_wdelay option (a warning says so).
@@ -221,79 +221,62 @@ type LocalVolume struct {
 // the operator owns (httpSecret, observedConfig, unsupportedConfigOverrides).
 type RegistrySpec struct {
 	// ManagementState is the registry's state. Removed makes the operator
-	// delete the registry and any storage it manages. Default: unset, except on platforms where the
-	// operator bootstraps the registry as Removed (bare metal, vSphere,
-	// Nutanix), where it is Managed.
+	// delete the registry and any storage it manages.
 	ManagementState string `json:"managementState,omitempty"`
 
 	// Replicas is the number of registry pods. Limits: 0 or more; 1 with
 	// emptyDir or a ReadWriteOnce volume; 2 or more needs object storage or
-	// a ReadWriteMany volume. Default: 1 on emptyDir and ReadWriteOnce
-	// volumes, 2 otherwise.
+	// a ReadWriteMany volume.
 	Replicas *int32 `json:"replicas,omitempty"`
 
-	// RolloutStrategy is the Deployment's strategy. Default: Recreate on ReadWriteOnce volumes (the operator
-	// requires it) and on a one-replica claim of unknown access mode,
-	// RollingUpdate on a ReadWriteMany volume the profile creates, unset
-	// (RollingUpdate) otherwise.
+	// RolloutStrategy is the Deployment's strategy.
 	RolloutStrategy string `json:"rolloutStrategy,omitempty"`
 
-	// LogLevel is the registry's log level. Default: unset (Normal).
+	// LogLevel is the registry's log level.
 	LogLevel string `json:"logLevel,omitempty"`
 
-	// Logging is the registry's integer log level (1 warn, 0, 2 and 3
-	// info, above 3 debug), which OpenShift 4.2 to 4.5 use instead of
-	// logLevel and require. Deprecated since 4.6: use logLevel. Default: 2 on
-	// 4.2 to 4.5, unset on later releases.
+	// Logging is the registry's integer log level (1 warn, 0, 2 and 3 info,
+	// above 3 debug), which OpenShift 4.2 to 4.5 use instead of logLevel and
+	// require. Deprecated since 4.6: use logLevel.
 	Logging *int64 `json:"logging,omitempty"`
 
-	// OperatorLogLevel is the operator's log level. Default: unset
-	// (Normal).
+	// OperatorLogLevel is the operator's log level.
 	OperatorLogLevel string `json:"operatorLogLevel,omitempty"`
 
-	// ReadOnly puts the registry in read-only mode (pulls only). Default:
-	// unset (false).
+	// ReadOnly puts the registry in read-only mode (pulls only).
 	ReadOnly *bool `json:"readOnly,omitempty"`
 
 	// DisableRedirect makes the registry serve blobs itself instead of
-	// redirecting clients to the storage backend. Default: unset (false),
-	// except true when the blob endpoint (s3.regionEndpoint or
-	// s3.cloudFront.baseURL) is a cluster service (*.svc,
-	// *.svc.cluster.local) on any platform: nodes cannot resolve it, so a
-	// redirect would break every pull.
+	// redirecting clients to the storage backend.
 	DisableRedirect *bool `json:"disableRedirect,omitempty"`
 
 	// DefaultRoute exposes the registry through the route default-route.
-	// Default: unset (false).
 	DefaultRoute *bool `json:"defaultRoute,omitempty"`
 
-	// Routes are extra routes to the registry. Names must be unique and
-	// must not be default-route. Default: none.
+	// Routes are extra routes to the registry. Names must be unique and must
+	// not be default-route.
 	Routes []Route `json:"routes,omitempty"`
 
-	// Proxy sets the registry's proxy for reaching its storage. Default:
-	// unset (the cluster-wide proxy).
+	// Proxy sets the registry's proxy for reaching its storage.
 	Proxy *Proxy `json:"proxy,omitempty"`
 
-	// Requests limits concurrent API requests. Default: unset (unlimited).
+	// Requests limits concurrent API requests.
 	Requests *Requests `json:"requests,omitempty"`
 
 	// NodeSelector places registry pods on matching nodes. The operator
-	// always adds kubernetes.io/os: linux. Default: unset.
+	// always adds kubernetes.io/os: linux.
 	NodeSelector map[string]string `json:"nodeSelector,omitempty"`
 
-	// Tolerations let registry pods run on tainted nodes. Default: unset.
+	// Tolerations let registry pods run on tainted nodes.
 	Tolerations []corev1.Toleration `json:"tolerations,omitempty"`
 
-	// Affinity is the registry pods' affinity. Default: unset (the operator spreads two replicas across nodes).
+	// Affinity is the registry pods' affinity.
 	Affinity *corev1.Affinity `json:"affinity,omitempty"`
 
 	// TopologySpreadConstraints replace the operator's default spreading.
-	// Default: unset.
 	TopologySpreadConstraints []corev1.TopologySpreadConstraint `json:"topologySpreadConstraints,omitempty"`
 
-	// Resources are the registry pods' requests and limits. Default: unset
-	// (the operator requests 100m CPU and 256Mi memory).
+	// Resources are the registry pods' requests and limits.
 	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
 
 	// Storage is the registry's storage. Exactly one backend.
@@ -303,12 +286,12 @@ type RegistrySpec struct {
 	// the profile is applied: a storage backend an earlier manager left
 	// (storage.emptyDir, storage.s3, storage.gcs, storage.azure,
 	// storage.swift, storage.pvc, storage.ibmcos, storage.oss), which
-	// server-side apply cannot remove by omission while another manager
-	// owns it, and beside which the operator refuses the profile's backend.
+	// server-side apply cannot remove by omission while another manager owns
+	// it, and beside which the operator refuses the profile's backend.
 	// Rendered as Argo CD Sync hooks: a Job (with its service account and a
 	// role that may only get and patch the Config), in the wave before the
 	// Config, that removes them with a JSON merge patch, a no-op once they
-	// are gone. Not part of the operator's Config. Default: none.
+	// are gone. Not part of the operator's Config.
 	RemoveFields []string `json:"removeFields,omitempty" regprofile:"local"`
 }
 
@@ -316,18 +299,17 @@ type RegistrySpec struct {
 type Route struct {
 	// Name of the route. Required; unique; not default-route.
 	Name string `json:"name"`
-	// Hostname of the route. Default: generated by the router.
+	// Hostname of the route.
 	Hostname string `json:"hostname,omitempty"`
 	// SecretName is a TLS secret in openshift-image-registry for the route:
 	// the operator copies its keys tls.crt, tls.key and tls.cacrt into the
 	// route (reencrypt termination) and does not create the route while the
-	// secret is missing. Default: the router's certificate.
+	// secret is missing.
 	SecretName string `json:"secretName,omitempty"`
 	// SecretSource renders what writes the secret secretName names, as a
 	// kubernetes.io/tls secret in openshift-image-registry, ordered before
 	// the Config. Not part of the operator's Config: regprofile removes it
-	// from the rendered route. Default: unset (the secret is managed out of
-	// band).
+	// from the rendered route.
 	SecretSource *RouteSecretSource `json:"secretSource,omitempty" regprofile:"local"`
 }
 
@@ -350,8 +332,7 @@ type RouteSecretSource struct {
 type CertificateSource struct {
 	// IssuerRef is the issuer that signs the certificate. Required.
 	IssuerRef IssuerRef `json:"issuerRef"`
-	// DNSNames are the certificate's DNS names (a * may lead one). Default:
-	// the route's hostname; required on a route without one.
+	// DNSNames are the certificate's DNS names (a * may lead one).
 	DNSNames []string `json:"dnsNames,omitempty"`
 }
 
@@ -360,11 +341,9 @@ type IssuerRef struct {
 	// Name of the issuer. Required.
 	Name string `json:"name"`
 	// Kind is Issuer (in openshift-image-registry) or ClusterIssuer; an
-	// external issuer (group set) may have a kind of its own. Default:
-	// Issuer.
+	// external issuer (group set) may have a kind of its own.
 	Kind string `json:"kind,omitempty"`
-	// Group is the API group of an external issuer. Default: unset
-	// (cert-manager.io).
+	// Group is the API group of an external issuer.
 	Group string `json:"group,omitempty"`
 }
 
@@ -402,8 +381,7 @@ type RequestLimits struct {
 type Storage struct {
 	// ManagementState says whether the operator manages the storage
 	// (Managed: it may create, reconfigure and delete it) or not
-	// (Unmanaged). Default: Unmanaged for storage the profile provides, so
-	// that removing the registry never deletes a bucket or a volume.
+	// (Unmanaged).
 	ManagementState string `json:"managementState,omitempty"`
 
 	// EmptyDir stores images in the pod's emptyDir: lost on restart. Non-
@@ -426,27 +404,25 @@ type EmptyDir struct{}
 
 // S3 is S3 storage.
 type S3 struct {
-	// Bucket is the bucket name. Required on aws-upi; set from the bucket
-	// claim on baremetal-odf-rgw.
+	// Bucket is the bucket name. Required on aws-upi.
 	Bucket string `json:"bucket,omitempty"`
 	// Region is the bucket's region. Required: the registry's S3 driver
 	// refuses to start without one, even with a custom endpoint.
 	Region string `json:"region,omitempty"`
 	// RegionEndpoint is a custom S3 endpoint URL with a scheme
-	// (https://s3.example.com). Default: AWS's endpoint for the region.
+	// (https://s3.example.com).
 	RegionEndpoint string `json:"regionEndpoint,omitempty"`
 	// ChunkSizeMiB is the size of multipart upload chunks, in MiB: 5 to
-	// 5120. Default: unset (the operator's
-	// default, 10 MiB today).
+	// 5120.
 	ChunkSizeMiB *int32 `json:"chunkSizeMiB,omitempty"`
 	// VirtualHostedStyle addresses the bucket as a host name instead of a
-	// path. Default: unset (path style).
+	// path.
 	VirtualHostedStyle *bool `json:"virtualHostedStyle,omitempty"`
-	// Encrypt stores images encrypted. Default: unset (false).
+	// Encrypt stores images encrypted.
 	Encrypt *bool `json:"encrypt,omitempty"`
 	// KeyID is the KMS key used to encrypt; requires encrypt: true.
 	KeyID string `json:"keyID,omitempty"`
-	// CloudFront serves blobs through Amazon CloudFront. Default: unset.
+	// CloudFront serves blobs through Amazon CloudFront.
 	CloudFront *CloudFront `json:"cloudFront,omitempty"`
 	// TrustedCA names a ConfigMap in openshift-config whose key
 	// ca-bundle.crt holds the CA of a custom endpoint.
@@ -491,12 +467,10 @@ type Azure struct {
 	// Container is the blob container: 3 to 63 characters, lower-case
 	// letters, digits and single hyphens. Required on azure-gov.
 	Container string `json:"container,omitempty"`
-	// CloudName is the Azure environment. Default on azure-gov:
-	// AzureUSGovernmentCloud.
+	// CloudName is the Azure environment.
 	CloudName string `json:"cloudName,omitempty"`
 	// NetworkAccess says whether the storage account is reached over the
-	// internet (External) or a private endpoint (Internal). Default: unset
-	// (External).
+	// internet (External) or a private endpoint (Internal).
 	NetworkAccess *AzureNetworkAccess `json:"networkAccess,omitempty"`
 }
 
@@ -542,13 +516,10 @@ type Swift struct {
 
 // PVCStorage is persistent volume claim storage.
 type PVCStorage struct {
-	// Claim names a claim in openshift-image-registry. Set from
-	// spec.platforms.<p>.pvc.name when the profile creates the volume.
-	// Empty (pvc: {}) leaves the claim to the operator, which warns: it
-	// creates image-registry-storage (ReadWriteMany, 100Gi, the cluster's
-	// default class), adopts one only if it created it, and owns it;
-	// storage.managementState then defaults to Managed, as the operator
-	// sets it, so that setting the registry Removed deletes the claim.
+	// Claim names a claim in openshift-image-registry. Empty (pvc: {})
+	// leaves the claim to the operator, which warns: it creates
+	// image-registry-storage (ReadWriteMany, 100Gi, the cluster's default
+	// class), adopts one only if it created it, and owns it.
 	Claim string `json:"claim,omitempty"`
 }
 
@@ -572,7 +543,7 @@ type ExternalSecretSource struct {
 	// (every key it requires must be present), for a route's TLS secret
 	// tls.crt, tls.key and optionally tls.cacrt.
 	Data map[string]RemoteRef `json:"data"`
-	// RefreshInterval is how often the secret is re-read. Default: 1h0m0s.
+	// RefreshInterval is how often the secret is re-read.
 	RefreshInterval *metav1.Duration `json:"refreshInterval,omitempty"`
 }
 
@@ -581,7 +552,7 @@ type StoreRef struct {
 	// Name of the store. Required.
 	Name string `json:"name"`
 	// Kind is SecretStore (in openshift-image-registry) or
-	// ClusterSecretStore. Default: SecretStore.
+	// ClusterSecretStore.
 	Kind string `json:"kind,omitempty"`
 }
 
@@ -590,7 +561,7 @@ type RemoteRef struct {
 	// Key is the entry's name in the store. Required.
 	Key string `json:"key"`
 	// Property selects a field of a structured entry (a JSON key, or a key
-	// of a Kubernetes secret). Default: the whole entry.
+	// of a Kubernetes secret).
 	Property string `json:"property,omitempty"`
 }
 
@@ -641,27 +612,22 @@ type Subject struct {
 	// Namespace of a ServiceAccount (required for it, refused otherwise).
 	Namespace string `json:"namespace,omitempty"`
 	// Project limits the grant to one project (a RoleBinding there).
-	// Default: cluster-wide (a ClusterRoleBinding).
 	Project string `json:"project,omitempty"`
 }
 
 // PrunerSpec mirrors the ImagePruner spec
 // (imagepruners.imageregistry.operator.openshift.io).
 type PrunerSpec struct {
-	// Schedule is a cron schedule ("0 0 * * *"). Default: unset (the
-	// operator runs daily at midnight).
+	// Schedule is a cron schedule ("0 0 * * *").
 	Schedule string `json:"schedule,omitempty"`
-	// Suspend stops pruning. Default: unset (false).
+	// Suspend stops pruning.
 	Suspend *bool `json:"suspend,omitempty"`
-	// KeepTagRevisions is how many revisions of each tag to keep. 0 or
-	// more. Default: unset (3).
+	// KeepTagRevisions is how many revisions of each tag to keep. 0 or more.
 	KeepTagRevisions *int `json:"keepTagRevisions,omitempty"`
 	// KeepYoungerThanDuration keeps images younger than this ("60m").
-	// Default: unset (60m).
 	KeepYoungerThanDuration *metav1.Duration `json:"keepYoungerThanDuration,omitempty"`
 	// IgnoreInvalidImageReferences keeps pruning when an image reference is
-	// invalid. Default: unset (the operator's
-	// bootstrap sets true).
+	// invalid.
 	IgnoreInvalidImageReferences *bool `json:"ignoreInvalidImageReferences,omitempty"`
 	// Resources are the pruner job's requests and limits.
 	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
@@ -672,10 +638,9 @@ type PrunerSpec struct {
 	// Tolerations let the pruner job run on tainted nodes.
 	Tolerations []corev1.Toleration `json:"tolerations,omitempty"`
 	// SuccessfulJobsHistoryLimit is how many finished jobs to keep. 0 or
-	// more. Default: unset (3).
+	// more.
 	SuccessfulJobsHistoryLimit *int32 `json:"successfulJobsHistoryLimit,omitempty"`
 	// FailedJobsHistoryLimit is how many failed jobs to keep. 0 or more.
-	// Default: unset (3).
 	FailedJobsHistoryLimit *int32 `json:"failedJobsHistoryLimit,omitempty"`
 	// LogLevel is the pruner's log level.
 	LogLevel string `json:"logLevel,omitempty"`
@@ -686,19 +651,14 @@ type PVCVolume struct {
 	// Name of the claim in openshift-image-registry. image-registry-storage
 	// is accepted: the Config names the claim, so the operator uses it as it
 	// is rather than creating its own (on rhosp-cinder, where the installer
-	// created one, it warns). Default: image-registry-pvc.
+	// created one, it warns).
 	Name string `json:"name,omitempty"`
-	// Size of the volume. Below 100Gi warns. Default: 100Gi.
+	// Size of the volume. Below 100Gi warns.
 	Size string `json:"size,omitempty"`
-	// AccessMode is the claim's access mode: ReadWriteOnce means one
-	// replica and Recreate. Default: the class's own mode where it is
-	// known (ReadWriteMany for CephFS and NFS), ReadWriteOnce otherwise.
+	// AccessMode is the claim's access mode: ReadWriteOnce means one replica
+	// and Recreate.
 	AccessMode string `json:"accessMode,omitempty"`
-	// StorageClassName is the volume's class. Default per platform and
-	// release (docs/storage.md): rhosp-cinder the Cinder class,
-	// vsphere-block thin-csi (thin before 4.10), nutanix nutanix-volume,
-	// baremetal-odf-rgw ocs-storagecluster-cephfs; with persistentVolume,
-	// image-registry-local for local and none ("") for nfs.
+	// StorageClassName is the volume's class.
 	StorageClassName string `json:"storageClassName,omitempty"`
 	// DefaultStorageClass leaves the class to the cluster's default class:
 	// the claim is rendered without storageClassName (an empty one would
@@ -708,10 +668,9 @@ type PVCVolume struct {
 	// default later leaves the registry on the old class, and without a
 	// default class the claim stays Pending until one exists. The claim is
 	// ordered as one of an unknown class (with the Config, see the sync
-	// waves). Not with storageClassName. Default: unset (false).
+	// waves). Not with storageClassName.
 	DefaultStorageClass *bool `json:"defaultStorageClass,omitempty"`
-	// VolumeMode is Filesystem; the registry cannot use Block. Default:
-	// Filesystem.
+	// VolumeMode is Filesystem; the registry cannot use Block.
 	VolumeMode string `json:"volumeMode,omitempty"`
 }
 
@@ -720,8 +679,7 @@ type CinderClass struct {
 	// AvailabilityZone is the Cinder availability zone of the volume.
 	// Required. OpenShift does not check that it exists.
 	AvailabilityZone string `json:"availabilityZone,omitempty"`
-	// StorageClassName is the StorageClass's name. Default:
-	// image-registry-cinder.
+	// StorageClassName is the StorageClass's name.
 	StorageClassName string `json:"storageClassName,omitempty"`
 }
 
@@ -729,16 +687,12 @@ type CinderClass struct {
 type ObjectBucket struct {
 	// StorageClassName is ocs-storagecluster-ceph-rgw (Ceph RGW),
 	// openshift-storage.noobaa.io (NooBaa) or, with ODF in external mode,
-	// ocs-external-storagecluster-ceph-rgw (which needs endpoint). Default:
-	// ocs-storagecluster-ceph-rgw.
+	// ocs-external-storagecluster-ceph-rgw (which needs endpoint).
 	StorageClassName string `json:"storageClassName,omitempty"`
 	// BucketName is the bucket's fixed name, so that the registry can name
-	// it before the claim exists. Default: image-registry-bucket.
+	// it before the claim exists.
 	BucketName string `json:"bucketName,omitempty"`
 	// Endpoint is the S3 endpoint URL: a scheme and no port. An https
 	// endpoint on a cluster service needs storageCA (the service CA).
-	// Default: the in-cluster service of the selected class, over http
-	// (http://rook-ceph-rgw-ocs-storagecluster-cephobjectstore.openshift-storage.svc
-	// or http://s3.openshift-storage.svc).
 	Endpoint string `json:"endpoint,omitempty"`
 }
