@@ -161,9 +161,11 @@ e2e-apiserver: tools
 	cd e2e/apiserver && go mod tidy -diff && go vet . && go test -count=1 -timeout 20m .
 
 ## bench: benchmarks against plain kustomize, start-up, memory, a fleet-scale
-## emit and the Argo CD CMP round trip; rewrites docs/benchmarks.md
-## (e2e/bench; about 10 minutes on 2 cores). Never part of make test.
-## BENCHFLAGS=-quick tries the harness out in a minute or two.
+## emit and the Argo CD CMP round trip; fills the generated blocks of
+## docs/benchmarks.md, whose prose is written by hand (e2e/bench; about 10
+## minutes on 2 cores). Never part of make test. BENCHFLAGS=-quick tries the
+## harness out in a few minutes; BENCHFLAGS='-skip fleet,cmp' keeps those
+## sections' figures as they are.
 BENCHFLAGS ?=
 bench: build tools
 	bash e2e/bench/run.sh $(BENCHFLAGS)

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # make bench: install the benchmark's tools if missing, then run every
-# benchmark and rewrite docs/benchmarks.md (e2e/bench/report). make bench
+# benchmark and fill the generated blocks of docs/benchmarks.md
+# (e2e/bench/report; the prose around them is written by hand). make bench
 # builds bin/regprofile and bin/kustomize first (make build tools).
 #
-#   bash e2e/bench/run.sh [-quick] [-skip cmp,fleet,...]
+#   bash e2e/bench/run.sh [-quick] [-keep] [-skip build,startup,gobench,rss,fleet,cmp]
+#
+# -skip leaves the named sections' blocks as they are (an earlier run's
+# figures); the machine block names what this run measured and what it kept.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD

@@ -1,129 +1,150 @@
-// Command report runs regprofile's benchmarks and writes
-// docs/benchmarks.md: the Go benchmarks (benchstat), kustomize build of the
-// function overlays against the emitted static overlays (hyperfine, and
-// instruction counts with valgrind when installed), the function's start-up
-// against minimal Go exec functions (GODEBUG=inittrace=1), peak RSS
-// (/usr/bin/time -v), a fleet-scale emit, and the Argo CD CMP round trip.
-// make bench runs it through e2e/bench/run.sh, which installs the tools.
+// Command report runs regprofile's benchmarks and fills the generated
+// blocks of docs/benchmarks.md (<!-- bench:NAME --> … <!-- /bench:NAME -->);
+// the prose around them is written by hand in that file. make bench runs it
+// through e2e/bench/run.sh, which installs the tools.
 //
-//	go run ./e2e/bench/report [-quick] [-out docs/benchmarks.md]
+//	go run ./e2e/bench/report [-quick] [-keep] [-skip build,cmp,...] [-out docs/benchmarks.md]
+//
+// A section skipped with -skip keeps its blocks as they are (figures of an
+// earlier run); the machine block always describes this run and names the
+// sections it measured. A block in the document that no section fills, or a
+// section's block missing from it, is an error, found before anything runs.
 package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
 
-// bench is one run of every benchmark.
+// bench is one run of the benchmarks.
 type bench struct {
-	repo    string // the repository's root
-	bin     string // repo/bin: regprofile, kustomize, benchstat
-	work    string // scratch directory on disk
-	fast    string // scratch directory on a tmpfs when there is one, else work
-	helpers string // the benchmark's own binaries (nop functions, fleet, kprof)
-	path    string // PATH for every measured command: helpers, bin, the system
-	quick   bool   // fewer repetitions, for trying the harness out
+	repo, bin string // the repository's root and its bin/ (regprofile, kustomize, benchstat)
+	work      string // scratch directory on disk ($W)
+	fast      string // scratch directory on a tmpfs when there is one ($F), else work
+	helpers   string // the benchmark's own binaries
+	path      string // PATH of every measured command: helpers, bin, the system
+	quick     bool
 
-	benchstatVersion string
-	hasValgrind      bool
-	rls              map[string][]byte // ResourceLists kustomize hands regprofile, by platform
-	treesMade        bool              // trees() has laid out $W
-
-	summary  []target
-	sections []string
-	notes    []string // caveats that apply to the whole run
+	valgrind  bool              // count instructions
+	notes     []string          // caveats for the machine block
+	rls       map[string][]byte // ResourceLists kustomize hands regprofile, by platform
+	treesMade bool
 }
 
-// target is one line of the summary: an issue's target, the measured
-// figure and whether it is met.
-type target struct {
-	name, figure, verdict, section string
+// section is one part of the report: the blocks it fills and how.
+type section struct {
+	name   string
+	blocks []string
+	run    func(*bench) (map[string]string, error)
 }
 
-// platforms are the repository's overlays (every overlays/<name>/ with a
-// kustomization), sorted; setup fills it in.
+var sections = []section{
+	{"build", []string{"build", "kustomize", "target.build", "target.build-rss", "target.kustomize"}, (*bench).build},
+	{"startup", []string{"startup", "target.startup"}, (*bench).startup},
+	{"gobench", []string{"gobench", "target.render"}, (*bench).goBench},
+	{"rss", []string{"rss", "target.rss"}, (*bench).rss},
+	{"fleet", []string{"fleet", "target.fleet", "target.fleet-curve"}, (*bench).fleet},
+	{"cmp", []string{"cmp", "target.cmp"}, (*bench).cmp},
+}
+
+// platforms are the repository's overlays (overlays/<name>/kustomization.yaml), sorted.
 var platforms []string
 
-func overlayNames(repo string) ([]string, error) {
-	entries, err := os.ReadDir(filepath.Join(repo, "overlays"))
-	if err != nil {
-		return nil, err
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
 	}
-	var names []string
-	for _, e := range entries {
-		if _, err := os.Stat(filepath.Join(repo, "overlays", e.Name(), "kustomization.yaml")); e.IsDir() && err == nil {
-			names = append(names, e.Name())
-		}
-	}
-	if len(names) == 0 {
-		return nil, errors.New("no overlays/<name>/kustomization.yaml in the repository")
-	}
-	return names, nil
 }
 
-func main() {
-	out := flag.String("out", "docs/benchmarks.md", "the report to write")
-	quick := flag.Bool("quick", false, "fewer repetitions (a smoke test of the harness; figures are not reliable)")
-	benchstatVersion := flag.String("benchstat-version", "", "the golang.org/x/perf version benchstat was installed at")
-	skip := flag.String("skip", "", "comma-separated steps to skip: build, gobench, startup, rss, kustomize, fleet, cmp")
+func run() error {
+	var names []string
+	keep := map[string]bool{} // the blocks of sections not measured (yet)
+	for _, s := range sections {
+		names = append(names, s.name)
+		for _, blk := range s.blocks {
+			keep[blk] = true
+		}
+	}
+	out := flag.String("out", "docs/benchmarks.md", "the document whose generated blocks to fill")
+	quick := flag.Bool("quick", false, "fewer repetitions (tries the harness out; the figures are not reliable)")
+	benchstat := flag.String("benchstat-version", "", "the golang.org/x/perf version bin/benchstat was installed at")
+	keepDirs := flag.Bool("keep", false, "keep the scratch directories $W and $F (printed) to rerun commands by hand")
+	skip := flag.String("skip", "", "comma-separated sections not to measure; their blocks keep the figures of an earlier run: "+strings.Join(names, ", "))
 	flag.Parse()
+	skipped := map[string]bool{}
+	for _, s := range strings.FieldsFunc(*skip, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if !slices.Contains(names, s) {
+			return fmt.Errorf("-skip %s: no such section (%s)", s, strings.Join(names, ", "))
+		}
+		skipped[s] = true
+	}
+	// The document's blocks are checked before anything is measured, and
+	// the document is read again at the end, so that edits made meanwhile stay.
+	doc, err := os.ReadFile(*out)
+	if err == nil {
+		_, err = fill(string(doc), map[string]string{"machine": ""}, keep)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", *out, err)
+	}
 	b, err := setup(*quick)
 	if err != nil {
-		fail(err)
+		return err
 	}
-	defer os.RemoveAll(b.work)
-	if b.fast != b.work {
+	if *keepDirs {
+		logf("$W is %s, $F is %s; both are kept", b.work, b.fast)
+	} else {
+		defer os.RemoveAll(b.work)
 		defer os.RemoveAll(b.fast)
 	}
-	b.benchstatVersion = *benchstatVersion
-	skipped := map[string]bool{}
-	for _, s := range strings.Split(*skip, ",") {
-		skipped[strings.TrimSpace(s)] = true
-	}
-	load0 := loadavg()
-	start := time.Now()
-	steps := []struct {
-		name string
-		run  func() error
-	}{
-		{"build", b.build},
-		{"kustomize", b.kustomize},
-		{"startup", b.startup},
-		{"gobench", b.goBench},
-		{"rss", b.rss},
-		{"fleet", b.fleet},
-		{"cmp", b.cmp},
-	}
-	for _, s := range steps {
+	load0, start := loadavg(), time.Now()
+	blocks := map[string]string{}
+	var measured []string
+	for _, s := range sections {
 		if skipped[s.name] {
-			b.sections = append(b.sections, fmt.Sprintf("<!-- %s: skipped in this run (-skip) -->\n", s.name))
 			continue
 		}
 		logf("== %s", s.name)
 		t := time.Now()
-		if err := s.run(); err != nil {
-			fail(fmt.Errorf("%s: %w", s.name, err))
+		got, err := s.run(b)
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.name, err)
 		}
+		if k := slices.Sorted(maps.Keys(got)); !slices.Equal(k, slices.Sorted(slices.Values(s.blocks))) {
+			return fmt.Errorf("%s filled %v, declares %v", s.name, k, s.blocks)
+		}
+		maps.Copy(blocks, got)
+		for _, blk := range s.blocks {
+			delete(keep, blk)
+		}
+		measured = append(measured, s.name)
 		logf("== %s done in %v", s.name, time.Since(t).Round(time.Second))
 	}
-	doc := b.document(load0, loadavg(), start, time.Since(start))
-	dest := *out
-	if !filepath.IsAbs(dest) {
-		dest = filepath.Join(b.repo, dest)
+	blocks["machine"] = b.machine(*benchstat, measured, skipped, load0, start)
+	doc, err = os.ReadFile(*out)
+	if err == nil {
+		var filled string
+		if filled, err = fill(string(doc), blocks, keep); err == nil {
+			err = os.WriteFile(*out, []byte(filled), 0o644)
+		}
 	}
-	if err := os.WriteFile(dest, []byte(doc), 0o644); err != nil {
-		fail(err)
+	if err != nil {
+		return fmt.Errorf("%s: %w", *out, err)
 	}
-	logf("wrote %s in %v", *out, time.Since(start).Round(time.Second))
+	logf("filled %s in %v", *out, time.Since(start).Round(time.Second))
+	return nil
 }
 
 func setup(quick bool) (*bench, error) {
@@ -131,77 +152,63 @@ func setup(quick bool) (*bench, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(filepath.Join(repo, "go.mod")); err != nil {
-		return nil, errors.New("run from the repository's root (make bench)")
-	}
-	if platforms, err = overlayNames(repo); err != nil {
-		return nil, err
-	}
 	b := &bench{repo: repo, bin: filepath.Join(repo, "bin"), quick: quick}
+	entries, _ := os.ReadDir(filepath.Join(repo, "overlays"))
+	for _, e := range entries {
+		if _, err := os.Stat(filepath.Join(repo, "overlays", e.Name(), "kustomization.yaml")); err == nil {
+			platforms = append(platforms, e.Name())
+		}
+	}
+	if len(platforms) == 0 {
+		return nil, errors.New("no overlays/<name>/kustomization.yaml: run from the repository's root (make bench)")
+	}
 	for _, tool := range []string{"regprofile", "kustomize", "benchstat"} {
 		if _, err := os.Stat(filepath.Join(b.bin, tool)); err != nil {
 			return nil, fmt.Errorf("bin/%s is missing: run make bench (it builds and installs what it needs)", tool)
 		}
 	}
-	if _, err := exec.LookPath("hyperfine"); err != nil {
-		return nil, errors.New("hyperfine is not installed (Debian: apt-get install hyperfine)")
-	}
-	if _, err := os.Stat("/usr/bin/time"); err != nil {
-		return nil, errors.New("/usr/bin/time is not installed (Debian: apt-get install time)")
+	for _, tool := range []string{"hyperfine", "/usr/bin/time"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			return nil, fmt.Errorf("%s is not installed (Debian: apt-get install %s)", tool, filepath.Base(tool))
+		}
 	}
 	_, err = exec.LookPath("valgrind")
-	b.hasValgrind = err == nil
+	b.valgrind = err == nil
 	if b.work, err = os.MkdirTemp("", "regprofile-bench-"); err != nil {
 		return nil, err
 	}
-	b.fast = b.work
-	if st, err := os.Stat("/dev/shm"); err == nil && st.IsDir() {
-		if dir, err := os.MkdirTemp("/dev/shm", "regprofile-bench-"); err == nil {
-			b.fast = dir
-		}
+	if b.fast, err = os.MkdirTemp("/dev/shm", "regprofile-bench-"); err != nil {
+		b.fast = b.work
 	}
 	b.helpers = filepath.Join(b.work, "helpers")
 	b.path = b.helpers + ":" + b.bin + ":/usr/local/bin:/usr/bin:/bin"
-	for name, pkg := range map[string]string{
-		"nopfn": "./e2e/bench/nopfn", "nopkyaml": "./e2e/bench/nopkyaml", "nopkio": "./e2e/bench/nopkio", "stripids": "./e2e/bench/stripids",
-		"fleet": "./e2e/bench/fleet", "kprof": "./e2e/bench/kprof",
-	} {
+	for _, name := range []string{"nopfn", "nopkio", "nopkyaml", "fleet"} {
 		// Built as make build builds regprofile, so that sizes and start-up compare.
-		if _, err := b.run(nil, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(b.helpers, name), pkg); err != nil {
+		if _, err := b.run("", nil, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(b.helpers, name), "./e2e/bench/"+name); err != nil {
 			return nil, err
 		}
 	}
 	return b, nil
 }
 
-// run runs a command in the repository's root with the benchmark's PATH
-// and returns its stdout; stderr is part of the error.
-func (b *bench) run(env []string, name string, args ...string) (string, error) {
-	return b.runIn(b.repo, env, nil, name, args...)
-}
-
-func (b *bench) runIn(dir string, env []string, stdin []byte, name string, args ...string) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+// run runs a command in dir (default the repository's root) with the
+// benchmark's PATH and returns its stdout; stderr is part of the error.
+func (b *bench) run(dir string, stdin []byte, name string, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Dir = dir
-	cmd.Env = append(append(os.Environ(), "PATH="+b.path, "GOTOOLCHAIN=local"), env...)
+	cmd.Dir = cmp.Or(dir, b.repo)
+	cmd.Env = append(os.Environ(), "PATH="+b.path, "GOTOOLCHAIN=local", "TMPDIR="+b.fast)
 	if stdin != nil {
 		cmd.Stdin = bytes.NewReader(stdin)
 	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return stdout.String(), fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, tail(stderr.String(), 3000))
+		e := stderr.String()
+		return stdout.String(), fmt.Errorf("%s %s: %w\n%s", name, strings.Join(args, " "), err, e[max(0, len(e)-3000):])
 	}
 	return stdout.String(), nil
-}
-
-func tail(s string, n int) string {
-	if len(s) > n {
-		return "..." + s[len(s)-n:]
-	}
-	return s
 }
 
 func (b *bench) reps(full, quick int) int {
@@ -211,110 +218,49 @@ func (b *bench) reps(full, quick int) int {
 	return full
 }
 
-func logf(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
-}
-
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, "bench:", err)
-	os.Exit(1)
-}
+func logf(format string, args ...any) { fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...) }
 
 func loadavg() string {
-	data, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
+	data, _ := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(data)); len(f) >= 3 {
+		return strings.Join(f[:3], " ")
 	}
-	f := strings.Fields(string(data))
-	if len(f) < 3 {
-		return "?"
-	}
-	return strings.Join(f[:3], " ")
+	return "?"
 }
 
-// machine describes where the figures came from.
-func (b *bench) machine() [][2]string {
-	cpu := "?"
-	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, line := range strings.Split(string(data), "\n") {
-			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-				cpu = strings.TrimSpace(v)
-				break
-			}
-		}
+// machine is the machine block: where and when this run's figures came from.
+func (b *bench) machine(benchstat string, measured []string, skipped map[string]bool, load0 string, start time.Time) string {
+	run := fmt.Sprintf("%s, %v; sections measured: %s", start.UTC().Format("2006-01-02 15:04 MST"),
+		time.Since(start).Round(time.Second), strings.Join(measured, ", "))
+	if len(skipped) > 0 {
+		run += "; kept from an earlier run (-skip): " + strings.Join(slices.Sorted(maps.Keys(skipped)), ", ")
 	}
-	mem := "?"
-	if data, err := os.ReadFile("/proc/meminfo"); err == nil {
-		for _, line := range strings.Split(string(data), "\n") {
-			if strings.HasPrefix(line, "MemTotal:") {
-				var kb float64
-				fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, "MemTotal:")), "%f", &kb)
-				mem = fmt.Sprintf("%.1f GiB", kb/(1<<20))
-			}
-		}
+	if b.quick {
+		run += "; **-quick: too few repetitions for the figures to mean much**"
 	}
-	kernel := "?"
-	if data, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
-		kernel = "Linux " + strings.TrimSpace(string(data))
-	}
-	osName := "?"
-	if data, err := os.ReadFile("/etc/os-release"); err == nil {
-		for _, line := range strings.Split(string(data), "\n") {
-			if v, ok := strings.CutPrefix(line, "PRETTY_NAME="); ok {
-				osName = strings.Trim(v, `"`)
-			}
-		}
-	}
-	first := func(s string, err error) string {
-		if err != nil {
-			return "not installed"
-		}
-		line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
-		return line
-	}
-	goVersion := first(b.run(nil, "go", "version"))
-	kustomize := first(b.run(nil, filepath.Join(b.bin, "kustomize"), "version"))
-	hyperfine := first(b.run(nil, "hyperfine", "--version"))
-	valgrind := first(b.run(nil, "valgrind", "--version"))
-	benchstat := "golang.org/x/perf/cmd/benchstat " + b.benchstatVersion
-	commit := first(b.run(nil, "git", "rev-parse", "--short=12", "HEAD"))
-	if s, err := b.run(nil, "git", "status", "--porcelain", "--untracked-files=no"); err == nil && strings.TrimSpace(s) != "" {
-		commit += " (with uncommitted changes)"
-	}
-	tmp := "$F = $W (no tmpfs)"
-	if b.fast != b.work {
-		tmp = "$F on /dev/shm (tmpfs), $W on " + fsOf(b.work)
-	}
-	return [][2]string{
-		{"CPU", fmt.Sprintf("%s, %d cores (GOMAXPROCS %d)", cpu, runtime.NumCPU(), runtime.GOMAXPROCS(0))},
-		{"Memory", mem},
-		{"Kernel", kernel},
-		{"OS", osName},
-		{"Go", goVersion},
-		{"kustomize", "bin/kustomize " + kustomize},
-		{"hyperfine", hyperfine},
-		{"benchstat", benchstat},
-		{"valgrind", valgrind},
-		{"Scratch directories", tmp},
-		{"Commit", commit},
-	}
-}
-
-// fsOf names the filesystem a directory is on, from /proc/mounts.
-func fsOf(dir string) string {
-	data, err := os.ReadFile("/proc/mounts")
+	facts, err := b.run("", nil, "sh", "-c", `
+		echo "CPU|$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores (GOMAXPROCS $(nproc))"
+		echo "Memory|$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+		echo "Kernel|$(uname -sr)"
+		echo "OS|$(. /etc/os-release && echo "$PRETTY_NAME")"
+		echo "Go|$(go version)"
+		echo "kustomize|bin/kustomize $(bin/kustomize version)"
+		echo "hyperfine|$(hyperfine --version)"
+		echo "valgrind|$(valgrind --version 2>/dev/null || echo not installed)"
+		echo "Scratch directories|\$F on $(df --output=fstype "$0" | tail -n 1), \$W on $(df --output=fstype "$1" | tail -n 1)"
+		echo "Commit|$(git rev-parse --short=12 HEAD)$(git status --porcelain --untracked-files=no | grep -q . && echo ' (with uncommitted changes)')"
+	`, b.fast, b.work)
 	if err != nil {
-		return "?"
+		b.notes = append(b.notes, "The machine's facts are incomplete: "+strings.SplitN(err.Error(), "\n", 2)[0])
 	}
-	best, kind := "", "?"
-	for _, line := range strings.Split(string(data), "\n") {
-		f := strings.Fields(line)
-		if len(f) < 3 {
-			continue
-		}
-		if (dir == f[1] || strings.HasPrefix(dir, strings.TrimSuffix(f[1], "/")+"/")) && len(f[1]) > len(best) {
-			best, kind = f[1], f[2]
-		}
+	rows := [][]string{{"Run", run}}
+	for _, line := range strings.Split(strings.TrimSpace(facts), "\n") {
+		rows = append(rows, strings.SplitN(line, "|", 2))
 	}
-	return kind + " (" + best + ")"
+	rows = append(rows, []string{"benchstat", "golang.org/x/perf/cmd/benchstat " + benchstat},
+		[]string{"Load average (1, 5, 15 min)", load0 + " at the start, " + loadavg() + " at the end"})
+	for _, n := range b.notes {
+		rows = append(rows, []string{"Note", n})
+	}
+	return table([]string{"", ""}, rows)
 }

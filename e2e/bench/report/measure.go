@@ -1,10 +1,12 @@
 package main
 
 import (
-	"bytes"
-	"context"
+	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,200 +14,246 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 )
 
-// measured is one command's figures, pooled over hyperfine's rounds.
+// measured is one command's runs, pooled over both of hyperfine's rounds.
 type measured struct {
-	label string
 	cmd   string
 	times []float64 // wall, seconds
-	cpu   []float64 // user+system per round (mean), seconds
-	runs  int
-	instr float64 // instructions (valgrind), 0 when not counted
+	cpu   []float64 // user+system, the mean of each round, seconds
+	instr float64   // instructions (valgrind), 0 when not counted
 }
 
-func (m *measured) meanCPU() float64 { return mean(m.cpu) }
-
-type hfOpts struct {
-	shell   bool // run through sh (for stdin redirections); else hyperfine -N
-	warmup  int
-	runs    int
-	rounds  int
-	workDir string
-}
-
-// hyperfine runs the commands in rounds, alternating their order, and
-// pools each command's runs: a slow drift of the machine's load then
-// weighs on every command alike. It returns the hyperfine command line
-// of one round, for the report.
-func (b *bench) hyperfine(labels, cmds []string, o hfOpts) ([]*measured, string, error) {
-	ms := make([]*measured, len(cmds))
-	for i := range cmds {
-		ms[i] = &measured{label: labels[i], cmd: cmds[i]}
-	}
-	args := []string{"--style", "none", "-w", strconv.Itoa(o.warmup), "-r", strconv.Itoa(o.runs)}
-	if !o.shell {
+// hyperfine times the commands interleaved in one hyperfine invocation,
+// then again in reverse order, and pools each command's runs: a drift of
+// the machine's load weighs on every command alike, and ratios between
+// them hold. shell runs them through sh (for redirections). It also
+// returns the first round's command line, with $W and $F, for the report.
+func (b *bench) hyperfine(cmds []string, shell bool, warmup, runs int) ([]*measured, string, error) {
+	args := []string{"-w", strconv.Itoa(warmup), "-r", strconv.Itoa(runs)}
+	if !shell {
 		args = append(args, "-N")
 	}
-	show := "hyperfine " + strings.Join(args[2:], " ")
+	show := "hyperfine " + strings.Join(args, " ")
 	for _, c := range cmds {
-		show += " " + shellQuote(b.relCmd(c))
+		show += " '" + b.rel(c) + "'"
 	}
-	for round := range o.rounds {
-		order := make([]int, len(cmds))
-		for i := range order {
-			order[i] = i
-		}
-		if round%2 == 1 {
+	ms := make([]*measured, len(cmds))
+	for i, c := range cmds {
+		ms[i] = &measured{cmd: c}
+	}
+	for round := range 2 {
+		order := slices.Clone(ms)
+		if round == 1 {
 			slices.Reverse(order)
 		}
-		out := filepath.Join(b.work, fmt.Sprintf("hyperfine-%d.json", time.Now().UnixNano()))
-		a := append(append([]string{}, args...), "--export-json", out)
-		for _, i := range order {
-			a = append(a, cmds[i])
+		out := filepath.Join(b.work, "hyperfine.json")
+		a := append([]string{"--style", "none", "--export-json", out}, args...)
+		for _, m := range order {
+			a = append(a, m.cmd)
 		}
-		dir := o.workDir
-		if dir == "" {
-			dir = b.repo
-		}
-		if _, err := b.runIn(dir, nil, nil, "hyperfine", a...); err != nil {
-			return nil, "", err
-		}
-		data, err := os.ReadFile(out)
-		if err != nil {
+		if _, err := b.run("", nil, "hyperfine", a...); err != nil {
 			return nil, "", err
 		}
 		var res struct {
 			Results []struct {
-				Command string    `json:"command"`
-				User    float64   `json:"user"`
-				System  float64   `json:"system"`
-				Times   []float64 `json:"times"`
-			} `json:"results"`
+				User, System float64
+				Times        []float64
+			}
 		}
-		if err := json.Unmarshal(data, &res); err != nil {
-			return nil, "", err
+		data, err := os.ReadFile(out)
+		if err == nil {
+			err = json.Unmarshal(data, &res)
 		}
-		if len(res.Results) != len(cmds) {
-			return nil, "", fmt.Errorf("hyperfine returned %d results for %d commands", len(res.Results), len(cmds))
+		if err != nil || len(res.Results) != len(cmds) {
+			return nil, "", fmt.Errorf("hyperfine's results %s: %v", out, err)
 		}
 		for k, r := range res.Results {
-			m := ms[order[k]]
-			m.times = append(m.times, r.Times...)
-			m.cpu = append(m.cpu, r.User+r.System)
-			m.runs += len(r.Times)
+			order[k].times = append(order[k].times, r.Times...)
+			order[k].cpu = append(order[k].cpu, r.User+r.System)
 		}
 	}
 	return ms, show, nil
 }
 
-// relCmd shows a command line with the scratch directories as $W and $F.
-func (b *bench) relCmd(c string) string {
-	c = strings.ReplaceAll(c, b.helpers+"/", "")
-	if b.fast != b.work {
-		c = strings.ReplaceAll(c, b.fast, "$F")
-	}
-	c = strings.ReplaceAll(c, b.work, "$W")
-	return strings.ReplaceAll(c, b.repo+"/", "")
+// rel shows a command with the scratch directories as $W and $F and the
+// helpers and the repository's paths relative.
+func (b *bench) rel(c string) string {
+	r := strings.NewReplacer(b.helpers+"/", "", b.fast, "$F", b.work, "$W", b.repo+"/", "")
+	return r.Replace(c)
 }
 
-func shellQuote(s string) string {
-	if s != "" && !strings.ContainsAny(s, " \t'\"$<>|&;()*?") {
-		return s
+// same fails unless every command prints what the first prints: a
+// comparison of commands with different output would mean nothing.
+func (b *bench) same(cmds ...string) error {
+	want, err := b.run("", nil, "sh", "-c", cmds[0])
+	for _, c := range cmds[1:] {
+		if err != nil {
+			return err
+		}
+		var got string
+		if got, err = b.run("", nil, "sh", "-c", c); err == nil && got != want {
+			return fmt.Errorf("%s prints other bytes than %s", b.rel(c), b.rel(cmds[0]))
+		}
 	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return err
 }
 
 var irefs = regexp.MustCompile(`I\s+refs:\s+([\d,]+)`)
 
-// instructions counts the instructions a command executes, its child
-// processes included, with valgrind's cachegrind (no cache simulation).
-// Go programs run with one P and without asynchronous preemption: valgrind
-// serialises threads and handles Go's preemption signals badly, and with
-// several Ps an idle thread spinning for work now and then adds billions
-// of instructions. The smaller of two runs is kept.
-// Instruction counts are optional: when valgrind fails on a program (it
-// cannot run every Go binary), the counts are left out from there on, with
-// a note, and the wall-time measurements stand alone.
-func (b *bench) instructions(stdin []byte, args ...string) (float64, error) {
-	if !b.hasValgrind {
-		return 0, nil
-	}
+// instructions counts what a command executes, its children included, with
+// cachegrind (no cache simulation; one P, no asynchronous preemption, which
+// valgrind handles badly), the smaller of two runs. Optional: when valgrind
+// is missing or fails on a program, counts are left out with a note.
+func (b *bench) instructions(stdin []byte, args ...string) float64 {
+	const script = `GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1 valgrind --tool=cachegrind --cache-sim=no ` +
+		`--trace-children=yes --cachegrind-out-file=/dev/null "$@" 2>&1 >/dev/null`
 	best := 0.0
 	for range 2 {
-		n, err := b.instructionsOnce(stdin, args...)
-		if err != nil {
-			first, _, _ := strings.Cut(err.Error(), "\n")
-			logf("valgrind failed, instruction counts left out: %s", first)
-			b.notes = append(b.notes, "Instruction counts are left out of this run: "+first+".")
-			b.hasValgrind = false
-			return 0, nil
+		if !b.valgrind {
+			return 0
 		}
-		if best == 0 || n < best {
-			best = n
+		out, err := b.run("", stdin, "sh", append([]string{"-c", script, "sh"}, args...)...)
+		total := 0.0
+		for _, m := range irefs.FindAllStringSubmatch(out, -1) {
+			n, _ := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", ""), 64)
+			total += n
+		}
+		if err != nil || total == 0 {
+			why := "no instruction count"
+			if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
+				why = ee.String()
+			}
+			if i := strings.Index(out, "unhandled instruction"); i >= 0 {
+				why += ": " + strings.SplitN(out[i:], "\n", 2)[0]
+			}
+			b.notes = append(b.notes, "Instruction counts are left out from here on: valgrind failed on "+b.rel(strings.Join(args, " "))+" ("+why+")")
+			b.valgrind = false
+			return 0
+		}
+		if best == 0 || total < best {
+			best = total
 		}
 	}
-	return best, nil
+	return best
 }
 
-func (b *bench) instructionsOnce(stdin []byte, args ...string) (float64, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	a := append([]string{"--tool=cachegrind", "--cache-sim=no", "--trace-children=yes", "--cachegrind-out-file=/dev/null"}, args...)
-	cmd := exec.CommandContext(ctx, "valgrind", a...)
-	cmd.Dir = b.repo
-	cmd.Env = append(os.Environ(), "PATH="+b.path, "GODEBUG=asyncpreemptoff=1", "GOMAXPROCS=1")
-	if stdin != nil {
-		cmd.Stdin = bytes.NewReader(stdin)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		return 0, fmt.Errorf("valgrind %s: %v\n%s", strings.Join(args, " "), err, tail(stderr.String(), 2000))
-	}
-	total := 0.0
-	for _, m := range irefs.FindAllStringSubmatch(stderr.String(), -1) {
-		n, err := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", ""), 64)
-		if err != nil {
-			return 0, err
+// peakRSS is the largest maximum resident set size, in bytes, that GNU
+// time reports over n runs of a command.
+func (b *bench) peakRSS(n int, stdin []byte, args ...string) (float64, error) {
+	peak := 0.0
+	file := filepath.Join(b.work, "rss")
+	for range n {
+		_, err := b.run("", stdin, "/usr/bin/time", append([]string{"-f", "%M", "-o", file}, args...)...)
+		out, _ := os.ReadFile(file)
+		kb, perr := strconv.ParseFloat(strings.TrimSpace(string(out)), 64)
+		if err != nil || perr != nil {
+			return 0, fmt.Errorf("/usr/bin/time %s: %v %v", strings.Join(args, " "), err, perr)
 		}
-		total += n
+		peak = max(peak, kb*1024)
 	}
-	if total == 0 {
-		return 0, fmt.Errorf("valgrind %s: no instruction count in its output", strings.Join(args, " "))
-	}
-	return total, nil
+	return peak, nil
 }
 
-// maxRSS runs a command under /usr/bin/time -v and returns its maximum
-// resident set size in bytes.
-func (b *bench) maxRSS(stdin []byte, args ...string) (float64, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "/usr/bin/time", append([]string{"-v"}, args...)...)
-	cmd.Dir = b.repo
-	cmd.Env = append(os.Environ(), "PATH="+b.path)
-	if stdin != nil {
-		cmd.Stdin = bytes.NewReader(stdin)
+// benchstat runs Go benchmarks (go test -bench in dir) and summarises them
+// with benchstat: the median and its confidence interval per benchmark
+// (without the GOMAXPROCS suffix) and unit, in the order benchstat prints.
+func (b *bench) benchstat(dir, file string, args ...string) (names []string, res map[string]map[string][2]string, err error) {
+	out, err := b.run(dir, nil, "go", append([]string{"test", "-run", "^$"}, args...)...)
+	if err == nil {
+		err = os.WriteFile(filepath.Join(b.work, file), []byte(out), 0o644)
 	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		return 0, fmt.Errorf("/usr/bin/time -v %s: %v\n%s", strings.Join(args, " "), err, tail(stderr.String(), 2000))
+	if err == nil {
+		out, err = b.run(b.work, nil, filepath.Join(b.bin, "benchstat"), "-format", "csv", file)
 	}
-	for _, line := range strings.Split(stderr.String(), "\n") {
-		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "Maximum resident set size (kbytes):"); ok {
-			kb, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-			return kb * 1024, err
+	if err != nil {
+		return nil, nil, err
+	}
+	r := csv.NewReader(strings.NewReader(out))
+	r.FieldsPerRecord = -1
+	recs, err := r.ReadAll()
+	res = map[string]map[string][2]string{}
+	unit := ""
+	for _, rec := range recs {
+		switch {
+		case len(rec) < 3 || rec[0] == "geomean":
+		case rec[0] == "" && rec[2] == "CI":
+			unit = rec[1]
+		case rec[0] != "":
+			name := procs.ReplaceAllString(rec[0], "")
+			if res[name] == nil {
+				names = append(names, name)
+				res[name] = map[string][2]string{}
+			}
+			res[name][unit] = [2]string{rec[1], rec[2]}
 		}
 	}
-	return 0, fmt.Errorf("/usr/bin/time -v %s: no maximum resident set size", strings.Join(args, " "))
+	if len(names) == 0 && err == nil {
+		err = fmt.Errorf("no benchmark results from benchstat:\n%s", out)
+	}
+	return names, res, err
+}
+
+var procs = regexp.MustCompile(`-\d+$`)
+
+// Statistics.
+
+func mean(xs []float64) float64 {
+	s := 0.0
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
+}
+
+func stddev(xs []float64) float64 {
+	m, s := mean(xs), 0.0
+	for _, x := range xs {
+		s += (x - m) * (x - m)
+	}
+	return math.Sqrt(s / float64(max(1, len(xs)-1)))
+}
+
+func median(xs []float64) float64 {
+	s := slices.Sorted(slices.Values(xs))
+	return (s[(len(s)-1)/2] + s[len(s)/2]) / 2
+}
+
+// ratioCI is the ratio of the means of b over a, with a 95% percentile
+// bootstrap interval (each sample resampled on its own, fixed seed).
+func ratioCI(a, b []float64) (ratio, lo, hi float64) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	resample := func(xs []float64) float64 {
+		s := 0.0
+		for range xs {
+			s += xs[rng.IntN(len(xs))]
+		}
+		return s / float64(len(xs))
+	}
+	rs := make([]float64, 2000)
+	for i := range rs {
+		rs[i] = resample(b) / resample(a)
+	}
+	slices.Sort(rs)
+	return mean(b) / mean(a), rs[len(rs)*25/1000], rs[len(rs)*975/1000-1]
+}
+
+// linearFit fits y = a + b*x by least squares and returns R².
+func linearFit(xs, ys []float64) (a, b, r2 float64) {
+	mx, my := mean(xs), mean(ys)
+	var sxy, sxx, syy float64
+	for i := range xs {
+		sxy += (xs[i] - mx) * (ys[i] - my)
+		sxx += (xs[i] - mx) * (xs[i] - mx)
+		syy += (ys[i] - my) * (ys[i] - my)
+	}
+	b = sxy / sxx
+	return my - b*mx, b, sxy * sxy / (sxx * syy)
 }
 
 // Formatting.
 
-func ms(s float64) string {
+func dur(s float64) string {
 	switch {
 	case s >= 10:
 		return fmt.Sprintf("%.1f s", s)
@@ -213,14 +261,13 @@ func ms(s float64) string {
 		return fmt.Sprintf("%.2f s", s)
 	case s >= 0.01:
 		return fmt.Sprintf("%.1f ms", s*1e3)
-	default:
+	case s >= 0.001:
 		return fmt.Sprintf("%.2f ms", s*1e3)
 	}
+	return fmt.Sprintf("%.0f µs", s*1e6)
 }
 
-func msPM(xs []float64) string {
-	return fmt.Sprintf("%s ± %.1f", ms(mean(xs)), stddev(xs)*1e3)
-}
+func msPM(xs []float64) string { return fmt.Sprintf("%s ± %.1f", dur(mean(xs)), stddev(xs)*1e3) }
 
 func mib(bytes float64) string { return fmt.Sprintf("%.1f MiB", bytes/(1<<20)) }
 
@@ -241,4 +288,14 @@ func verdict(ok bool) string {
 		return "**met**"
 	}
 	return "**missed**"
+}
+
+// table is a Markdown table.
+func table(header []string, rows [][]string) string {
+	var t strings.Builder
+	t.WriteString("| " + strings.Join(header, " | ") + " |\n|" + strings.Repeat("---|", len(header)) + "\n")
+	for _, r := range rows {
+		t.WriteString("| " + strings.Join(r, " | ") + " |\n")
+	}
+	return t.String()
 }
