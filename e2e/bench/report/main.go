@@ -262,5 +262,5 @@ func (b *bench) machine(benchstat string, measured []string, skipped map[string]
 	for _, n := range b.notes {
 		rows = append(rows, []string{"Note", n})
 	}
-	return table([]string{"", ""}, rows)
+	return table([]string{"", "this run"}, rows)
 }
