@@ -20,6 +20,10 @@ func TestFill(t *testing.T) {
 	if again, err := fill(got, blocks, keep); err != nil || again != got {
 		t.Fatalf("a second fill changed the document: %q, %v", again, err)
 	}
+	twice := "<!-- bench:b -->1<!-- /bench:b --> and <!-- bench:b -->2<!-- /bench:b -->\n"
+	if got, err := fill(twice, map[string]string{"b": "3"}, nil); err != nil || got != "<!-- bench:b -->3<!-- /bench:b --> and <!-- bench:b -->3<!-- /bench:b -->\n" {
+		t.Fatalf("a block named twice: %q, %v", got, err)
+	}
 	if empty, err := fill(doc, map[string]string{"a": "", "b": ""}, keep); err != nil ||
 		!strings.Contains(empty, "<!-- bench:a -->\n<!-- /bench:a -->") || !strings.Contains(empty, "<!-- bench:b --><!-- /bench:b -->") {
 		t.Fatalf("empty blocks: %q, %v", empty, err)

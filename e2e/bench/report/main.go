@@ -33,7 +33,7 @@ type bench struct {
 	work      string // scratch directory on disk ($W)
 	fast      string // scratch directory on a tmpfs when there is one ($F), else work
 	helpers   string // the benchmark's own binaries
-	path      string // PATH of every measured command: helpers, bin, the system
+	path      string // PATH of every measured command: helpers, bin, then the caller's PATH
 	quick     bool
 
 	valgrind  bool              // count instructions
@@ -181,7 +181,7 @@ func setup(quick bool) (*bench, error) {
 		b.fast = b.work
 	}
 	b.helpers = filepath.Join(b.work, "helpers")
-	b.path = b.helpers + ":" + b.bin + ":/usr/local/bin:/usr/bin:/bin"
+	b.path = b.helpers + ":" + b.bin + ":" + os.Getenv("PATH")
 	for _, name := range []string{"nopfn", "nopkio", "nopkyaml", "fleet"} {
 		// Built as make build builds regprofile, so that sizes and start-up compare.
 		if _, err := b.run("", nil, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(b.helpers, name), "./e2e/bench/"+name); err != nil {
@@ -231,7 +231,7 @@ func loadavg() string {
 // machine is the machine block: where and when this run's figures came from.
 func (b *bench) machine(benchstat string, measured []string, skipped map[string]bool, load0 string, start time.Time) string {
 	run := fmt.Sprintf("%s, %v; sections measured: %s", start.UTC().Format("2006-01-02 15:04 MST"),
-		time.Since(start).Round(time.Second), strings.Join(measured, ", "))
+		time.Since(start).Round(time.Second), cmp.Or(strings.Join(measured, ", "), "none"))
 	if len(skipped) > 0 {
 		run += "; kept from an earlier run (-skip): " + strings.Join(slices.Sorted(maps.Keys(skipped)), ", ")
 	}
@@ -239,7 +239,7 @@ func (b *bench) machine(benchstat string, measured []string, skipped map[string]
 		run += "; **-quick: too few repetitions for the figures to mean much**"
 	}
 	facts, err := b.run("", nil, "sh", "-c", `
-		echo "CPU|$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores (GOMAXPROCS $(nproc))"
+		echo "CPU|$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores (GOMAXPROCS ${GOMAXPROCS:-$(nproc)})"
 		echo "Memory|$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
 		echo "Kernel|$(uname -sr)"
 		echo "OS|$(. /etc/os-release && echo "$PRETTY_NAME")"
