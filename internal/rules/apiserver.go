@@ -62,7 +62,7 @@ func names(c *Context) []diag.Finding {
 					sub(base.Child("name").String(), "service account", s.Name)
 				}
 				if s.Namespace != "" && len(validation.IsDNS1123Label(s.Namespace)) > 0 {
-					fs = append(fs, diag.Errorf(base.Child("namespace").String(), "use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit",
+					fs = append(fs, diag.Errorf(base.Child("namespace").String(), fmt.Sprintf("use at most %d lower-case letters, digits and '-', starting and ending with a letter or digit", dnsLabelMax),
 						"invalid namespace name"))
 				}
 			}
@@ -79,10 +79,10 @@ func scheduling(c *Context) []diag.Finding {
 		for _, k := range sortedKeys(selector) {
 			p := diag.Path(prefix).Child("nodeSelector").Child(k).String()
 			if len(validation.IsQualifiedName(k)) > 0 {
-				fs = append(fs, diag.Errorf(p, "write a label key: an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' and '.'", "invalid label key"))
+				fs = append(fs, diag.Errorf(p, fmt.Sprintf("write a label key: an optional DNS prefix and '/', then at most %d letters, digits, '-', '_' and '.'", qualifiedNameMax), "invalid label key"))
 			}
 			if len(validation.IsValidLabelValue(selector[k])) > 0 {
-				fs = append(fs, diag.Errorf(p, "write a label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit", "invalid label value"))
+				fs = append(fs, diag.Errorf(p, fmt.Sprintf("write a label value: at most %d letters, digits, '-', '_' and '.', starting and ending with a letter or digit", labelValueMax), "invalid label value"))
 			}
 		}
 		for i, t := range tolerations {
@@ -93,7 +93,7 @@ func scheduling(c *Context) []diag.Finding {
 			switch t.Operator {
 			case "", corev1.TolerationOpEqual:
 				if len(validation.IsValidLabelValue(t.Value)) > 0 {
-					fs = append(fs, diag.Errorf(base.Child("value").String(), "write a taint value: at most 63 letters, digits, '-', '_' and '.'", "invalid taint value"))
+					fs = append(fs, diag.Errorf(base.Child("value").String(), fmt.Sprintf("write a taint value: at most %d letters, digits, '-', '_' and '.'", labelValueMax), "invalid taint value"))
 				}
 			case corev1.TolerationOpExists:
 				if t.Value != "" {
@@ -164,10 +164,12 @@ func containerResources(c *Context) []diag.Finding {
 }
 
 // s3BucketName is Amazon S3's rule for general purpose bucket names
-// (docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html):
-// 3 to 63 lower-case letters, digits, '.' and '-', starting and ending with
-// a letter or digit.
-var s3BucketName = lazyRegexp(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+// (limits.go): lower-case letters, digits, '.' and '-', starting and ending
+// with a letter or digit.
+var s3BucketName = lazyRegexp(fmt.Sprintf(`^[a-z0-9][a-z0-9.-]{%d,%d}[a-z0-9]$`, s3BucketMin-2, s3BucketMax-2))
+
+// s3BucketFix says S3's rule for a finding's fix.
+var s3BucketFix = "use " + between(s3BucketMin, s3BucketMax) + " lower-case letters, digits, '-' and '.'"
 
 // lazyRegexp compiles a pattern on first use. The function starts on
 // every kustomize, kpt and Argo CD call, and most calls check no bucket:
@@ -189,7 +191,7 @@ var (
 func s3BucketProblem(name string) string {
 	switch {
 	case !s3BucketName().MatchString(name):
-		return "use 3 to 63 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit"
+		return s3BucketFix + ", starting and ending with a letter or digit"
 	case strings.Contains(name, ".."):
 		return "do not put two '.' next to each other"
 	case net.ParseIP(name) != nil:
@@ -213,21 +215,22 @@ func s3BucketProblem(name string) string {
 var gcsBucketName = lazyRegexp(`^[a-z0-9][a-z0-9._-]*[a-z0-9]$`)
 
 func gcsBucketProblem(name string) string {
-	max := 63
+	max := gcsBucketMax
 	if strings.Contains(name, ".") {
-		max = 222
+		max = gcsDottedBucketMax
 	}
 	switch {
-	case len(name) < 3 || len(name) > max || !gcsBucketName().MatchString(name):
-		return "use 3 to 63 lower-case letters, digits, '-', '_' and '.' (up to 222 with dots), starting and ending with a letter or digit"
+	case len(name) < gcsBucketMin || len(name) > max || !gcsBucketName().MatchString(name):
+		return fmt.Sprintf("use %s lower-case letters, digits, '-', '_' and '.' (up to %d with dots), starting and ending with a letter or digit",
+			between(gcsBucketMin, gcsBucketMax), gcsDottedBucketMax)
 	case strings.HasPrefix(name, "goog") || strings.Contains(name, "google") || strings.Contains(name, "g00gle"):
 		return "do not start with goog or contain google, which GCS reserves"
 	case net.ParseIP(name) != nil:
 		return "do not name a bucket like an IP address"
 	}
 	for _, part := range strings.Split(name, ".") {
-		if len(part) > 63 || part == "" {
-			return "keep each dot-separated part between 1 and 63 characters"
+		if len(part) > gcsBucketPartMax || part == "" {
+			return fmt.Sprintf("keep each dot-separated part between 1 and %d characters", gcsBucketPartMax)
 		}
 	}
 	return ""
@@ -237,8 +240,8 @@ func gcsBucketProblem(name string) string {
 // and '-' (us-east-1, us-gov-west-1, europe-west4).
 var regionName = lazyRegexp(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
-// azureAccountName is Azure's rule for storage account names.
-var azureAccountName = lazyRegexp(`^[a-z0-9]{3,24}$`)
+// azureAccountName is Azure's rule for storage account names (limits.go).
+var azureAccountName = lazyRegexp(fmt.Sprintf(`^[a-z0-9]{%d,%d}$`, azureAccountMin, azureAccountMax))
 
 // buckets checks bucket, container, account and region names per
 // provider, where the operator would otherwise fail to reach storage.
@@ -255,8 +258,8 @@ func buckets(c *Context) []diag.Finding {
 			}
 		}
 	}
-	if s.S3 != nil && s.S3.Region != "" && (len(s.S3.Region) > 32 || !regionName().MatchString(s.S3.Region)) {
-		fs = append(fs, diag.Errorf(c.path("registry.storage.s3.region"), "write a region such as us-east-1", "invalid region: lower-case letters, digits and '-'"))
+	if s.S3 != nil && s.S3.Region != "" && (len(s.S3.Region) > regionMax || !regionName().MatchString(s.S3.Region)) {
+		fs = append(fs, diag.Errorf(c.path("registry.storage.s3.region"), "write a region such as us-east-1", "invalid region: at most %d lower-case letters, digits and '-'", regionMax))
 	}
 	if s.GCS != nil {
 		if s.GCS.Bucket != "" {
@@ -264,12 +267,12 @@ func buckets(c *Context) []diag.Finding {
 				fs = append(fs, diag.Errorf(c.path("registry.storage.gcs.bucket"), why, "invalid GCS bucket name"))
 			}
 		}
-		if s.GCS.Region != "" && (len(s.GCS.Region) > 32 || !regionName().MatchString(strings.ToLower(s.GCS.Region))) {
-			fs = append(fs, diag.Errorf(c.path("registry.storage.gcs.region"), "write a location such as us-central1 or US", "invalid region: letters, digits and '-'"))
+		if s.GCS.Region != "" && (len(s.GCS.Region) > regionMax || !regionName().MatchString(strings.ToLower(s.GCS.Region))) {
+			fs = append(fs, diag.Errorf(c.path("registry.storage.gcs.region"), "write a location such as us-central1 or US", "invalid region: at most %d letters, digits and '-'", regionMax))
 		}
 	}
 	if s.Azure != nil && s.Azure.AccountName != "" && !azureAccountName().MatchString(s.Azure.AccountName) {
-		fs = append(fs, diag.Errorf(c.path("registry.storage.azure.accountName"), "use 3 to 24 lower-case letters and digits", "invalid storage account name"))
+		fs = append(fs, diag.Errorf(c.path("registry.storage.azure.accountName"), "use "+between(azureAccountMin, azureAccountMax)+" lower-case letters and digits", "invalid storage account name"))
 	}
 	return fs
 }

@@ -541,7 +541,7 @@ func objectBucket(c *Context) []diag.Finding {
 	}
 	fs := oneOf(c.path("objectBucket.storageClassName"), ob.StorageClassName, platforms.BucketClasses...)
 	if !s3BucketName().MatchString(ob.BucketName) {
-		fs = append(fs, diag.Errorf(c.path("objectBucket.bucketName"), "use 3 to 63 lower-case letters, digits, '-' and '.'", "invalid bucket name"))
+		fs = append(fs, diag.Errorf(c.path("objectBucket.bucketName"), s3BucketFix, "invalid bucket name"))
 	}
 	u, err := url.Parse(ob.Endpoint)
 	switch {
@@ -593,6 +593,12 @@ func gcsStorage(c *Context) []diag.Finding {
 // azureContainer is the CRD's pattern for container names.
 var azureContainer = lazyRegexp(`^[0-9a-z]+(-[0-9a-z]+)*$`)
 
+// validAzureContainer reports whether name is a container name Azure
+// accepts (limits.go).
+func validAzureContainer(name string) bool {
+	return len(name) >= azureContainerMin && len(name) <= azureContainerMax && azureContainer().MatchString(name)
+}
+
 func azureStorage(c *Context) []diag.Finding {
 	s := c.R.Registry.Storage
 	if s == nil || s.Azure == nil {
@@ -606,8 +612,8 @@ func azureStorage(c *Context) []diag.Finding {
 	switch {
 	case az.Container == "":
 		fs = append(fs, diag.Errorf(c.path("registry.storage.azure.container"), "name the blob container you created", "Azure storage needs a container"))
-	case len(az.Container) < 3 || len(az.Container) > 63 || !azureContainer().MatchString(az.Container):
-		fs = append(fs, diag.Errorf(c.path("registry.storage.azure.container"), "use 3 to 63 lower-case letters and digits, with single hyphens between them",
+	case !validAzureContainer(az.Container):
+		fs = append(fs, diag.Errorf(c.path("registry.storage.azure.container"), "use "+between(azureContainerMin, azureContainerMax)+" lower-case letters and digits, with single hyphens between them",
 			"invalid container name"))
 	}
 	if az.CloudName != "" {
@@ -1150,7 +1156,7 @@ func dnsName(path, what, value string) []diag.Finding {
 	if errs := validation.IsDNS1123Subdomain(value); len(errs) > 0 {
 		// apimachinery's message repeats the fix and its regular
 		// expression; the fix below says it plainly.
-		return []diag.Finding{diag.Errorf(path, "use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit",
+		return []diag.Finding{diag.Errorf(path, fmt.Sprintf("use at most %d lower-case letters, digits, '-' and '.', starting and ending with a letter or digit", dnsSubdomainMax),
 			"invalid %s name", what)}
 	}
 	return nil

@@ -45,7 +45,7 @@ registry:
     s3: {bucket: bkt, region: us-east-1}
 `
 
-const dnsFix = "use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit"
+const dnsFix = "use at most 253 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit"
 
 const pemFix = "paste only the CA certificates, each from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----; keep keys out of the profile"
 
@@ -575,7 +575,7 @@ registry:
     s3: {bucket: my..bucket, region: US_EAST}`,
 			[]expect{
 				{diag.Error, "spec.registry.storage.s3.bucket", "invalid S3 bucket name", "do not put two '.' next to each other"},
-				{diag.Error, "spec.registry.storage.s3.region", "invalid region: lower-case letters, digits and '-'", "write a region such as us-east-1"},
+				{diag.Error, "spec.registry.storage.s3.region", "invalid region: at most 32 lower-case letters, digits and '-'", "write a region such as us-east-1"},
 			}},
 		{"S3 bucket names the current rules allow", `
 platform: aws-upi
@@ -756,7 +756,7 @@ platforms:
 			}},
 		{"CA ConfigMap name", s3 + `trustedCAConfigMap: Registry_CAs`,
 			[]expect{
-				{diag.Error, "spec.trustedCAConfigMap", `invalid ConfigMap name`, "use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit"},
+				{diag.Error, "spec.trustedCAConfigMap", `invalid ConfigMap name`, "use at most 253 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit"},
 				{diag.Warning, "spec.trustedCAConfigMap", `trustedCAConfigMap is not rendered: the profile lists no trustedCAs`, "add trustedCAs, or remove trustedCAConfigMap"},
 			}},
 		{"OpenShift Dedicated", `platform: openshift-dedicated`,
