@@ -18,7 +18,7 @@ import (
 // "Managed", a "REGISTRY_STORAGE_S3_ACCESSKEY") would drift from the table
 // unseen. Tests are exempt: they may spell out what they expect.
 func TestNoHardCodedOperatorValues(t *testing.T) {
-	values := map[string]string{operator.ClaimName: "ClaimName"}
+	values := map[string]string{operator.ClaimName: "ClaimName", operator.DefaultRoute: "DefaultRoute"}
 	for field, vs := range operator.Enums {
 		for _, v := range vs {
 			values[v] = "Enums[" + strconv.Quote(field) + "]"

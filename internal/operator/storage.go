@@ -16,6 +16,19 @@ const (
 // pkg/storage/pvc/pvc.go, defaults.PVCImageRegistryName).
 const ClaimName = "image-registry-storage"
 
+// DefaultRoute is the route the operator creates for spec.defaultRoute
+// (cluster-image-registry-operator pkg/defaults, RouteName); spec.routes
+// may not use its name.
+const DefaultRoute = "default-route"
+
+// The range of storage.s3.chunkSizeMiB, in MiB (openshift/api
+// imageregistry/v1 types.go, kubebuilder Minimum and Maximum: S3's
+// multipart part sizes, 5 MiB to 5 GiB).
+const (
+	ChunkSizeMiBMin = 5
+	ChunkSizeMiBMax = 5120
+)
+
 // ConfigBackends are every storage backend the operator's Config has, also
 // those a profile cannot set (IBM Cloud Object Storage, Alibaba OSS): a live
 // Config may hold any of them.

@@ -100,13 +100,13 @@ func scheduling(c *Context) []diag.Finding {
 					fs = append(fs, diag.Errorf(base.Child("value").String(), "remove value, or use operator: Equal", "a toleration with operator Exists takes no value"))
 				}
 			default:
-				fs = append(fs, oneOf(base.Child("operator").String(), string(t.Operator), "Exists", "Equal")...)
+				fs = append(fs, oneOf(base.Child("operator").String(), string(t.Operator), tolerationOperators...)...)
 			}
 			if t.Key == "" && t.Operator != corev1.TolerationOpExists {
 				fs = append(fs, diag.Errorf(base.Child("operator").String(), "set operator: Exists, or a key", "a toleration without a key must use operator Exists"))
 			}
 			if t.Effect != "" {
-				fs = append(fs, oneOf(base.Child("effect").String(), string(t.Effect), "NoSchedule", "PreferNoSchedule", "NoExecute")...)
+				fs = append(fs, oneOf(base.Child("effect").String(), string(t.Effect), taintEffects...)...)
 			}
 			if t.TolerationSeconds != nil && t.Effect != corev1.TaintEffectNoExecute {
 				fs = append(fs, diag.Errorf(base.Child("tolerationSeconds").String(), "set effect: NoExecute, or remove tolerationSeconds", "tolerationSeconds applies to the NoExecute effect only"))
@@ -119,6 +119,12 @@ func scheduling(c *Context) []diag.Finding {
 	}
 	return fs
 }
+
+// The values the API server accepts in a toleration (k8s.io/api core/v1).
+var (
+	tolerationOperators = []string{string(corev1.TolerationOpExists), string(corev1.TolerationOpEqual)}
+	taintEffects        = []string{string(corev1.TaintEffectNoSchedule), string(corev1.TaintEffectPreferNoSchedule), string(corev1.TaintEffectNoExecute)}
+)
 
 // standardResources are the resource names a container may request
 // without a prefix; any other name must be a qualified extended resource.

@@ -51,25 +51,25 @@ func (c *Context) uses(s *platforms.Storage) bool {
 
 // All is every rule, in the order the docs list them.
 var All = []Rule{
-	{"installer-storage", "On a platform with installer-provisioned infrastructure (aws-ipi, gcp-ipi, azure-ipi, rhosp-ipi) the operator created and manages the storage: the profile sets no storage and no volume or bucket helper; credentials may still be overridden.", installerStorage},
+	{"installer-storage", "On a platform with installer-provisioned infrastructure (" + strings.Join(installerPlatforms(), ", ") + ") the operator created and manages the storage: the profile sets no storage and no volume or bucket helper; credentials may still be overridden.", installerStorage},
 	{"one-backend", "Exactly one storage backend. The operator fails with MultiStoragesError on two, and leaves a Removed-bootstrapped registry down with none.", oneBackend},
 	{"platform-backend", "The storage is one the platform accepts (docs/storage.md; emptyDir is accepted everywhere, for non-production clusters); the fix names the platforms that do accept it.", platformBackend},
-	{"topology", "spec.topology is HighlyAvailable or SingleReplica; SingleReplica (one node) warns above 1 replica.", topology},
-	{"release-storage", "What the target release's operator and platform accept beyond its fields (docs/reference.md, Release facts): a ReadWriteOnce claim only from 4.4 (before, the operator's checkPVC refuses it), a CSI class only from the release that ships its driver, a platform and a topology only from the release that supports them, Swift credential keys only from the release that reads them.", releaseStorage},
+	{"topology", "spec.topology is " + orList(operator.Enums["topology"]) + "; " + operator.SingleReplica + " (one node) warns above 1 replica.", topology},
+	{"release-storage", "What the target release's operator and platform accept beyond its fields (docs/reference.md, Release facts): a " + operator.ReadWriteOnce + " claim only from " + operator.Facts["accessMode."+operator.ReadWriteOnce].Since.String() + " (before, the operator's checkPVC refuses it), a CSI class only from the release that ships its driver, a platform and a topology only from the release that supports them, Swift credential keys only from the release that reads them.", releaseStorage},
 	{"emptydir", "emptyDir holds images in the pod: at most 1 replica, and a warning that it is not for production.", emptyDir},
-	{"replicas", "Replicas are 0 or more; 2 or more on a volume need accessMode ReadWriteMany.", replicas},
-	{"rwo-recreate", "A ReadWriteOnce volume needs rolloutStrategy Recreate: a rolling update would start a second pod that cannot mount it.", rwoRecreate},
-	{"volume", "A volume the profile creates: a valid size (below 100Gi warns), ReadWriteOnce or ReadWriteMany, Filesystem, a class or defaultStorageClass but not both, and the claim the registry uses. The operator's own name, image-registry-storage, is accepted: the Config names the claim, and the operator then uses it as it is (on rhosp-cinder, where the installer made one, it warns). An empty claim warns: the operator then creates and owns image-registry-storage.", volume},
+	{"replicas", "Replicas are 0 or more; 2 or more on a volume need accessMode " + operator.ReadWriteMany + ".", replicas},
+	{"rwo-recreate", "A " + operator.ReadWriteOnce + " volume needs rolloutStrategy " + operator.Recreate + ": a rolling update would start a second pod that cannot mount it.", rwoRecreate},
+	{"volume", "A volume the profile creates: a valid size (below " + platforms.DefaultPVCSize + " warns), " + orList(operator.Enums["pvc.accessMode"]) + ", " + operator.Filesystem + ", a class or defaultStorageClass but not both, and the claim the registry uses. The operator's own name, " + operator.ClaimName + ", is accepted: the Config names the claim, and the operator then uses it as it is (on rhosp-cinder, where the installer made one, it warns). An empty claim warns: the operator then creates and owns " + operator.ClaimName + ".", volume},
 	{"persistent-volume", "A static volume: exactly one of nfs (server, absolute path) and local (absolute path, nodeName); NFS with 2 or more replicas warns that the export needs no_wdelay (documents 000 §3.3.1, §3.4.1).", persistentVolume},
 	{"cinder", "rhosp-cinder's StorageClass needs an availability zone.", cinderClass},
-	{"s3", "S3 needs a bucket and a region (the driver refuses to start without one, even with a custom endpoint); a regionEndpoint has a scheme; chunkSizeMiB is 5 to 5120; keyID needs encrypt.", s3Storage},
+	{"s3", "S3 needs a bucket and a region (the driver refuses to start without one, even with a custom endpoint); a regionEndpoint has a scheme; chunkSizeMiB is " + between(operator.ChunkSizeMiBMin, operator.ChunkSizeMiBMax) + "; keyID needs encrypt.", s3Storage},
 	{"object-bucket", "An ODF bucket claim: a known class, a valid fixed bucket name, and an endpoint with a scheme and no port (required for external-mode classes, which have no in-cluster endpoint).", objectBucket},
 	{"gcs", "GCS needs a bucket.", gcsStorage},
 	{"swift", "Swift needs a container (without one the operator creates and owns its own); authURL is an http or https URL; authVersion a number.", swiftStorage},
 	{"azure", "Azure needs an account and a container named by Azure's rules; cloudName and networkAccess take known values.", azureStorage},
-	{"storage-state", "storage.managementState is Managed or Unmanaged; Managed on storage the profile provides warns, as removing the registry then deletes it.", storageState},
+	{"storage-state", "storage.managementState is " + orList(operator.Enums["registry.storage.managementState"]) + "; " + operator.Managed + " on storage the profile provides warns, as removing the registry then deletes it.", storageState},
 	{"enums", "managementState, logLevel, operatorLogLevel and rolloutStrategy take the operator's values.", enums},
-	{"routes", "Route names are set, unique and not default-route (the operator's own route).", routes},
+	{"routes", "Route names are set, unique and not " + operator.DefaultRoute + " (the operator's own route).", routes},
 	{"route-secrets", "A route's secretSource: exactly one of externalSecret and certificate, writing the kubernetes.io/tls secret secretName names (required; not the storage credentials secret; each secret written by one route). An ExternalSecret maps tls.crt and tls.key, which the API server requires of the type, and optionally tls.cacrt, which the operator reads as the route's CA certificate. A certificate names its issuer (Issuer or ClusterIssuer, or any kind of an external issuer's group) and DNS names, by default the route's hostname; names that miss the hostname warn.", routeSecrets},
 	{"requests", "Request limits are 0 or more.", requests},
 	{"credentials", "Credentials: one source, only for object storage, with every key the backend needs and no others.", credentials},
@@ -77,13 +77,26 @@ var All = []Rule{
 	{"trusted-cas", "Trusted CAs: a host[:port], each once, with PEM certificates and no private key.", trustedCAs},
 	{"image-config", "The registry's fields of image.config.openshift.io/cluster: a valid trustedCAConfigMap name (used only with trustedCAs), and externalRegistryHostnames that are host[:port], each once.", imageConfig},
 	{"access", "Access subjects: User, Group or ServiceAccount, a namespace only (and always) for service accounts, a valid project, no project for metrics scrapers.", access},
-	{"pruner", "The pruner's schedule is a cron expression; counts are 0 or more. With the registry Removed or Unmanaged it prunes image metadata only, which warns.", pruner},
+	{"pruner", "The pruner's schedule is a cron expression; counts are 0 or more. With the registry " + operator.Removed + " or " + operator.Unmanaged + " it prunes image metadata only, which warns.", pruner},
 	{"names", "Every name that becomes an object's name is a DNS-1123 subdomain (the profile's, routes and their secrets, claims, storage classes, secret stores, service accounts); namespaces are DNS-1123 labels.", names},
-	{"scheduling", "nodeSelector labels and tolerations as the API server validates them: qualified keys, valid values, operators Exists or Equal, effects NoSchedule, PreferNoSchedule or NoExecute.", scheduling},
+	{"scheduling", "nodeSelector labels and tolerations as the API server validates them: qualified keys, valid values, operators " + orList(tolerationOperators) + ", effects " + orList(taintEffects) + ".", scheduling},
 	{"resources", "Container resources: cpu, memory, ephemeral-storage, hugepages-* or a qualified extended resource; no negative quantity; no request above its limit.", containerResources},
 	{"buckets", "Bucket, container, account and region names follow their provider's rules (S3, GCS, Azure).", buckets},
 	{"remove-fields", "registry.removeFields names storage backends of the live Config (storage.<backend>, any backend the Config has), each once, never the one the profile renders or the installer provisioned.", removeFields},
-	{"openshift-version", "Every rendered field is one the target release accepts: a field the release lacks is an error naming the first release that has it. 4.2 to 4.5 use the integer logging (logLevel is 4.6); 4.2 and 4.3 have no ImagePruner.", openshiftVersion},
+	{"openshift-version", fmt.Sprintf("Every rendered field is one the target release accepts: a field the release lacks is an error naming the first release that has it. %s to %s use the integer logging (logLevel is %s); releases before %s have no ImagePruner.",
+		operator.Oldest, operator.LoggingRequiredUntil, operator.ConfigFieldSince["logLevel"], operator.PrunerSince), openshiftVersion},
+}
+
+// installerPlatforms lists the platforms whose storage the installer
+// provisioned.
+func installerPlatforms() []string {
+	var out []string
+	for _, p := range platforms.All() {
+		if _, ok := p.(platforms.InstallerProvisioned); ok {
+			out = append(out, p.Name())
+		}
+	}
+	return out
 }
 
 // Check runs every rule and returns their findings.
@@ -513,8 +526,8 @@ func s3Storage(c *Context) []diag.Finding {
 				"regionEndpoint is not an http or https URL"))
 		}
 	}
-	if n := s3.ChunkSizeMiB; n != nil && (*n < 5 || *n > 5120) {
-		fs = append(fs, diag.Errorf(c.path("registry.storage.s3.chunkSizeMiB"), "set 5 to 5120, or remove it for the operator's default",
+	if n := s3.ChunkSizeMiB; n != nil && (*n < operator.ChunkSizeMiBMin || *n > operator.ChunkSizeMiBMax) {
+		fs = append(fs, diag.Errorf(c.path("registry.storage.s3.chunkSizeMiB"), "set "+between(operator.ChunkSizeMiBMin, operator.ChunkSizeMiBMax)+", or remove it for the operator's default",
 			"chunkSizeMiB is out of range: S3 multipart chunks are 5 MiB to 5 GiB"))
 	}
 	if s3.KeyID != "" && (s3.Encrypt == nil || !*s3.Encrypt) {
@@ -681,9 +694,9 @@ func routes(c *Context) []diag.Finding {
 		switch {
 		case rt.Name == "":
 			fs = append(fs, diag.Errorf(p, "name the route", "a route needs a name"))
-		case rt.Name == "default-route":
+		case rt.Name == operator.DefaultRoute:
 			fs = append(fs, diag.Errorf(p, "set defaultRoute: true for that route, or choose another name",
-				"default-route is the operator's own route"))
+				"%s is the operator's own route", operator.DefaultRoute))
 		default:
 			if j, dup := seen[rt.Name]; dup {
 				fs = append(fs, diag.Errorf(p, "give each route its own name", "the name is already used by routes[%d]", j))
