@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"regprofile.dev/regprofile/internal/operator"
+	"regprofile.dev/regprofile/internal/testkit"
 )
 
 // The operator's values are written once, here: a rule, a default or a
@@ -41,19 +42,10 @@ func TestNoHardCodedOperatorValues(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			lit, ok := n.(*ast.BasicLit)
-			if !ok || lit.Kind != token.STRING {
-				return true
-			}
-			s, err := strconv.Unquote(lit.Value)
-			if err != nil {
-				return true
-			}
+		testkit.StringLiterals(f, func(lit *ast.BasicLit, s string) {
 			if table := values[s]; table != "" {
 				t.Errorf("%s: %s is written by hand; use internal/operator's %s", fset.Position(lit.Pos()), lit.Value, table)
 			}
-			return true
 		})
 		return nil
 	}

@@ -5,11 +5,11 @@ import (
 	"go/parser"
 	"go/token"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
 	"regprofile.dev/regprofile/internal/operator"
+	"regprofile.dev/regprofile/internal/testkit"
 )
 
 // A rule's description takes what internal/operator holds (an enum's
@@ -47,15 +47,7 @@ func TestRuleDocsTakeOperatorFacts(t *testing.T) {
 		if !ok || len(rule.Elts) < 2 {
 			t.Fatalf("%s: not a Rule{ID, Doc, Check} literal", fset.Position(elt.Pos()))
 		}
-		ast.Inspect(rule.Elts[1], func(n ast.Node) bool {
-			lit, ok := n.(*ast.BasicLit)
-			if !ok || lit.Kind != token.STRING {
-				return true
-			}
-			s, err := strconv.Unquote(lit.Value)
-			if err != nil {
-				return true
-			}
+		testkit.StringLiterals(rule.Elts[1], func(lit *ast.BasicLit, s string) {
 			checked++
 			if m := release.FindStringSubmatch(s); m != nil {
 				t.Errorf("%s: a rule's description writes the release %s; take it from internal/operator's tables", fset.Position(lit.Pos()), m[1])
@@ -65,7 +57,6 @@ func TestRuleDocsTakeOperatorFacts(t *testing.T) {
 					t.Errorf("%s: a rule's description writes the operator's value %q; take it from internal/operator", fset.Position(lit.Pos()), w)
 				}
 			}
-			return true
 		})
 	}
 	if checked < len(all.Elts) {
