@@ -21,6 +21,7 @@ import (
 
 	"github.com/spf13/pflag"
 	"sigs.k8s.io/kustomize/kyaml/openapi"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"regprofile.dev/regprofile/internal/krm"
 )
@@ -89,13 +90,17 @@ func buildInProcess(dir string, p *plan, opts Options) ([]byte, error) {
 	// The function's messages are held back until the build is known to
 	// stay in process: on a fallback, the exec path prints them again.
 	var msgs bytes.Buffer
-	fn := func(stdin io.Reader, stdout io.Writer) int {
-		return krm.Run(stdin, stdout, &msgs, func(r *krm.Result) string {
-			if where := loc.locate(r); where != "" {
-				return krm.FormatResult(r, where)
-			}
-			return krm.ResultLine(r)
-		})
+	line := func(r *krm.Result) string {
+		if where := loc.locate(r); where != "" {
+			return krm.FormatResult(r, where)
+		}
+		return krm.ResultLine(r)
+	}
+	fn := function{
+		text: func(stdin io.Reader, stdout io.Writer) int { return krm.Run(stdin, stdout, &msgs, line) },
+		nodes: func(items []*yaml.RNode, functionConfig *yaml.RNode) ([]*yaml.RNode, int) {
+			return krm.RunNodes(items, functionConfig, &msgs, line)
+		},
 	}
 	m, err := fastBuild(dir, p, fn, opts.ExitStatus)
 	if _, ok := err.(errFallback); ok {

@@ -32,9 +32,16 @@ type errFallback struct{ why string }
 
 func (e errFallback) Error() string { return e.why }
 
-// function runs the KRM function in process: it reads a ResourceList
-// and writes one, and returns its exit status; its messages go to stderr.
-type function func(stdin io.Reader, stdout io.Writer) int
+// function is the KRM function run in this process, two ways that give
+// the same result: text reads a ResourceList and writes one, as the exec
+// path runs it; nodes, when set, takes the items and the functionConfig
+// already parsed and returns the items it would have written
+// (krm.RunNodes). Both return the exit status; messages go to the
+// function's stderr.
+type function struct {
+	text  func(stdin io.Reader, stdout io.Writer) int
+	nodes func(items []*yaml.RNode, functionConfig *yaml.RNode) ([]*yaml.RNode, int)
+}
 
 // fastBuild builds dir as kustomize would, with the function run in
 // process. A function that fails makes kustomize's own error (exit
@@ -220,27 +227,45 @@ func applyFunction(m resmap.ResMap, p *plan, fn function) (int, error) {
 	if err := (kio.Pipeline{Inputs: []kio.Reader{&kio.ByteReader{Reader: bytes.NewReader(input)}}, Outputs: []kio.Writer{buf}}).Execute(); err != nil {
 		return 0, err
 	}
+	// The function runs on the parsed nodes (nodeFilter) or, where that
+	// is not shown to be the same, as the exec path runs it, through
+	// kyaml's FunctionFilter and the ResourceList's text.
 	status := 0
-	filter := &runtimeutil.FunctionFilter{
-		FunctionConfig: cfg,
-		DeferFailure:   p.spec.DeferFailure,
-		Run: func(r io.Reader, w io.Writer) error {
-			if status = fn(r, w); status != 0 {
-				return fmt.Errorf("exit status %d", status)
-			}
-			return nil
-		},
+	var filter kio.Filter
+	exit := func() error { return nil }
+	var byNodes *nodeFilter
+	if fn.nodes != nil {
+		byNodes = handOver(cfg, input)
+	}
+	if byNodes != nil {
+		byNodes.run = fn.nodes
+		filter = byNodes
+	} else {
+		ff := &runtimeutil.FunctionFilter{
+			FunctionConfig: cfg,
+			DeferFailure:   p.spec.DeferFailure,
+			Run: func(r io.Reader, w io.Writer) error {
+				if status = fn.text(r, w); status != 0 {
+					return fmt.Errorf("exit status %d", status)
+				}
+				return nil
+			},
+		}
+		filter, exit = ff, ff.GetExit
 	}
 	output := &kio.PackageBuffer{}
 	err = kio.Pipeline{Inputs: []kio.Reader{buf}, Filters: []kio.Filter{filter}, Outputs: []kio.Writer{output}}.Execute()
+	if byNodes != nil {
+		status = byNodes.status
+	}
 	if status != 0 {
 		return status, nil
 	}
 	if err != nil {
 		return 0, err
 	}
-	if filter.GetExit() != nil {
-		return 0, filter.GetExit()
+	if err := exit(); err != nil {
+		return 0, err
 	}
 	resources, err := asResources(output.Nodes)
 	if err != nil {

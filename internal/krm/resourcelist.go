@@ -83,12 +83,7 @@ func execute(rw *kio.ByteReadWriter, process func(*ResourceList)) (*ResourceList
 		return nil, err
 	}
 	rl.FunctionConfig = rw.FunctionConfig
-	annos, err := kio.PreprocessResourcesForInternalAnnotationMigration(rl.Items)
-	if err != nil {
-		return nil, err
-	}
-	process(rl)
-	if err := kio.ReconcileInternalAnnotations(rl.Items, annos); err != nil {
+	if err := filter(rl, process); err != nil {
 		return nil, err
 	}
 	if len(rl.Results) > 0 {
@@ -101,4 +96,15 @@ func execute(rw *kio.ByteReadWriter, process func(*ResourceList)) (*ResourceList
 		}
 	}
 	return rl, rw.Write(rl.Items)
+}
+
+// filter is the part of execute between reading and writing: process, with
+// kio's bookkeeping of its internal annotations around it.
+func filter(rl *ResourceList, process func(*ResourceList)) error {
+	annos, err := kio.PreprocessResourcesForInternalAnnotationMigration(rl.Items)
+	if err != nil {
+		return err
+	}
+	process(rl)
+	return kio.ReconcileInternalAnnotations(rl.Items, annos)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/kio"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"regprofile.dev/regprofile/internal/diag"
 )
@@ -17,9 +18,6 @@ import (
 // the returned ResourceList and, since kustomize shows only stderr, to
 // stderr as well, each line written by line (ResultLine unless given).
 func Run(stdin io.Reader, stdout, stderr io.Writer, line func(*Result) string) int {
-	if line == nil {
-		line = ResultLine
-	}
 	in := &limitedReader{r: stdin, left: MaxResourceListBytes}
 	var out bytes.Buffer
 	rl, err := execute(&kio.ByteReadWriter{Reader: in, Writer: &out, KeepReaderAnnotations: true}, Processor{}.Process)
@@ -27,15 +25,46 @@ func Run(stdin io.Reader, stdout, stderr io.Writer, line func(*Result) string) i
 		fmt.Fprintf(stderr, "regprofile: error: reading the ResourceList: the input is over %d MiB, the most regprofile reads; fix: render the registry's profile in a kustomization of its own\n", MaxResourceListBytes>>20)
 		return 1
 	}
+	if rl != nil {
+		if _, werr := stdout.Write(out.Bytes()); werr != nil && err == nil {
+			err = werr
+		}
+	}
+	return report(rl, err, stderr, line)
+}
+
+// RunNodes is Run for a caller in this process that holds the input
+// already parsed (regprofile build): items and functionConfig are the
+// nodes Run would parse from its input, and the items returned are those
+// Run would write, with the same messages on stderr and the same exit
+// status, without writing the ResourceList out and parsing it back. The
+// caller bounds the input's size, as Run does.
+func RunNodes(items []*yaml.RNode, functionConfig *yaml.RNode, stderr io.Writer, line func(*Result) string) ([]*yaml.RNode, int) {
+	rl := &ResourceList{Items: items, FunctionConfig: functionConfig}
+	if err := filter(rl, Processor{}.Process); err != nil {
+		return nil, report(nil, err, stderr, line)
+	}
+	// What kio's writer does to the items besides writing them.
+	for _, n := range rl.Items {
+		if err := yaml.ClearEmptyAnnotations(n); err != nil {
+			return nil, report(rl, err, stderr, line)
+		}
+	}
+	return rl.Items, report(rl, nil, stderr, line)
+}
+
+// report writes the results on stderr and returns the exit status. A nil
+// rl means the input was refused before the function saw it.
+func report(rl *ResourceList, err error, stderr io.Writer, line func(*Result) string) int {
+	if line == nil {
+		line = ResultLine
+	}
 	if rl == nil {
 		// kyaml refused the input before the function saw it; its
 		// message runs on with the node's contents, which may be large.
 		first, _, _ := strings.Cut(err.Error(), "\n")
 		fmt.Fprintf(stderr, "regprofile: error: reading the ResourceList: %s; fix: make every item a Kubernetes object whose metadata is a map\n", strings.TrimSuffix(first, ": node contents:"))
 		return 1
-	}
-	if _, werr := stdout.Write(out.Bytes()); werr != nil && err == nil {
-		err = werr
 	}
 	for _, r := range rl.Results {
 		fmt.Fprintln(stderr, line(r))
