@@ -36,10 +36,9 @@ type bench struct {
 	path      string // PATH of every measured command: helpers, bin, then the caller's PATH
 	quick     bool
 
-	valgrind  bool              // count instructions
-	notes     []string          // caveats for the machine block
-	rls       map[string][]byte // ResourceLists kustomize hands regprofile, by platform
-	treesMade bool
+	valgrind bool              // count instructions
+	notes    []string          // caveats for the machine block
+	rls      map[string][]byte // ResourceLists kustomize hands regprofile, by platform
 }
 
 // section is one part of the report: the blocks it fills and how.
@@ -100,14 +99,14 @@ func run() error {
 		return fmt.Errorf("%s: %w", *out, err)
 	}
 	b, err := setup(*quick)
-	if err != nil {
-		return err
-	}
-	if *keepDirs {
+	if b != nil && *keepDirs {
 		logf("$W is %s, $F is %s; both are kept", b.work, b.fast)
-	} else {
+	} else if b != nil {
 		defer os.RemoveAll(b.work)
 		defer os.RemoveAll(b.fast)
+	}
+	if err != nil {
+		return err
 	}
 	load0, start := loadavg(), time.Now()
 	blocks := map[string]string{}
@@ -185,10 +184,10 @@ func setup(quick bool) (*bench, error) {
 	for _, name := range []string{"nopfn", "nopkio", "nopkyaml", "fleet"} {
 		// Built as make build builds regprofile, so that sizes and start-up compare.
 		if _, err := b.run("", nil, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(b.helpers, name), "./e2e/bench/"+name); err != nil {
-			return nil, err
+			return b, err
 		}
 	}
-	return b, nil
+	return b, b.scratch()
 }
 
 // run runs a command in dir (default the repository's root) with the

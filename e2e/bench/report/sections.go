@@ -16,14 +16,13 @@ import (
 
 const execBuild = "kustomize build --enable-alpha-plugins --enable-exec "
 
-// trees writes the example as one profile ($W/example.yaml), the static
-// tree regprofile emit makes of it ($W/static) and that tree with the
-// do-nothing exec function nopfn as every overlay's transformer ($W/nopfn).
-func (b *bench) trees() error {
-	if b.treesMade {
-		return nil
-	}
-	b.treesMade = true
+// scratch lays out what the sections measure: the example as one profile
+// ($W/example.yaml), the static tree regprofile emit makes of it
+// ($W/static), that tree with the do-nothing exec function nopfn as every
+// overlay's transformer ($W/nopfn), and the ResourceList kustomize hands
+// regprofile for each overlay ($W/rl-<platform>.yaml, b.rls), captured by a
+// stand-in regprofile first on PATH that tees its stdin.
+func (b *bench) scratch() error {
 	ex, err := example.Profile(b.repo)
 	if err == nil {
 		err = os.WriteFile(filepath.Join(b.work, "example.yaml"), []byte(ex.MustString()), 0o644)
@@ -46,6 +45,24 @@ func (b *bench) trees() error {
 				"metadata:\n  name: nop\n  annotations:\n    config.kubernetes.io/function: |\n      exec:\n        path: nopfn\n"), 0o644)
 		}
 	}
+	capture := filepath.Join(b.work, "capture")
+	if err == nil {
+		err = os.MkdirAll(capture, 0o755)
+	}
+	if err == nil {
+		err = os.WriteFile(filepath.Join(capture, "regprofile"), []byte("#!/bin/sh\ntee \"$W/rl-$P.yaml\" | exec "+
+			filepath.Join(b.bin, "regprofile")+" \"$@\"\n"), 0o755)
+	}
+	b.rls = map[string][]byte{}
+	for _, p := range platforms {
+		if err == nil {
+			_, err = b.run("", nil, "env", append([]string{"PATH=" + capture + ":" + b.path, "W=" + b.work, "P=" + p},
+				strings.Fields(execBuild+"overlays/"+p)...)...)
+		}
+		if err == nil {
+			b.rls[p], err = os.ReadFile(filepath.Join(b.work, "rl-"+p+".yaml"))
+		}
+	}
 	return err
 }
 
@@ -58,9 +75,6 @@ func (b *bench) static(p string) string {
 // function, regprofile build and kustomize's exec path of the function
 // overlay; and regprofile build's peak RSS.
 func (b *bench) build() (map[string]string, error) {
-	if err := b.trees(); err != nil {
-		return nil, err
-	}
 	runs := b.reps(10, 3)
 	var rows, krows [][]string
 	var ratios, execRatios, overNop, nopRatios []float64
@@ -119,41 +133,12 @@ func (b *bench) build() (map[string]string, error) {
 
 func met(ok bool) string { return strings.Trim(verdict(ok), "*") }
 
-// resourceLists captures, per platform, the ResourceList kustomize hands
-// regprofile: a stand-in regprofile first on PATH tees its stdin to a file.
-func (b *bench) resourceLists() (map[string][]byte, error) {
-	if b.rls != nil {
-		return b.rls, nil
-	}
-	dir := filepath.Join(b.work, "capture")
-	script := "#!/bin/sh\ntee \"$W/rl-$P.yaml\" | exec " + filepath.Join(b.bin, "regprofile") + " \"$@\"\n"
-	err := os.MkdirAll(dir, 0o755)
-	if err == nil {
-		err = os.WriteFile(filepath.Join(dir, "regprofile"), []byte(script), 0o755)
-	}
-	b.rls = map[string][]byte{}
-	for _, p := range platforms {
-		if err == nil {
-			_, err = b.run("", nil, "env", "PATH="+dir+":"+b.path, "W="+b.work, "P="+p, filepath.Join(b.bin, "kustomize"), "build",
-				"--enable-alpha-plugins", "--enable-exec", "overlays/"+p)
-		}
-		if err == nil {
-			b.rls[p], err = os.ReadFile(filepath.Join(b.work, "rl-"+p+".yaml"))
-		}
-	}
-	return b.rls, err
-}
-
 var initLine = regexp.MustCompile(`(?m)^init \S+ @([\d.]+) ms, ([\d.]+) ms clock`)
 
 // startup: regprofile's start-up (GODEBUG=inittrace=1) against minimal Go
 // exec functions, on the ResourceList kustomize hands it for the first platform.
 func (b *bench) startup() (map[string]string, error) {
-	rls, err := b.resourceLists()
-	if err != nil {
-		return nil, err
-	}
-	p := platforms[0]
+	rls, p := b.rls, platforms[0]
 	names := []string{"nopfn", "nopkio", "nopkyaml", "regprofile"}
 	paths := []string{filepath.Join(b.helpers, "nopfn"), filepath.Join(b.helpers, "nopkio"), filepath.Join(b.helpers, "nopkyaml"), filepath.Join(b.bin, "regprofile")}
 	inits, total, mainAt := make([]int, 4), make([][]float64, 4), make([][]float64, 4)
@@ -272,13 +257,6 @@ func cell(v [2]string, unit string) string {
 
 // rss: peak RSS of one render, standalone and as a KRM call.
 func (b *bench) rss() (map[string]string, error) {
-	rls, err := b.resourceLists()
-	if err == nil {
-		err = b.trees()
-	}
-	if err != nil {
-		return nil, err
-	}
 	n, reg := b.reps(3, 1), filepath.Join(b.bin, "regprofile")
 	var rows [][]string
 	worst := 0.0
@@ -287,7 +265,7 @@ func (b *bench) rss() (map[string]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		k, err := b.peakRSS(n, rls[p], reg)
+		k, err := b.peakRSS(n, b.rls[p], reg)
 		if err != nil {
 			return nil, err
 		}
