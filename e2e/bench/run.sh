@@ -17,12 +17,10 @@ export GOTOOLCHAIN=local
 # toolchain.
 BENCHSTAT_VERSION=v0.0.0-20260908200009-22c9c6c9d4da
 
-# From Debian: hyperfine (wall times), GNU time (peak RSS), valgrind
-# (instruction counts; optional).
+# From Debian: hyperfine (wall times) and GNU time (peak RSS).
 missing=()
 command -v hyperfine >/dev/null || missing+=(hyperfine)
 [ -x /usr/bin/time ] || missing+=(time)
-command -v valgrind >/dev/null || missing+=(valgrind)
 if [ ${#missing[@]} -gt 0 ]; then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
 		for p in "${missing[@]}"; do

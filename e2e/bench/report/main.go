@@ -36,9 +36,8 @@ type bench struct {
 	path      string // PATH of every measured command: helpers, bin, then the caller's PATH
 	quick     bool
 
-	valgrind bool              // count instructions
-	notes    []string          // caveats for the machine block
-	rls      map[string][]byte // ResourceLists kustomize hands regprofile, by platform
+	notes []string          // caveats for the machine block
+	rls   map[string][]byte // ResourceLists kustomize hands regprofile, by platform
 }
 
 // section is one part of the report: the blocks it fills and how.
@@ -171,8 +170,6 @@ func setup(quick bool) (*bench, error) {
 			return nil, fmt.Errorf("%s is not installed (Debian: apt-get install %s)", tool, filepath.Base(tool))
 		}
 	}
-	_, err = exec.LookPath("valgrind")
-	b.valgrind = err == nil
 	if b.work, err = os.MkdirTemp("", "regprofile-bench-"); err != nil {
 		return nil, err
 	}
@@ -245,7 +242,6 @@ func (b *bench) machine(benchstat string, measured []string, skipped map[string]
 		echo "Go|$(go version)"
 		echo "kustomize|bin/kustomize $(bin/kustomize version)"
 		echo "hyperfine|$(hyperfine --version)"
-		echo "valgrind|$(valgrind --version 2>/dev/null || echo not installed)"
 		echo "Scratch directories|\$F on $(df --output=fstype "$0" | tail -n 1), \$W on $(df --output=fstype "$1" | tail -n 1)"
 		echo "Commit|$(git rev-parse --short=12 HEAD)$(git status --porcelain --untracked-files=no | grep -q . && echo ' (with uncommitted changes)')"
 	`, b.fast, b.work)

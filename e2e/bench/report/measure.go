@@ -3,12 +3,10 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -21,7 +19,6 @@ type measured struct {
 	cmd   string
 	times []float64 // wall, seconds
 	cpu   []float64 // user+system, the mean of each round, seconds
-	instr float64   // instructions (valgrind), 0 when not counted
 }
 
 // hyperfine times the commands interleaved in one hyperfine invocation,
@@ -97,45 +94,6 @@ func (b *bench) same(cmds ...string) error {
 		}
 	}
 	return err
-}
-
-var irefs = regexp.MustCompile(`I\s+refs:\s+([\d,]+)`)
-
-// instructions counts what a command executes, its children included, with
-// cachegrind (no cache simulation; one P, no asynchronous preemption, which
-// valgrind handles badly), the smaller of two runs. Optional: when valgrind
-// is missing or fails on a program, counts are left out with a note.
-func (b *bench) instructions(stdin []byte, args ...string) float64 {
-	const script = `GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1 valgrind --tool=cachegrind --cache-sim=no ` +
-		`--trace-children=yes --cachegrind-out-file=/dev/null "$@" 2>&1 >/dev/null`
-	best := 0.0
-	for range 2 {
-		if !b.valgrind {
-			return 0
-		}
-		out, err := b.run("", stdin, "sh", append([]string{"-c", script, "sh"}, args...)...)
-		total := 0.0
-		for _, m := range irefs.FindAllStringSubmatch(out, -1) {
-			n, _ := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", ""), 64)
-			total += n
-		}
-		if err != nil || total == 0 {
-			why := "no instruction count"
-			if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
-				why = ee.String()
-			}
-			if i := strings.Index(out, "unhandled instruction"); i >= 0 {
-				why += ": " + strings.SplitN(out[i:], "\n", 2)[0]
-			}
-			b.notes = append(b.notes, "Instruction counts are left out from here on: valgrind failed on "+b.rel(strings.Join(args, " "))+" ("+why+")")
-			b.valgrind = false
-			return 0
-		}
-		if best == 0 || total < best {
-			best = total
-		}
-	}
-	return best
 }
 
 // peakRSS is the largest maximum resident set size, in bytes, that GNU
@@ -270,13 +228,6 @@ func dur(s float64) string {
 func msPM(xs []float64) string { return fmt.Sprintf("%s ± %.1f", dur(mean(xs)), stddev(xs)*1e3) }
 
 func mib(bytes float64) string { return fmt.Sprintf("%.1f MiB", bytes/(1<<20)) }
-
-func minstr(n float64) string {
-	if n == 0 {
-		return "n/a"
-	}
-	return fmt.Sprintf("%.1f M", n/1e6)
-}
 
 func ratioText(a, b []float64) string {
 	r, lo, hi := ratioCI(a, b)

@@ -92,13 +92,6 @@ func (b *bench) build() (map[string]string, error) {
 		}
 		show = cmp.Or(show, sh)
 		static, nop, build, execPath := m[0].times, m[1].times, m[2].times, m[3].times
-		if !b.quick || p == platforms[0] {
-			m[0].instr, m[3].instr = b.instructions(nil, strings.Fields(cmds[0])...), b.instructions(nil, strings.Fields(cmds[3])...)
-		}
-		instr := "n/a"
-		if m[0].instr > 0 && m[3].instr > 0 {
-			instr = fmt.Sprintf("%s → %s (%.1fx)", minstr(m[0].instr), minstr(m[3].instr), m[3].instr/m[0].instr)
-		}
 		ratios, execRatios = append(ratios, mean(build)/mean(static)), append(execRatios, mean(execPath)/mean(static))
 		nopRatios, overNop = append(nopRatios, mean(nop)/mean(static)), append(overNop, mean(execPath)/mean(nop))
 		if r := mean(execPath) / mean(static); r > worst {
@@ -106,7 +99,7 @@ func (b *bench) build() (map[string]string, error) {
 		}
 		rows = append(rows, []string{p, msPM(static), msPM(build), msPM(execPath), ratioText(static, build),
 			ratioText(static, execPath), dur(mean(m[2].cpu)) + " / " + dur(mean(m[0].cpu))})
-		krows = append(krows, []string{p, msPM(nop), ratioText(static, nop), ratioText(nop, execPath), instr})
+		krows = append(krows, []string{p, msPM(nop), ratioText(static, nop), ratioText(nop, execPath)})
 		rss, err := b.peakRSS(b.reps(3, 1), nil, filepath.Join(b.bin, "regprofile"), "build", "overlays/"+p)
 		if err != nil {
 			return nil, err
@@ -123,7 +116,7 @@ func (b *bench) build() (map[string]string, error) {
 			fmt.Sprintf("\nMedian over the platforms: regprofile build %.3fx the static overlay (**%s**), kustomize's exec path %.2fx. "+
 				"Peak RSS of `regprofile build`, the largest of every platform's runs: %s (**%s**).\n",
 				med, met(med <= 1.3), execMed, mib(peak), met(peak <= 64e6)),
-		"kustomize": table([]string{"platform", "do-nothing function", "do-nothing / static", "exec path / do-nothing", "instructions: static → exec path"}, krows) +
+		"kustomize": table([]string{"platform", "do-nothing function", "do-nothing / static", "exec path / do-nothing"}, krows) +
 			fmt.Sprintf("\nThe worst platform, %s, is %s the static overlay through kustomize's exec path (**%s**).\n", worstName, worstText, met(worst <= 1.4)),
 		"target.build":     fmt.Sprintf("%.3fx median (%.2f–%.2fx); exec path %.2fx | %s", med, slices.Min(ratios), slices.Max(ratios), execMed, verdict(med <= 1.3)),
 		"target.build-rss": fmt.Sprintf("%s | %s", mib(peak), verdict(peak <= 64e6)),
@@ -173,14 +166,14 @@ func (b *bench) startup() (map[string]string, error) {
 			return nil, err
 		}
 		rows = append(rows, []string{names[i], mib(float64(st.Size())), strconv.Itoa(inits[i]), fmt.Sprintf("%.2f ms", median(total[i])),
-			fmt.Sprintf("%.2f ms", median(mainAt[i])), msPM(walls[i].times), minstr(b.instructions(rls[p], path))})
+			fmt.Sprintf("%.2f ms", median(mainAt[i])), msPM(walls[i].times)})
 	}
 	d := func(x [][]float64, i int) float64 { return median(x[3]) - median(x[i]) }
 	ok := d(total, 1) <= 5
 	return map[string]string{
 		"startup": fmt.Sprintf("%d runs of each binary for the inits, interleaved; medians. On the ResourceList of %s:\n\n"+
 			"```sh\nGODEBUG=inittrace=1 bin/regprofile < $W/rl-%s.yaml 2>&1 >/dev/null | grep ^init\n%s\n```\n\n", rounds, p, p, show) +
-			table([]string{"binary", "size", "inits", "init total", "main starts", "whole KRM call (hyperfine)", "instructions"}, rows) +
+			table([]string{"binary", "size", "inits", "init total", "main starts", "whole KRM call (hyperfine)"}, rows) +
 			fmt.Sprintf("\nregprofile's inits take %+.2f ms against nopkio's (**%s**; %+.2f ms against nopkyaml's, %+.2f ms against nopfn's); "+
 				"main starts %+.2f ms after nopkio's; the whole call, rendering included, takes %s more than nopkio's.\n",
 				d(total, 1), met(ok), d(total, 2), d(total, 0), d(mainAt, 1), dur(mean(walls[3].times)-mean(walls[1].times))),
