@@ -1,6 +1,7 @@
 package platforms
 
 import (
+	"fmt"
 	"regprofile.dev/regprofile/internal/operator"
 	"regprofile.dev/regprofile/internal/profile"
 )
@@ -8,8 +9,9 @@ import (
 // azureGov is Azure Government: blob storage in a government cloud, whose
 // API endpoints differ from the public cloud's, hence cloudName.
 var azureGov = &infra{
-	name:     "azure-gov",
-	doc:      "Azure Government: a blob container you created, `cloudName: AzureUSGovernmentCloud` (so OpenShift 4.6 and later).",
+	name: "azure-gov",
+	doc: fmt.Sprintf("Azure Government: a blob container you created, `cloudName: %s` (so OpenShift %s and later).",
+		operator.AzureUSGovernmentCloud, operator.ConfigFieldSince["storage.azure.cloudName"]),
 	sections: []string{"001 §3.4.3"},
 	storages: []*Storage{AzureStorage},
 	prepare: func(r *profile.Resolved) {

@@ -94,9 +94,9 @@ var Defaults = map[string]Default{
 	"pvc.accessMode": {Doc: fmt.Sprintf("the class's own mode where it is known (%s for CephFS and NFS), %s otherwise",
 		operator.ReadWriteMany, operator.ReadWriteOnce)},
 	"pvc.storageClassName": {Doc: fmt.Sprintf("per platform and release (docs/storage.md): rhosp-cinder the Cinder class (`%s`), "+
-		"vsphere-block thin-csi (%s before %s), nutanix nutanix-volume, baremetal-odf-rgw `%s`; "+
+		"vsphere-block thin-csi (%s), nutanix nutanix-volume, baremetal-odf-rgw `%s`; "+
 		"with persistentVolume, `%s` for local and none (\"\") for nfs",
-		DefaultCinderClass, operator.Facts["class.thin-csi"].Instead, operator.Facts["class.thin-csi"].Since, CephFSClass, LocalClass)},
+		DefaultCinderClass, insteadBefore("class.thin-csi"), CephFSClass, LocalClass)},
 	"pvc.defaultStorageClass":       {Doc: "unset (false)"},
 	"pvc.volumeMode":                {Value: operator.Filesystem},
 	"persistentVolume.name":         {Value: DefaultPVName},

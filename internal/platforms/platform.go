@@ -134,6 +134,13 @@ func ClassOn(v operator.Version, class string) string {
 	return class
 }
 
+// insteadBefore says what releases before a fact (operator.Facts) have in
+// its place, for the docs: "thin before 4.10".
+func insteadBefore(key string) string {
+	f := operator.Facts[key]
+	return f.Instead + " before " + f.Since.String()
+}
+
 // all lists every platform. Adding a platform means adding a file and a
 // line here.
 var all = []Platform{

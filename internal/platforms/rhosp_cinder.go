@@ -18,7 +18,7 @@ const DefaultCinderClass = "image-registry-cinder"
 // Cinder class (standard-csi, standard before the CSI driver).
 var rhospCinder = &infra{
 	name:        "rhosp-cinder",
-	doc:         "Red Hat OpenStack Platform with Cinder: a volume on a StorageClass for one availability zone (`cinder`), or on the cluster's Cinder class (standard-csi, standard before 4.7); or an existing claim.",
+	doc:         "Red Hat OpenStack Platform with Cinder: a volume on a StorageClass for one availability zone (`cinder`), or on the cluster's Cinder class (standard-csi, " + insteadBefore("class.standard-csi") + "); or an existing claim.",
 	sections:    []string{"001 §3.5.1"},
 	volumeClass: "standard-csi",
 	storages:    []*Storage{VolumeStorage, ClaimStorage},

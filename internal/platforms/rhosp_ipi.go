@@ -11,4 +11,4 @@ import (
 // one the cluster has decides the replica count, so the profile sets it.
 var rhospIPI = &installer{name: "rhosp-ipi", backend: operator.Swift,
 	what: "a Swift container, or the Cinder claim image-registry-storage where the cloud has no Swift", byo: "rhosp-swift or rhosp-cinder",
-	doc: "Red Hat OpenStack Platform, installer-provisioned: the Swift container (or, without Swift, the Cinder claim image-registry-storage) the operator created at install time; the profile sets no storage and sets registry.replicas (docs/adopt.md)."}
+	doc: "Red Hat OpenStack Platform, installer-provisioned: the Swift container (or, without Swift, the Cinder claim " + operator.ClaimName + ") the operator created at install time; the profile sets no storage and sets registry.replicas (docs/adopt.md)."}

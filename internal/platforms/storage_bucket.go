@@ -2,6 +2,7 @@ package platforms
 
 import (
 	"fmt"
+	"strings"
 
 	"regprofile.dev/regprofile/internal/operator"
 	"regprofile.dev/regprofile/internal/profile"
@@ -17,7 +18,7 @@ import (
 // store); the bucket claim of ObjectBucketStorage ends up as S3 too.
 var S3Storage = &Storage{
 	Name: "s3", Backend: operator.S3, Section: "registry.storage.s3",
-	Doc:    "An S3 bucket you created: `bucket` and `region` required, `regionEndpoint` with a scheme, `keyID` needs `encrypt`; credentials REGISTRY_STORAGE_S3_ACCESSKEY and _SECRETKEY. Documents: 001 §3.1.2, 002 §3.1.",
+	Doc:    "An S3 bucket you created: `bucket` and `region` required, `regionEndpoint` with a scheme, `keyID` needs `encrypt`; credentials " + strings.Join(operator.CredentialKeys[operator.S3].Required, " and ") + ". Documents: 001 §3.1.2, 002 §3.1.",
 	chosen: func(r *profile.Resolved) bool { return backendSet(r, operator.S3) && r.ObjectBucket == nil },
 }
 
@@ -39,6 +40,24 @@ var AzureStorage = &Storage{
 	chosen: func(r *profile.Resolved) bool { return backendSet(r, operator.Azure) },
 }
 
+// swiftCredentials lists the sets of Swift credential keys the operator
+// accepts, and the release each needs beyond the oldest.
+func swiftCredentials() string {
+	var sets []string
+	for _, set := range operator.CredentialKeys[operator.Swift].Sets {
+		s := strings.Join(set[:len(set)-1], ", ")
+		if len(set) > 1 {
+			s += " and "
+		}
+		s += set[len(set)-1]
+		if f, ok := operator.Facts["credentialKey."+set[0]]; ok {
+			s += " (" + f.Since.String() + " and later)"
+		}
+		sets = append(sets, s)
+	}
+	return strings.Join(sets, ", or ")
+}
+
 // SwiftStorage is an OpenStack Swift container the user created. Document
 // 001 §3.3.1 has the registry trust Swift by serving blobs itself
 // (disableRedirect: true): clients outside OpenStack often cannot reach
@@ -46,7 +65,7 @@ var AzureStorage = &Storage{
 // redirect with.
 var SwiftStorage = &Storage{
 	Name: "swift", Backend: operator.Swift, Section: "registry.storage.swift",
-	Doc:    "A Swift container you created: `container` required, `authURL` an http(s) URL, `authVersion` a number; `disableRedirect` defaults to true (001 §3.3.1); credentials REGISTRY_STORAGE_SWIFT_USERNAME and _PASSWORD, or an application credential's ID, name and secret. Documents: 001 §3.3.",
+	Doc:    "A Swift container you created: `container` required, `authURL` an http(s) URL, `authVersion` a number; `disableRedirect` defaults to true (001 §3.3.1); credentials " + swiftCredentials() + ". Documents: 001 §3.3.",
 	chosen: func(r *profile.Resolved) bool { return backendSet(r, operator.Swift) },
 	defaults: func(r *profile.Resolved, _ *infra) {
 		setBool(r, &r.Registry.DisableRedirect, "registry.disableRedirect", true)

@@ -21,7 +21,7 @@ func storageDoc() string {
 	var b strings.Builder
 	b.WriteString(`# Storage by platform
 
-<!-- Generated from internal/platforms and internal/operator/releases.go by TestStorageTableIsCurrent; do not edit. -->
+<!-- Generated from internal/platforms and internal/operator by TestStorageTableIsCurrent; do not edit. -->
 
 Each platform is an infrastructure and the storage the registry documents allow on it. A storage
 is implemented once (internal/platforms/storage_*.go) with the same defaults and rules on every platform

@@ -22,7 +22,7 @@ const (
 // so no other claim can take it and the claim never provisions another.
 var PersistentVolumeStorage = &Storage{
 	Name: "persistentVolume", Backend: operator.PVC, Section: "persistentVolume",
-	Doc:    "A PersistentVolume the profile provisions (`persistentVolume.nfs` or `.local`) and the claim bound to it (`pvc`): reclaim policy Retain, capacity `pvc.size`, pre-bound both ways. NFS: ReadWriteMany, no class; 2 or more replicas warn that the export needs `no_wdelay`. Local: ReadWriteOnce on one node, with a no-provisioner StorageClass `image-registry-local` (WaitForFirstConsumer). Documents: 000 §3.3.1, §3.4.1.",
+	Doc:    "A PersistentVolume the profile provisions (`persistentVolume.nfs` or `.local`) and the claim bound to it (`pvc`): reclaim policy Retain, capacity `pvc.size`, pre-bound both ways. NFS: " + operator.ReadWriteMany + ", no class; 2 or more replicas warn that the export needs `no_wdelay`. Local: " + operator.ReadWriteOnce + " on one node, with a no-provisioner StorageClass `" + LocalClass + "` (WaitForFirstConsumer). Documents: 000 §3.3.1, §3.4.1.",
 	chosen: func(r *profile.Resolved) bool { return r.PV != nil },
 	defaults: func(r *profile.Resolved, _ *infra) {
 		if r.PVC == nil {

@@ -57,7 +57,7 @@ func LookupClass(name string) (Class, bool) {
 // profile names one.
 var VolumeStorage = &Storage{
 	Name: "volume", Backend: operator.PVC, Section: "pvc",
-	Doc:    "A claim the profile creates (`pvc`), of the platform's default class or any other; its access mode defaults to the class's (ReadWriteMany for CephFS), else ReadWriteOnce, which means 1 replica and Recreate; before 4.4 the operator accepts ReadWriteMany only. Documents: 001 §3.6.3.3, §3.7.3.3, §3.9.3.3, §3.6.4, 000 §3.4.1.",
+	Doc:    "A claim the profile creates (`pvc`), of the platform's default class or any other; its access mode defaults to the class's (" + operator.ReadWriteMany + " for CephFS), else " + operator.ReadWriteOnce + ", which means 1 replica and " + operator.Recreate + "; before " + operator.Facts["accessMode."+operator.ReadWriteOnce].Since.String() + " the operator accepts " + operator.ReadWriteMany + " only. Documents: 001 §3.6.3.3, §3.7.3.3, §3.9.3.3, §3.6.4, 000 §3.4.1.",
 	chosen: func(r *profile.Resolved) bool { return r.PVC != nil },
 	choose: func(r *profile.Resolved) { r.PVC = &v1alpha1.PVCVolume{} },
 	defaults: func(r *profile.Resolved, p *infra) {
@@ -75,7 +75,7 @@ var VolumeStorage = &Storage{
 // registry.storage.pvc.claim: the registry uses it as it is.
 var ClaimStorage = &Storage{
 	Name: "claim", Backend: operator.PVC, Section: "registry.storage.pvc.claim",
-	Doc:    "A claim that exists already, named by `registry.storage.pvc.claim`; its access mode is unknown, so replicas default to 1 and Recreate, and 2 or more replicas warn that it must be ReadWriteMany. Documents: 001 §3.6.3.1, §3.7.3.1, §3.9.3.1.",
+	Doc:    "A claim that exists already, named by `registry.storage.pvc.claim`; its access mode is unknown, so replicas default to 1 and " + operator.Recreate + ", and 2 or more replicas warn that it must be " + operator.ReadWriteMany + ". Documents: 001 §3.6.3.1, §3.7.3.1, §3.9.3.1.",
 	chosen: func(r *profile.Resolved) bool { return backendSet(r, operator.PVC) && r.PVC == nil },
 	choose: func(r *profile.Resolved) { r.Storage().PVC = &v1alpha1.PVCStorage{} },
 }

@@ -8,7 +8,7 @@ package platforms
 // allows one replica and the Recreate strategy only.
 var vsphereBlock = &infra{
 	name:             "vsphere-block",
-	doc:              "VMware vSphere: a thin-csi block volume by default (thin before 4.10); any other class, a static NFS or local volume, ODF object storage, or an existing claim.",
+	doc:              "VMware vSphere: a thin-csi block volume by default (" + insteadBefore("class.thin-csi") + "); any other class, a static NFS or local volume, ODF object storage, or an existing claim.",
 	sections:         []string{"001 §3.7", "002 §3.5", "000 §3.4"},
 	removedAtInstall: true,
 	volumeClass:      "thin-csi",

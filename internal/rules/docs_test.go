@@ -4,11 +4,8 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"regexp"
-	"strings"
 	"testing"
 
-	"regprofile.dev/regprofile/internal/operator"
 	"regprofile.dev/regprofile/internal/testkit"
 )
 
@@ -18,14 +15,6 @@ import (
 // no release number and no value of operator.Enums, operator.ClaimName or
 // operator.DefaultRoute.
 func TestRuleDocsTakeOperatorFacts(t *testing.T) {
-	values := map[string]bool{operator.ClaimName: true, operator.DefaultRoute: true}
-	for _, vs := range operator.Enums {
-		for _, v := range vs {
-			values[v] = true
-		}
-	}
-	release := regexp.MustCompile(`(?:^|[^§.0-9])(4\.[0-9]+)\b`) // not a section, §3.4.1
-	word := regexp.MustCompile(`[A-Za-z][A-Za-z-]*[A-Za-z]`)
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "rules.go", nil, 0)
 	if err != nil {
@@ -49,13 +38,8 @@ func TestRuleDocsTakeOperatorFacts(t *testing.T) {
 		}
 		testkit.StringLiterals(rule.Elts[1], func(lit *ast.BasicLit, s string) {
 			checked++
-			if m := release.FindStringSubmatch(s); m != nil {
-				t.Errorf("%s: a rule's description writes the release %s; take it from internal/operator's tables", fset.Position(lit.Pos()), m[1])
-			}
-			for _, w := range word.FindAllString(s, -1) {
-				if values[w] && !strings.Contains(s, "spec."+w) {
-					t.Errorf("%s: a rule's description writes the operator's value %q; take it from internal/operator", fset.Position(lit.Pos()), w)
-				}
+			for _, what := range testkit.HandWrittenFacts(s) {
+				t.Errorf("%s: a rule's description writes %s; take it from internal/operator", fset.Position(lit.Pos()), what)
 			}
 		})
 	}

@@ -3,7 +3,10 @@ package testkit
 import (
 	"go/ast"
 	"go/token"
+	"regexp"
 	"strconv"
+
+	"regprofile.dev/regprofile/internal/operator"
 )
 
 // StringLiterals calls fn with every string literal under n and its
@@ -19,4 +22,33 @@ func StringLiterals(n ast.Node, fn func(lit *ast.BasicLit, value string)) {
 		}
 		return true
 	})
+}
+
+var (
+	// releaseWritten is a release, 4.N, that is not part of a section
+	// number such as §3.4.1.
+	releaseWritten = regexp.MustCompile(`(?:^|[^§.0-9])(4\.[0-9]+)\b`)
+	word           = regexp.MustCompile(`[A-Za-z][A-Za-z-]*[A-Za-z]`)
+)
+
+// HandWrittenFacts lists what text writes by hand that internal/operator
+// holds: a release number, or a value of operator.Enums,
+// operator.ClaimName or operator.DefaultRoute.
+func HandWrittenFacts(text string) []string {
+	values := map[string]bool{operator.ClaimName: true, operator.DefaultRoute: true}
+	for _, vs := range operator.Enums {
+		for _, v := range vs {
+			values[v] = true
+		}
+	}
+	var out []string
+	for _, m := range releaseWritten.FindAllStringSubmatch(text, -1) {
+		out = append(out, "the release "+m[1])
+	}
+	for _, w := range word.FindAllString(text, -1) {
+		if values[w] {
+			out = append(out, "the operator's value "+strconv.Quote(w))
+		}
+	}
+	return out
 }
