@@ -64,10 +64,10 @@ func TestReferenceTakesOperatorFacts(t *testing.T) {
 			t.Errorf("the reference's registry.%s does not give the release from operator.ConfigFieldSince: %s", f, r)
 		}
 	}
-	release := regexp.MustCompile(`\b4\.[0-9]+ and later`)
+	release := regexp.MustCompile(`\b4\.[0-9]+\b`)
 	for field, doc := range fieldDocs(t) {
 		if release.MatchString(doc) {
-			t.Errorf("the doc comment of %s names the release that added it (%q); leave it to internal/operator's tables", field, release.FindString(doc))
+			t.Errorf("the doc comment of %s names a release (%q); leave it to internal/operator's tables", field, release.FindString(doc))
 		}
 	}
 	for rel, values := range operator.Enums {
@@ -263,6 +263,13 @@ func operatorFacts(p string) string {
 	}
 	if since, ok := fieldSince(rel); ok {
 		out = append(out, fmt.Sprintf("OpenShift %s and later.", since))
+	}
+	switch rel {
+	case "openshiftVersion":
+		out = append(out, fmt.Sprintf("From %s to %s.", operator.Oldest, operator.Newest))
+	case "registry.logging":
+		out = append(out, fmt.Sprintf("Required by OpenShift %s to %s; deprecated from %s, which has logLevel.",
+			operator.Oldest, operator.LoggingRequiredUntil, operator.ConfigFieldSince["logLevel"]))
 	}
 	return strings.Join(out, " ")
 }

@@ -81,8 +81,9 @@ type RegistryProfileSpec struct {
 	// warns above 1.
 	Topology string `json:"topology,omitempty"`
 
-	// OpenShiftVersion is the target cluster's release as "4.N", from 4.2 to
-	// the newest supported release.
+	// OpenShiftVersion is the target cluster's release as "4.N"; the
+	// rules check every field against what that release's operator
+	// accepts.
 	OpenShiftVersion string `json:"openshiftVersion,omitempty"`
 
 	// Registry holds the registry settings shared by every platform. A
@@ -236,8 +237,8 @@ type RegistrySpec struct {
 	LogLevel string `json:"logLevel,omitempty"`
 
 	// Logging is the registry's integer log level (1 warn, 0, 2 and 3 info,
-	// above 3 debug), which OpenShift 4.2 to 4.5 use instead of logLevel and
-	// require. Deprecated since 4.6: use logLevel.
+	// above 3 debug), which the oldest releases have instead of logLevel.
+	// Use logLevel where the release has it.
 	Logging *int64 `json:"logging,omitempty"`
 
 	// OperatorLogLevel is the operator's log level.
