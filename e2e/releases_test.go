@@ -587,3 +587,24 @@ func findingsText(fs diag.Findings) string {
 	}
 	return b.String()
 }
+
+// operator.ChunkSizeMiBMin and Max, which the s3 rule enforces, are the
+// newest CRD's bounds: the ends pass its validation, one beyond each fails.
+func TestChunkSizeRangeMatchesCRD(t *testing.T) {
+	v, _ := releaseValidator(t, schema.Releases()[len(schema.Releases())-1])
+	config := func(n int) map[string]any {
+		return map[string]any{
+			"apiVersion": registryGroup + "/v1", "kind": "Config", "metadata": map[string]any{"name": "cluster"},
+			"spec": map[string]any{"managementState": operator.Managed, "replicas": int64(1),
+				"storage": map[string]any{"s3": map[string]any{"bucket": "b", "region": "r", "chunkSizeMiB": int64(n)}}},
+		}
+	}
+	for n, ok := range map[int]bool{
+		operator.ChunkSizeMiBMin: true, operator.ChunkSizeMiBMax: true,
+		operator.ChunkSizeMiBMin - 1: false, operator.ChunkSizeMiBMax + 1: false,
+	} {
+		if errs := v.ValidateObject(config(n)); (len(errs) == 0) != ok {
+			t.Errorf("chunkSizeMiB %d: the CRD says %v, operator.ChunkSizeMiBMin/Max say valid=%v", n, errs, ok)
+		}
+	}
+}

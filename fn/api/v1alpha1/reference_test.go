@@ -267,6 +267,8 @@ func operatorFacts(p string) string {
 	switch rel {
 	case "openshiftVersion":
 		out = append(out, fmt.Sprintf("From %s to %s.", operator.Oldest, operator.Newest))
+	case "registry.storage.s3.chunkSizeMiB":
+		out = append(out, fmt.Sprintf("From %d to %d.", operator.ChunkSizeMiBMin, operator.ChunkSizeMiBMax))
 	case "registry.logging":
 		out = append(out, fmt.Sprintf("Required by OpenShift %s to %s; deprecated from %s, which has logLevel.",
 			operator.Oldest, operator.LoggingRequiredUntil, operator.ConfigFieldSince["logLevel"]))

@@ -413,8 +413,8 @@ type S3 struct {
 	// RegionEndpoint is a custom S3 endpoint URL with a scheme
 	// (https://s3.example.com).
 	RegionEndpoint string `json:"regionEndpoint,omitempty"`
-	// ChunkSizeMiB is the size of multipart upload chunks, in MiB: 5 to
-	// 5120.
+	// ChunkSizeMiB is the size of multipart upload chunks, in MiB, within
+	// the range the operator's CRD allows.
 	ChunkSizeMiB *int32 `json:"chunkSizeMiB,omitempty"`
 	// VirtualHostedStyle addresses the bucket as a host name instead of a
 	// path.
