@@ -29,6 +29,11 @@ func RepoRoot() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return rootAbove(dir)
+}
+
+// rootAbove is the repository's root at or above dir.
+func rootAbove(dir string) (string, error) {
 	for {
 		if data, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && strings.HasPrefix(string(data), rootModule) {
 			return dir, nil

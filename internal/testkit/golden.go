@@ -33,13 +33,17 @@ func Golden(t testing.TB, path, got string) {
 	}
 }
 
+// packageDir is the directory go test starts the test binary in, its
+// package's, captured before a test can change directory (t.Chdir).
+var packageDir, packageDirErr = os.Getwd()
+
 // updateCommand is the command that rewrites the current package's golden
 // files.
 func updateCommand() string {
 	pkg := "."
-	if wd, err := os.Getwd(); err == nil {
-		if root, err := RepoRoot(); err == nil {
-			if rel, err := filepath.Rel(root, wd); err == nil {
+	if packageDirErr == nil {
+		if root, err := rootAbove(packageDir); err == nil {
+			if rel, err := filepath.Rel(root, packageDir); err == nil {
 				pkg = "./" + filepath.ToSlash(rel) + "/"
 			}
 		}

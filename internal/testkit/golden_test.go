@@ -83,3 +83,12 @@ func TestModuleOf(t *testing.T) {
 		}
 	}
 }
+
+// The update command names the test's package even after the test changes
+// directory (the catalog's test runs in fn/testdata/invalid).
+func TestUpdateCommandNamesThePackage(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if got, want := updateCommand(), UpdateEnv+"=1 go test ./internal/testkit/"; got != want {
+		t.Errorf("updateCommand() = %q, want %q", got, want)
+	}
+}
