@@ -1,6 +1,8 @@
 package testkit
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -51,15 +53,32 @@ func ExampleOverlayPatch(t testing.TB, overlay string) []byte {
 // profile naming every overlay's platform.
 func ExampleProfile(t testing.TB, overlays ...string) []byte {
 	t.Helper()
-	merged := string(ExampleBaseProfile(t))
+	data, err := ExampleProfileAt(Root(t), overlays...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// ExampleProfileAt is ExampleProfile for a program (make bench), with the
+// repository's root given.
+func ExampleProfileAt(root string, overlays ...string) ([]byte, error) {
+	base, err := os.ReadFile(filepath.Join(root, ExampleBase))
+	if err != nil {
+		return nil, err
+	}
+	merged := string(base)
 	for _, o := range overlays {
-		var err error
-		merged, err = merge2.MergeStrings(string(ExampleOverlayPatch(t, o)), merged, false, yaml.MergeOptions{ListIncreaseDirection: yaml.MergeOptionsListAppend})
+		patch, err := os.ReadFile(filepath.Join(root, exampleOverlays, o, "profile.yaml"))
 		if err != nil {
-			t.Fatalf("merging overlays/%s/profile.yaml into the base: %v", o, err)
+			return nil, err
+		}
+		merged, err = merge2.MergeStrings(string(patch), merged, false, yaml.MergeOptions{ListIncreaseDirection: yaml.MergeOptionsListAppend})
+		if err != nil {
+			return nil, fmt.Errorf("merging overlays/%s/profile.yaml into the base: %w", o, err)
 		}
 	}
-	return []byte(merged)
+	return []byte(merged), nil
 }
 
 // ExamplePlainProfile is ExampleProfile as a plain profile file, as emit
@@ -67,14 +86,64 @@ func ExampleProfile(t testing.TB, overlays ...string) []byte {
 // config.kubernetes.io/local-config, which only kustomize needs).
 func ExamplePlainProfile(t testing.TB, overlays ...string) []byte {
 	t.Helper()
-	node, err := yaml.Parse(string(ExampleProfile(t, overlays...)))
+	data, err := Plain(ExampleProfile(t, overlays...))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := node.PipeE(yaml.Lookup("metadata"), yaml.Clear("annotations")); err != nil {
-		t.Fatal(err)
+	return data
+}
+
+// Plain drops a profile's annotations.
+func Plain(profile []byte) ([]byte, error) {
+	node, err := yaml.Parse(string(profile))
+	if err != nil {
+		return nil, err
 	}
-	return []byte(node.MustString())
+	if err := node.PipeE(yaml.Lookup("metadata"), yaml.Clear("annotations")); err != nil {
+		return nil, err
+	}
+	return []byte(node.MustString()), nil
+}
+
+var fleetRegions = []string{"us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2"}
+
+// FleetProfile is the example (a plain profile naming every overlay's
+// platform) varied for cluster i: its name, buckets, containers, zones,
+// volume sizes and pruner settings differ, so that no two clusters render
+// the same bytes.
+func FleetProfile(example []byte, i int) ([]byte, error) {
+	p, err := yaml.Parse(string(example))
+	if err != nil {
+		return nil, err
+	}
+	id := fmt.Sprintf("%05d", i)
+	set := func(value *yaml.RNode, path ...string) error {
+		return p.PipeE(yaml.LookupCreate(yaml.MappingNode, path[:len(path)-1]...), yaml.SetField(path[len(path)-1], value))
+	}
+	str := yaml.NewStringRNode
+	num := func(v int) *yaml.RNode {
+		n := yaml.NewScalarRNode(fmt.Sprint(v))
+		n.YNode().Tag = yaml.NodeTagInt
+		return n
+	}
+	err = errors.Join(
+		set(str("registry-"+id), "metadata", "name"),
+		set(str("registry-"+id), "spec", "platforms", "aws-upi", "registry", "storage", "s3", "bucket"),
+		set(str(fleetRegions[i%len(fleetRegions)]), "spec", "platforms", "aws-upi", "registry", "storage", "s3", "region"),
+		set(str("registry-"+id), "spec", "platforms", "gcp-upi", "registry", "storage", "gcs", "bucket"),
+		set(str("registry"+id), "spec", "platforms", "azure-gov", "registry", "storage", "azure", "accountName"),
+		set(str("registry-"+id), "spec", "platforms", "azure-gov", "registry", "storage", "azure", "container"),
+		set(str("registry-"+id), "spec", "platforms", "baremetal-odf-rgw", "objectBucket", "bucketName"),
+		set(str(fmt.Sprintf("nova-%d", i%3)), "spec", "platforms", "rhosp-cinder", "cinder", "availabilityZone"),
+		set(str(fmt.Sprintf("%dGi", 100+50*(i%8))), "spec", "platforms", "vsphere-block", "pvc", "size"),
+		set(str(fmt.Sprintf("%dGi", 200+100*(i%4))), "spec", "platforms", "nutanix", "pvc", "size"),
+		set(num(3+i%5), "spec", "pruner", "keepTagRevisions"),
+	)
+	if err != nil {
+		return nil, err
+	}
+	s, err := p.String()
+	return []byte(s), err
 }
 
 // ExampleFiles are the paths of the example's profile files, the base's

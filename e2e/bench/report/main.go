@@ -178,7 +178,7 @@ func setup(quick bool) (*bench, error) {
 	}
 	b.helpers = filepath.Join(b.work, "helpers")
 	b.path = b.helpers + ":" + b.bin + ":" + os.Getenv("PATH")
-	for _, name := range []string{"nopfn", "nopkio", "nopkyaml", "fleet"} {
+	for _, name := range []string{"nopfn", "nopkio", "nopkyaml"} {
 		// Built as make build builds regprofile, so that sizes and start-up compare.
 		if _, err := b.run("", nil, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(b.helpers, name), "./e2e/bench/"+name); err != nil {
 			return b, err
@@ -194,7 +194,7 @@ func (b *bench) run(dir string, stdin []byte, name string, args ...string) (stri
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = cmp.Or(dir, b.repo)
-	cmd.Env = append(os.Environ(), "PATH="+b.path, "GOTOOLCHAIN=local", "TMPDIR="+b.fast)
+	cmd.Env = append(os.Environ(), "PATH="+b.path, "GOTOOLCHAIN=local", "TMPDIR="+b.fast, "REGPROFILE_BIN="+filepath.Join(b.bin, "regprofile"))
 	if stdin != nil {
 		cmd.Stdin = bytes.NewReader(stdin)
 	}
