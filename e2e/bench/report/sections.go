@@ -308,7 +308,7 @@ func (b *bench) fleet() (map[string]string, error) {
 			at1000[mode] = wall
 		}
 		rows = append(rows, []string{strconv.Itoa(n), map[string]string{"lib": "lib (in-process)", "cli": "cli (a process per profile)"}[mode],
-			strconv.Itoa(reps), dur(wall), cell(res[name]["ms/profile"], "ms/profile") + " ms", cell(res[name]["cpu-ms/profile"], "") + " ms",
+			strconv.Itoa(reps), dur(wall), ms(res[name]["ms/profile"]), ms(res[name]["cpu-ms/profile"]),
 			strings.Split(res[name]["files/op"][0], ".")[0]})
 	}
 	a, slope, r2 := linearFit(xs, ys)
@@ -325,6 +325,14 @@ func (b *bench) fleet() (map[string]string, error) {
 		"target.fleet":       figure + " | " + verdict(lib1000 <= 5),
 		"target.fleet-curve": fmt.Sprintf("%.2f ms per profile, R² = %.5f | shown", slope*1e3, r2),
 	}, nil
+}
+
+// ms is a benchstat figure in milliseconds, the unit before its interval.
+func ms(v [2]string) string {
+	if s, interval, ok := strings.Cut(cell(v, ""), " ± "); ok {
+		return s + " ms ± " + interval
+	}
+	return cell(v, "") + " ms"
 }
 
 // cmp: BenchmarkCMPRoundTrip (fn/argocd/e2e/cmp, the Argo CD module): Argo
