@@ -227,44 +227,37 @@ func applyFunction(m resmap.ResMap, p *plan, fn function) (int, error) {
 	if err := (kio.Pipeline{Inputs: []kio.Reader{&kio.ByteReader{Reader: bytes.NewReader(input)}}, Outputs: []kio.Writer{buf}}).Execute(); err != nil {
 		return 0, err
 	}
-	// The function runs on the parsed nodes (nodeFilter) or, where that
-	// is not shown to be the same, as the exec path runs it, through
-	// kyaml's FunctionFilter and the ResourceList's text.
+	// The function runs as the exec path runs it, through kyaml's
+	// FunctionFilter and the ResourceList's text, or on the parsed nodes
+	// (nodeFilter) where that is shown to be the same.
 	status := 0
-	var filter kio.Filter
-	exit := func() error { return nil }
-	var byNodes *nodeFilter
-	if fn.nodes != nil {
-		byNodes = handOver(cfg, input)
+	textFilter := &runtimeutil.FunctionFilter{
+		FunctionConfig: cfg,
+		DeferFailure:   p.spec.DeferFailure,
+		Run: func(r io.Reader, w io.Writer) error {
+			if status = fn.text(r, w); status != 0 {
+				return fmt.Errorf("exit status %d", status)
+			}
+			return nil
+		},
 	}
-	if byNodes != nil {
-		byNodes.run = fn.nodes
-		filter = byNodes
-	} else {
-		ff := &runtimeutil.FunctionFilter{
-			FunctionConfig: cfg,
-			DeferFailure:   p.spec.DeferFailure,
-			Run: func(r io.Reader, w io.Writer) error {
-				if status = fn.text(r, w); status != 0 {
-					return fmt.Errorf("exit status %d", status)
-				}
-				return nil
-			},
-		}
-		filter, exit = ff, ff.GetExit
+	var filter kio.Filter = textFilter
+	if fn.nodes != nil && handOver(cfg, input) {
+		filter = &nodeFilter{functionConfig: cfg, run: func(items []*yaml.RNode, cfg *yaml.RNode) ([]*yaml.RNode, int) {
+			var out []*yaml.RNode
+			out, status = fn.nodes(items, cfg)
+			return out, status
+		}}
 	}
 	output := &kio.PackageBuffer{}
 	err = kio.Pipeline{Inputs: []kio.Reader{buf}, Filters: []kio.Filter{filter}, Outputs: []kio.Writer{output}}.Execute()
-	if byNodes != nil {
-		status = byNodes.status
-	}
 	if status != 0 {
 		return status, nil
 	}
 	if err != nil {
 		return 0, err
 	}
-	if err := exit(); err != nil {
+	if err := textFilter.GetExit(); err != nil {
 		return 0, err
 	}
 	resources, err := asResources(output.Nodes)

@@ -30,30 +30,21 @@ import (
 type nodeFilter struct {
 	functionConfig *yaml.RNode
 	run            func(items []*yaml.RNode, functionConfig *yaml.RNode) ([]*yaml.RNode, int)
-	// status is the function's exit status once Filter ran.
-	status int
 }
 
-// handOver returns a nodeFilter when it gives FunctionFilter's result for
-// this function config and input, else nil:
+// handOver reports whether a nodeFilter gives FunctionFilter's result for
+// this function config and input:
 //   - a function config with a path annotation scopes the function to
 //     part of the input, which FunctionFilter does and nodeFilter does not;
 //   - input near the function's size bound (krm.MaxResourceListBytes) is
 //     refused by the function as text, so the text path decides. The
 //     ResourceList's text is the input, indented, with a few annotations:
 //     a quarter of the bound leaves room for any indentation.
-func handOver(functionConfig *yaml.RNode, input []byte) *nodeFilter {
+func handOver(functionConfig *yaml.RNode, input []byte) bool {
 	a := functionConfig.GetAnnotations()
-	if _, ok := a[kioutil.PathAnnotation]; ok {
-		return nil
-	}
-	if _, ok := a[kioutil.LegacyPathAnnotation]; ok {
-		return nil
-	}
-	if len(input) > krm.MaxResourceListBytes/4 {
-		return nil
-	}
-	return &nodeFilter{functionConfig: functionConfig}
+	_, scoped := a[kioutil.PathAnnotation]
+	_, legacyScoped := a[kioutil.LegacyPathAnnotation]
+	return !scoped && !legacyScoped && len(input) <= krm.MaxResourceListBytes/4
 }
 
 // Filter follows FunctionFilter.Filter step by step.
@@ -74,7 +65,6 @@ func (f *nodeFilter) Filter(nodes []*yaml.RNode) ([]*yaml.RNode, error) {
 		}
 	}
 	output, status := f.run(items, f.functionConfig.Copy())
-	f.status = status
 	for _, n := range output {
 		if err := copyCommentsAndSyncOrder(ids, n); err != nil {
 			return nil, err

@@ -87,7 +87,7 @@ func TestHandingOverNodesIsTheTextPath(t *testing.T) {
 	sort.Strings(names)
 
 	rf := provider.NewDepProvider().GetResourceFactory()
-	ran, failed := 0, 0
+	ran, failed, textRuns, nodeRuns := 0, 0, 0, 0
 	for _, name := range names {
 		if hasAlias(t, inputs[name]) {
 			continue // kustomize expands aliases before any function runs: a billion laughs stops it there
@@ -104,9 +104,13 @@ func TestHandingOverNodesIsTheTextPath(t *testing.T) {
 				}
 			}
 			var stderr bytes.Buffer
-			fn := function{text: func(stdin io.Reader, stdout io.Writer) int { return krm.Run(stdin, stdout, &stderr, nil) }}
+			fn := function{text: func(stdin io.Reader, stdout io.Writer) int {
+				textRuns++
+				return krm.Run(stdin, stdout, &stderr, nil)
+			}}
 			if byNodes {
 				fn.nodes = func(items []*yaml.RNode, cfg *yaml.RNode) ([]*yaml.RNode, int) {
+					nodeRuns++
 					return krm.RunNodes(items, cfg, &stderr, nil)
 				}
 			}
@@ -120,9 +124,10 @@ func TestHandingOverNodesIsTheTextPath(t *testing.T) {
 			}
 			return string(out), stderr.String(), status
 		}
+		before := textRuns
 		wantYAML, wantMsgs, wantStatus := apply(false)
-		if wantStatus == -1 {
-			continue // duplicate objects: kustomize refuses them too
+		if wantStatus == -1 || textRuns == before {
+			continue // duplicate objects, or a value kustomize cannot write: it stops before the function
 		}
 		gotYAML, gotMsgs, gotStatus := apply(true)
 		ran++
@@ -140,6 +145,9 @@ func TestHandingOverNodesIsTheTextPath(t *testing.T) {
 		}
 	}
 	t.Logf("compared %d inputs, %d of them failing", ran, failed)
+	if nodeRuns != ran {
+		t.Errorf("the nodes path ran on %d of %d inputs: the comparison was partly text against text", nodeRuns, ran)
+	}
 	// The catalog is mostly profiles the function refuses; the examples
 	// succeed. Both kinds must have run for the comparison to mean much.
 	if ran < 100 || failed < 50 || ran-failed < 20 {
@@ -173,4 +181,37 @@ func hasAlias(t *testing.T, data []byte) bool {
 		}
 	}
 	return false
+}
+
+// The nodes path is refused where FunctionFilter does something it does
+// not: a function config with a path annotation scopes the function, and
+// input near the function's bound is refused as text.
+func TestHandOverIsRefusedWhereTextDiffers(t *testing.T) {
+	const config = "apiVersion: regprofile.dev/v1alpha1\nkind: RegistryProfileTransformer\nmetadata:\n  name: regprofile\n"
+	small := []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+	cases := []struct {
+		name        string
+		annotations string
+		input       []byte
+		want        bool
+	}{
+		{"plain", "", small, true},
+		{"path annotation", "    internal.config.kubernetes.io/path: fn/regprofile.yaml\n", small, false},
+		{"legacy path annotation", "    config.kubernetes.io/path: fn/regprofile.yaml\n", small, false},
+		{"input at a quarter of the bound", "", make([]byte, krm.MaxResourceListBytes/4), true},
+		{"input above a quarter of the bound", "", make([]byte, krm.MaxResourceListBytes/4+1), false},
+	}
+	for _, c := range cases {
+		text := config
+		if c.annotations != "" {
+			text += "  annotations:\n" + c.annotations
+		}
+		cfg, err := yaml.Parse(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := handOver(cfg, c.input); got != c.want {
+			t.Errorf("%s: handOver %v, want %v", c.name, got, c.want)
+		}
+	}
 }
