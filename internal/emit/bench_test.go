@@ -77,19 +77,7 @@ func BenchmarkEmit(b *testing.B) {
 		i := 0
 		for b.Loop() {
 			i++
-			prof, fs := profile.DecodeBytes(data)
-			if fs.HasErrors() {
-				b.Fatal(fs)
-			}
-			rendered, fs := render.All(prof)
-			if fs.HasErrors() {
-				b.Fatal(fs)
-			}
-			tree, err := layout.Build(rendered, "profile.yaml")
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, err := emit.Write(filepath.Join(dir, strconv.Itoa(i)), tree, emit.Options{}); err != nil {
+			if _, err := emitProfile(data, "profile.yaml", filepath.Join(dir, strconv.Itoa(i))); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -104,6 +104,10 @@ func emitFleet(mode, bin string, files []string, out string) (int, error) {
 	var next, written atomic.Int64
 	var mu sync.Mutex
 	var errs []error
+	emit := emitOne
+	if mode == "cli" {
+		emit = func(file, dest string) (int, error) { return emitCLI(bin, file, dest) }
+	}
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
@@ -113,10 +117,6 @@ func emitFleet(mode, bin string, files []string, out string) (int, error) {
 					return
 				}
 				dest := filepath.Join(out, strings.TrimSuffix(filepath.Base(files[i]), ".yaml"))
-				emit := emitOne
-				if mode == "cli" {
-					emit = func(file, dest string) (int, error) { return emitCLI(bin, file, dest) }
-				}
 				w, err := emit(files[i], dest)
 				if err != nil {
 					mu.Lock()
@@ -138,6 +138,12 @@ func emitOne(file, dest string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	return emitProfile(data, file, dest)
+}
+
+// emitProfile decodes a profile, renders every platform, lays out the tree
+// and writes it into dest; it returns the number of files written.
+func emitProfile(data []byte, name, dest string) (int, error) {
 	prof, fs := profile.DecodeBytes(data)
 	if fs.HasErrors() {
 		return 0, errors.New(fs.Sorted()[0].Text())
@@ -146,7 +152,7 @@ func emitOne(file, dest string) (int, error) {
 	if fs.HasErrors() {
 		return 0, errors.New(fs.Sorted()[0].Text())
 	}
-	tree, err := layout.Build(rendered, file)
+	tree, err := layout.Build(rendered, name)
 	if err != nil {
 		return 0, err
 	}
