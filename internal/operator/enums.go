@@ -5,10 +5,11 @@ import (
 	"slices"
 )
 
-// Management states (openshift/api operator/v1 types.go ManagementState;
-// the Config's CRD pattern also allows Force, on which the operator only
-// warns "unknown state", so a profile may not set it:
-// shared/research/openshift-registry-api.md §ImageRegistrySpec).
+// Management states (openshift/api operator/v1 types.go ManagementState).
+// The CRD's pattern also allows Force, which the operator does not act on:
+// cluster-image-registry-operator pkg/operator/controller.go (sync) removes
+// on Removed, applies on Managed, ignores Unmanaged and only logs "unknown
+// custom resource state" for anything else, so a profile may not set it.
 const (
 	Managed   = "Managed"
 	Unmanaged = "Unmanaged"
@@ -23,9 +24,15 @@ const (
 	Recreate      = "Recreate"
 )
 
-// Azure environments (openshift/api config/v1 AzureCloudEnvironment; the
-// Config's storage.azure.cloudName, empty meaning the Infrastructure's
-// cloud).
+// Azure environments the operator accepts in storage.azure.cloudName, a
+// free string in the CRD: cluster-image-registry-operator
+// pkg/storage/azure/azure.go (getEnvironmentByName) takes an empty name as
+// the public cloud (operator.Defaults) and otherwise asks go-autorest's
+// EnvironmentFromName, which knows these four names (and the aliases
+// AzureCloud and AzureUSGovernment) and reads AzureStackCloud from the file
+// the operator writes (pkg/operator/azurestackcloud.go). openshift/api
+// config/v1 AzureCloudEnvironment also has AzureUSSecCloud, which
+// go-autorest does not know: the operator fails on it.
 const (
 	AzurePublicCloud       = "AzurePublicCloud"
 	AzureUSGovernmentCloud = "AzureUSGovernmentCloud"
@@ -35,16 +42,19 @@ const (
 )
 
 // Azure network access types (openshift/api imageregistry/v1 types.go
-// AzureNetworkAccessType, default External; internal is allowed only with
-// Internal by the CRD's CEL rule).
+// AzureNetworkAccessType, an enum defaulting to External; the CRD's CEL
+// rule on AzureNetworkAccess allows internal only with Internal).
 const (
 	AzureInternal = "Internal"
 	AzureExternal = "External"
 )
 
 // Access modes of the registry's claim the operator accepts
-// (cluster-image-registry-operator pkg/storage/pvc/pvc.go checkPVC; before
-// 4.4 ReadWriteMany only, see Facts) and the only volume mode it mounts.
+// (cluster-image-registry-operator pkg/storage/pvc/pvc.go checkPVC:
+// ReadWriteMany, or ReadWriteOnce with at most one replica and Recreate;
+// before 4.4 ReadWriteMany only, see Facts), and the only volume mode the
+// registry can use: pvc.go (Volumes) mounts the claim as a directory, which
+// a Block volume cannot be.
 const (
 	ReadWriteOnce = "ReadWriteOnce"
 	ReadWriteMany = "ReadWriteMany"

@@ -9,10 +9,10 @@ import (
 
 // What each OpenShift release's registry operator accepts. The API has only
 // grown: a field, once added, stays. A field missing from these tables has
-// been in the API since 4.2. The release each field first appeared in comes
-// from diffing openshift/api's imageregistry/v1 across release branches
-// (shared/research/openshift-registry-api.md §2); e2e/releases_test.go
-// checks every entry against that release's own CRD.
+// been in the API since 4.2. The release each field first appeared in is
+// the first openshift/api release-4.N branch whose imageregistry/v1
+// types.go has it; e2e/releases_test.go checks every entry against that
+// release's own CRD.
 
 // ConfigFieldSince maps a field of the registry Config's spec (a dotted
 // path) to the first release that has it.
@@ -27,9 +27,11 @@ var ConfigFieldSince = map[string]Version{
 	"topologySpreadConstraints":     {4, 11},
 	"storage.s3.trustedCA":          {4, 11},
 	"storage.azure.networkAccess":   {4, 15},
-	// In 4.16 behind the feature gate ChunkSizeMiB (TechPreview only),
-	// enabled in the Default feature set from 4.17 (openshift/api
-	// features/features.go on release-4.17); 4.20 removed the gate.
+	// In 4.16's API behind the feature gate ChunkSizeMiB (TechPreview
+	// only), enabled in the Default feature set from 4.17 (openshift/api
+	// features/features.go on release-4.17); 4.20 removed the gate. The
+	// operator reads it from release-4.17 (pkg/storage/s3/s3.go ConfigEnv;
+	// release-4.16's has no chunk size).
 	"storage.s3.chunkSizeMiB": {4, 17},
 }
 

@@ -72,9 +72,7 @@ var Defaults = map[string]Default{
 	"registry.routes[].secretSource.externalSecret.refreshInterval":     {Value: metav1.Duration{Duration: time.Hour}},
 	"registry.routes[].secretSource.certificate.issuerRef.kind":         {Value: "Issuer"},
 	"registry.routes[].secretSource.certificate.dnsNames":               {Doc: "the route's hostname; required on a route without one"},
-	"registry.nodeSelector":              {Doc: "unset"},
-	"registry.tolerations":               {Doc: "unset"},
-	"registry.topologySpreadConstraints": {Doc: "unset"},
+	"registry.tolerations": {Doc: "unset"},
 	"registry.storage.managementState": {Doc: fmt.Sprintf("`%s` for storage the profile provides, so that removing the registry never deletes a bucket or a volume; "+
 		"`%s` for an empty claim (`pvc: {}`), as the operator sets it for the claim it creates, so that setting the registry %s deletes the claim",
 		operator.Unmanaged, operator.Managed, operator.Removed)},

@@ -264,8 +264,7 @@ type RegistrySpec struct {
 	// Requests limits concurrent API requests.
 	Requests *Requests `json:"requests,omitempty"`
 
-	// NodeSelector places registry pods on matching nodes. The operator
-	// always adds kubernetes.io/os: linux.
+	// NodeSelector places registry pods on matching nodes.
 	NodeSelector map[string]string `json:"nodeSelector,omitempty"`
 
 	// Tolerations let registry pods run on tainted nodes.
