@@ -161,14 +161,21 @@ e2e-apiserver: tools
 	cd e2e/apiserver && go mod tidy -diff && go vet . && go test -count=1 -timeout 20m .
 
 ## bench: benchmarks against plain kustomize, start-up, memory, a fleet-scale
-## emit and the Argo CD CMP round trip; fills the generated blocks of
-## docs/benchmarks.md, whose prose is written by hand (e2e/bench; about 10
-## minutes on 2 cores). Never part of make test. BENCHFLAGS=-quick tries the
-## harness out in a few minutes; BENCHFLAGS='-skip fleet,cmp' keeps those
-## sections' figures as they are.
+## emit and the Argo CD CMP round trip (Go benchmarks beside the code, run in
+## rounds by e2e/bench/report); fills the generated blocks of
+## docs/benchmarks.md, whose prose is written by hand (about 20 minutes on 2
+## cores). Never part of make test. BENCHFLAGS=-quick tries the harness out
+## in a few minutes; BENCHFLAGS='-skip fleet,cmp' keeps those sections'
+## figures as they are.
 BENCHFLAGS ?=
-bench: build tools
-	bash e2e/bench/run.sh $(BENCHFLAGS)
+# benchstat, pinned: this version builds with go 1.26 and needs no newer
+# toolchain.
+BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
+bench: build tools $(BIN)/benchstat
+	GOTOOLCHAIN=local go run ./e2e/bench/report $(BENCHFLAGS)
+
+$(BIN)/benchstat:
+	GOBIN=$(BIN) go install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)
 
 ## fuzz: run each fuzz target for FUZZTIME (CI runs this after the tests);
 ## e2e/fuzz.sh says how it tells a finding from Go 1.26's deadline race

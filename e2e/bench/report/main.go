@@ -1,9 +1,11 @@
 // Command report runs regprofile's benchmarks and fills the generated
 // blocks of docs/benchmarks.md (<!-- bench:NAME --> … <!-- /bench:NAME -->);
-// the prose around them is written by hand in that file. make bench runs it
-// through e2e/bench/run.sh, which installs the tools.
+// the prose around them is written by hand in that file. Every measurement
+// is a Go benchmark beside the code it measures; this command only runs
+// them, in rounds, summarises them with benchstat and writes the tables and
+// each target's verdict. make bench runs it.
 //
-//	go run ./e2e/bench/report [-quick] [-keep] [-skip build,cmp,...] [-out docs/benchmarks.md]
+//	go run ./e2e/bench/report [-quick] [-skip build,cmp,...] [-out docs/benchmarks.md]
 //
 // A section skipped with -skip keeps its blocks as they are (figures of an
 // earlier run); the machine block always describes this run and names the
@@ -12,10 +14,7 @@
 package main
 
 import (
-	"bytes"
 	"cmp"
-	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"maps"
@@ -27,46 +26,33 @@ import (
 	"time"
 )
 
-// bench is one run of the benchmarks.
-type bench struct {
-	repo, bin string // the repository's root and its bin/ (regprofile, kustomize, benchstat)
-	work      string // scratch directory on disk ($W)
-	fast      string // scratch directory on a tmpfs when there is one ($F), else work
-	helpers   string // the benchmark's own binaries
-	path      string // PATH of every measured command: helpers, bin, then the caller's PATH
-	quick     bool
-
-	notes []string          // caveats for the machine block
-	rls   map[string][]byte // ResourceLists kustomize hands regprofile, by platform
-}
-
-// section is one part of the report: the blocks it fills and how.
+// section is one part of the report: the benchmarks it runs and the blocks
+// it fills from their results. Its main block, named as the section, opens
+// with the commands that measured it.
 type section struct {
 	name   string
 	blocks []string
-	run    func(*bench) (map[string]string, error)
+	runs   []run
+	fill   func(results) map[string]string
 }
 
-var sections = []section{
-	{"build", []string{"build", "kustomize", "target.build", "target.build-rss", "target.kustomize"}, (*bench).build},
-	{"startup", []string{"startup", "target.startup"}, (*bench).startup},
-	{"gobench", []string{"gobench", "target.render"}, (*bench).goBench},
-	{"rss", []string{"rss", "target.rss"}, (*bench).rss},
-	{"fleet", []string{"fleet", "target.fleet", "target.fleet-curve"}, (*bench).fleet},
-	{"cmp", []string{"cmp", "target.cmp"}, (*bench).cmp},
+// run is one go test -bench pattern in one package, run rounds times in
+// fresh processes. Each round runs every run of the section once, so that
+// a drift of the machine's load spreads over all of them.
+type run struct {
+	pkg, bench, benchtime string
+	rounds                int
+	heavy                 bool // left out by -quick
 }
-
-// platforms are the repository's overlays (overlays/<name>/kustomization.yaml), sorted.
-var platforms []string
 
 func main() {
-	if err := run(); err != nil {
+	if err := report(); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
+func report() error {
 	var names []string
 	keep := map[string]bool{} // the blocks of sections not measured (yet)
 	for _, s := range sections {
@@ -76,9 +62,7 @@ func run() error {
 		}
 	}
 	out := flag.String("out", "docs/benchmarks.md", "the document whose generated blocks to fill")
-	quick := flag.Bool("quick", false, "fewer repetitions (tries the harness out; the figures are not reliable)")
-	benchstat := flag.String("benchstat-version", "", "the golang.org/x/perf version bin/benchstat was installed at")
-	keepDirs := flag.Bool("keep", false, "keep the scratch directories $W and $F (printed) to rerun commands by hand")
+	quick := flag.Bool("quick", false, "one round and no heavy runs (tries the harness out; the figures are not reliable)")
 	skip := flag.String("skip", "", "comma-separated sections not to measure; their blocks keep the figures of an earlier run: "+strings.Join(names, ", "))
 	flag.Parse()
 	skipped := map[string]bool{}
@@ -97,16 +81,11 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", *out, err)
 	}
-	b, err := setup(*quick)
-	if b != nil && *keepDirs {
-		logf("$W is %s, $F is %s; both are kept", b.work, b.fast)
-	} else if b != nil {
-		defer os.RemoveAll(b.work)
-		defer os.RemoveAll(b.fast)
-	}
+	b, err := newBench(*quick)
 	if err != nil {
 		return err
 	}
+	defer os.RemoveAll(b.work)
 	load0, start := loadavg(), time.Now()
 	blocks := map[string]string{}
 	var measured []string
@@ -116,13 +95,15 @@ func run() error {
 		}
 		logf("== %s", s.name)
 		t := time.Now()
-		got, err := s.run(b)
+		res, how, err := b.measure(s)
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
+		got := s.fill(res)
 		if k := slices.Sorted(maps.Keys(got)); !slices.Equal(k, slices.Sorted(slices.Values(s.blocks))) {
 			return fmt.Errorf("%s filled %v, declares %v", s.name, k, s.blocks)
 		}
+		got[s.name] = how + got[s.name]
 		maps.Copy(blocks, got)
 		for _, blk := range s.blocks {
 			delete(keep, blk)
@@ -130,7 +111,7 @@ func run() error {
 		measured = append(measured, s.name)
 		logf("== %s done in %v", s.name, time.Since(t).Round(time.Second))
 	}
-	blocks["machine"] = b.machine(*benchstat, measured, skipped, load0, start)
+	blocks["machine"] = b.machine(measured, skipped, load0, start)
 	doc, err = os.ReadFile(*out)
 	if err == nil {
 		var filled string
@@ -145,73 +126,48 @@ func run() error {
 	return nil
 }
 
-func setup(quick bool) (*bench, error) {
+// bench is one run of the report.
+type bench struct {
+	repo, bin string // the repository's root and its bin/ (regprofile, kustomize, benchstat)
+	work      string // scratch: the test binaries and their output
+	tmp       string // TMPDIR of the benchmarks: on a tmpfs when there is one, so that the disk does not weigh
+	quick     bool
+}
+
+func newBench(quick bool) (*bench, error) {
 	repo, err := os.Getwd()
 	if err != nil {
 		return nil, err
 	}
 	b := &bench{repo: repo, bin: filepath.Join(repo, "bin"), quick: quick}
-	entries, _ := os.ReadDir(filepath.Join(repo, "overlays"))
-	for _, e := range entries {
-		if _, err := os.Stat(filepath.Join(repo, "overlays", e.Name(), "kustomization.yaml")); err == nil {
-			platforms = append(platforms, e.Name())
-		}
-	}
-	if len(platforms) == 0 {
-		return nil, errors.New("no overlays/<name>/kustomization.yaml: run from the repository's root (make bench)")
-	}
 	for _, tool := range []string{"regprofile", "kustomize", "benchstat"} {
 		if _, err := os.Stat(filepath.Join(b.bin, tool)); err != nil {
-			return nil, fmt.Errorf("bin/%s is missing: run make bench (it builds and installs what it needs)", tool)
-		}
-	}
-	for _, tool := range []string{"hyperfine", "/usr/bin/time"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			return nil, fmt.Errorf("%s is not installed (Debian: apt-get install %s)", tool, filepath.Base(tool))
+			return nil, fmt.Errorf("bin/%s is missing: run make bench from the repository's root (it builds and installs what it needs)", tool)
 		}
 	}
 	if b.work, err = os.MkdirTemp("", "regprofile-bench-"); err != nil {
 		return nil, err
 	}
-	if b.fast, err = os.MkdirTemp("/dev/shm", "regprofile-bench-"); err != nil {
-		b.fast = b.work
+	b.tmp = filepath.Join(b.work, "tmp")
+	if shm, err := os.MkdirTemp("/dev/shm", "regprofile-bench-"); err == nil {
+		b.tmp = shm
 	}
-	b.helpers = filepath.Join(b.work, "helpers")
-	b.path = b.helpers + ":" + b.bin + ":" + os.Getenv("PATH")
-	for _, name := range []string{"nopfn", "nopkio", "nopkyaml"} {
-		// Built as make build builds regprofile, so that sizes and start-up compare.
-		if _, err := b.run("", nil, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(b.helpers, name), "./e2e/bench/"+name); err != nil {
-			return b, err
-		}
-	}
-	return b, b.scratch()
+	return b, os.MkdirAll(b.tmp, 0o755)
 }
 
-// run runs a command in dir (default the repository's root) with the
-// benchmark's PATH and returns its stdout; stderr is part of the error.
-func (b *bench) run(dir string, stdin []byte, name string, args ...string) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Dir = cmp.Or(dir, b.repo)
-	cmd.Env = append(os.Environ(), "PATH="+b.path, "GOTOOLCHAIN=local", "TMPDIR="+b.fast, "REGPROFILE_BIN="+filepath.Join(b.bin, "regprofile"))
-	if stdin != nil {
-		cmd.Stdin = bytes.NewReader(stdin)
-	}
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
+// command runs name in dir with the benchmarks' environment and returns its
+// stdout; stderr ends the error.
+func (b *bench) command(dir, name string, args ...string) (string, error) {
+	var stdout, stderr strings.Builder
+	c := exec.Command(name, args...)
+	c.Dir, c.Stdout, c.Stderr = dir, &stdout, &stderr
+	c.Env = append(os.Environ(), "PATH="+b.bin+string(os.PathListSeparator)+os.Getenv("PATH"), "GOTOOLCHAIN=local",
+		"TMPDIR="+b.tmp, "REGPROFILE_BIN="+filepath.Join(b.bin, "regprofile"))
+	if err := c.Run(); err != nil {
 		e := stderr.String()
 		return stdout.String(), fmt.Errorf("%s %s: %w\n%s", name, strings.Join(args, " "), err, e[max(0, len(e)-3000):])
 	}
 	return stdout.String(), nil
-}
-
-func (b *bench) reps(full, quick int) int {
-	if b.quick {
-		return quick
-	}
-	return full
 }
 
 func logf(format string, args ...any) { fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...) }
@@ -225,7 +181,7 @@ func loadavg() string {
 }
 
 // machine is the machine block: where and when this run's figures came from.
-func (b *bench) machine(benchstat string, measured []string, skipped map[string]bool, load0 string, start time.Time) string {
+func (b *bench) machine(measured []string, skipped map[string]bool, load0 string, start time.Time) string {
 	run := fmt.Sprintf("%s, %v; sections measured: %s", start.UTC().Format("2006-01-02 15:04 MST"),
 		time.Since(start).Round(time.Second), cmp.Or(strings.Join(measured, ", "), "none"))
 	if len(skipped) > 0 {
@@ -234,28 +190,24 @@ func (b *bench) machine(benchstat string, measured []string, skipped map[string]
 	if b.quick {
 		run += "; **-quick: too few repetitions for the figures to mean much**"
 	}
-	facts, err := b.run("", nil, "sh", "-c", `
-		echo "CPU|$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores (GOMAXPROCS ${GOMAXPROCS:-$(nproc)})"
+	facts, err := b.command(b.repo, "sh", "-c", `
+		echo "CPU|$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//;s/ *$//'), $(nproc) cores (GOMAXPROCS ${GOMAXPROCS:-$(nproc)})"
 		echo "Memory|$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
 		echo "Kernel|$(uname -sr)"
 		echo "OS|$(. /etc/os-release && echo "$PRETTY_NAME")"
 		echo "Go|$(go version)"
 		echo "kustomize|bin/kustomize $(bin/kustomize version)"
-		echo "hyperfine|$(hyperfine --version)"
-		echo "Scratch directories|\$F on $(df --output=fstype "$0" | tail -n 1), \$W on $(df --output=fstype "$1" | tail -n 1)"
+		echo "benchstat|$(go version -m bin/benchstat | awk '$1 == "mod" { print $2, $3 }')"
+		echo "TMPDIR of the benchmarks|$(df --output=fstype "$0" | tail -n 1)"
 		echo "Commit|$(git rev-parse --short=12 HEAD)$(git status --porcelain --untracked-files=no | grep -q . && echo ' (with uncommitted changes)')"
-	`, b.fast, b.work)
-	if err != nil {
-		b.notes = append(b.notes, "The machine's facts are incomplete: "+strings.SplitN(err.Error(), "\n", 2)[0])
-	}
+	`, b.tmp)
 	rows := [][]string{{"Run", run}}
 	for _, line := range strings.Split(strings.TrimSpace(facts), "\n") {
-		rows = append(rows, strings.SplitN(line, "|", 2))
+		rows = append(rows, strings.SplitN(line+"|", "|", 3)[:2])
 	}
-	rows = append(rows, []string{"benchstat", "golang.org/x/perf/cmd/benchstat " + benchstat},
-		[]string{"Load average (1, 5, 15 min)", load0 + " at the start, " + loadavg() + " at the end"})
-	for _, n := range b.notes {
-		rows = append(rows, []string{"Note", n})
+	if err != nil {
+		rows = append(rows, []string{"Note", "the machine's facts are incomplete: " + strings.SplitN(err.Error(), "\n", 2)[0]})
 	}
+	rows = append(rows, []string{"Load average (1, 5, 15 min)", load0 + " at the start, " + loadavg() + " at the end"})
 	return table([]string{"", "this run"}, rows)
 }

@@ -2,10 +2,8 @@ package main
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,123 +12,96 @@ import (
 	"strings"
 )
 
-// measured is one command's runs, pooled over both of hyperfine's rounds.
-type measured struct {
-	cmd   string
-	times []float64 // wall, seconds
-	cpu   []float64 // user+system, the mean of each round, seconds
+// value is benchstat's summary of one benchmark's figures in one unit:
+// the median and its 95% confidence interval ("" when too few samples).
+type value struct {
+	x  float64
+	ci string
 }
 
-// hyperfine times the commands interleaved in one hyperfine invocation,
-// then again in reverse order, and pools each command's runs: a drift of
-// the machine's load weighs on every command alike, and ratios between
-// them hold. shell runs them through sh (for redirections). It also
-// returns the first round's command line, with $W and $F, for the report.
-func (b *bench) hyperfine(cmds []string, shell bool, warmup, runs int) ([]*measured, string, error) {
-	args := []string{"-w", strconv.Itoa(warmup), "-r", strconv.Itoa(runs)}
-	if !shell {
-		args = append(args, "-N")
+// results are a section's benchmarks (without the GOMAXPROCS suffix) in the
+// order benchstat prints them, each with its figures by unit.
+type results struct {
+	names []string
+	by    map[string]map[string]value
+}
+
+// measure compiles each run's test binary once, runs the runs in rounds
+// (-count 1 each, so that every round visits every benchmark) and
+// summarises all rounds with benchstat. how is the section's commands, for
+// the report.
+func (b *bench) measure(s section) (results, string, error) {
+	var raw strings.Builder
+	var how []string
+	rounds := 0
+	for _, r := range s.runs {
+		rounds = max(rounds, r.rounds)
 	}
-	show := "hyperfine " + strings.Join(args, " ")
-	for _, c := range cmds {
-		show += " '" + b.rel(c) + "'"
+	if b.quick {
+		rounds = 1
 	}
-	ms := make([]*measured, len(cmds))
-	for i, c := range cmds {
-		ms[i] = &measured{cmd: c}
-	}
-	for round := range 2 {
-		order := slices.Clone(ms)
-		if round == 1 {
-			slices.Reverse(order)
-		}
-		out := filepath.Join(b.work, "hyperfine.json")
-		a := append([]string{"--style", "none", "--export-json", out}, args...)
-		for _, m := range order {
-			a = append(a, m.cmd)
-		}
-		if _, err := b.run("", nil, "hyperfine", a...); err != nil {
-			return nil, "", err
-		}
-		var res struct {
-			Results []struct {
-				User, System float64
-				Times        []float64
+	for round := range rounds {
+		for _, r := range s.runs {
+			if round >= r.rounds || (b.quick && r.heavy) {
+				continue
 			}
-		}
-		data, err := os.ReadFile(out)
-		if err == nil {
-			err = json.Unmarshal(data, &res)
-		}
-		if err != nil || len(res.Results) != len(cmds) {
-			return nil, "", fmt.Errorf("hyperfine's results %s: %v", out, err)
-		}
-		for k, r := range res.Results {
-			order[k].times = append(order[k].times, r.Times...)
-			order[k].cpu = append(order[k].cpu, r.User+r.System)
-		}
-	}
-	return ms, show, nil
-}
-
-// rel shows a command with the scratch directories as $W and $F and the
-// helpers and the repository's paths relative.
-func (b *bench) rel(c string) string {
-	r := strings.NewReplacer(b.helpers+"/", "", b.fast, "$F", b.work, "$W", b.repo+"/", "")
-	return r.Replace(c)
-}
-
-// same fails unless every command prints what the first prints: a
-// comparison of commands with different output would mean nothing.
-func (b *bench) same(cmds ...string) error {
-	want, err := b.run("", nil, "sh", "-c", cmds[0])
-	for _, c := range cmds[1:] {
-		if err != nil {
-			return err
-		}
-		var got string
-		if got, err = b.run("", nil, "sh", "-c", c); err == nil && got != want {
-			return fmt.Errorf("%s prints other bytes than %s", b.rel(c), b.rel(cmds[0]))
+			module := moduleOf(filepath.Join(b.repo, r.pkg))
+			rel, _ := filepath.Rel(module, filepath.Join(b.repo, r.pkg))
+			test := filepath.Join(b.work, strings.ReplaceAll(r.pkg, "/", "-")+".test")
+			if round == 0 {
+				if _, err := os.Stat(test); err != nil {
+					logf("compiling %s", r.pkg)
+					if _, err := b.command(module, "go", "test", "-c", "-o", test, "./"+rel); err != nil {
+						return results{}, "", err
+					}
+				}
+				cd := ""
+				if module != b.repo {
+					cd = "cd " + strings.TrimPrefix(module, b.repo+"/") + " && "
+				}
+				how = append(how, fmt.Sprintf("%sgo test -run '^$' -bench '%s' -benchtime %s -benchmem ./%s   # rounds: %d",
+					cd, r.bench, r.benchtime, rel, min(r.rounds, rounds)))
+			}
+			logf("round %d of %d: %s %s", round+1, rounds, r.pkg, r.bench)
+			out, err := b.command(filepath.Join(b.repo, r.pkg), test, "-test.run", "^$", "-test.bench", r.bench,
+				"-test.benchtime", r.benchtime, "-test.benchmem", "-test.count", "1", "-test.timeout", "60m")
+			if err != nil {
+				return results{}, "", err
+			}
+			raw.WriteString(out)
 		}
 	}
-	return err
-}
-
-// peakRSS is the largest maximum resident set size, in bytes, that GNU
-// time reports over n runs of a command.
-func (b *bench) peakRSS(n int, stdin []byte, args ...string) (float64, error) {
-	peak := 0.0
-	file := filepath.Join(b.work, "rss")
-	for range n {
-		_, err := b.run("", stdin, "/usr/bin/time", append([]string{"-f", "%M", "-o", file}, args...)...)
-		out, _ := os.ReadFile(file)
-		kb, perr := strconv.ParseFloat(strings.TrimSpace(string(out)), 64)
-		if err != nil || perr != nil {
-			return 0, fmt.Errorf("/usr/bin/time %s: %v %v", strings.Join(args, " "), err, perr)
-		}
-		peak = max(peak, kb*1024)
+	file := filepath.Join(b.work, s.name+".txt")
+	if err := os.WriteFile(file, []byte(raw.String()), 0o644); err != nil {
+		return results{}, "", err
 	}
-	return peak, nil
-}
-
-// benchstat runs Go benchmarks (go test -bench in dir) and summarises them
-// with benchstat: the median and its confidence interval per benchmark
-// (without the GOMAXPROCS suffix) and unit, in the order benchstat prints.
-func (b *bench) benchstat(dir, file string, args ...string) (names []string, res map[string]map[string][2]string, err error) {
-	out, err := b.run(dir, nil, "go", append([]string{"test", "-run", "^$"}, args...)...)
-	if err == nil {
-		err = os.WriteFile(filepath.Join(b.work, file), []byte(out), 0o644)
-	}
-	if err == nil {
-		out, err = b.run(b.work, nil, filepath.Join(b.bin, "benchstat"), "-format", "csv", file)
-	}
+	out, err := b.command(b.work, filepath.Join(b.bin, "benchstat"), "-format", "csv", filepath.Base(file))
 	if err != nil {
-		return nil, nil, err
+		return results{}, "", err
 	}
+	res, err := parseBenchstat(out)
+	return res, "```sh\n" + strings.Join(how, "\n") + "\n```\n\n", err
+}
+
+// moduleOf is the directory of the nearest go.mod above dir.
+func moduleOf(dir string) string {
+	for d := dir; d != filepath.Dir(d); d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d
+		}
+	}
+	return dir
+}
+
+var procs = regexp.MustCompile(`-\d+$`)
+
+// parseBenchstat reads benchstat -format csv: one table per unit, a header
+// row naming the unit, then a row per benchmark.
+func parseBenchstat(out string) (results, error) {
 	r := csv.NewReader(strings.NewReader(out))
 	r.FieldsPerRecord = -1
 	recs, err := r.ReadAll()
-	res = map[string]map[string][2]string{}
+	res := results{by: map[string]map[string]value{}}
 	unit := ""
 	for _, rec := range recs {
 		switch {
@@ -138,78 +109,106 @@ func (b *bench) benchstat(dir, file string, args ...string) (names []string, res
 		case rec[0] == "" && rec[2] == "CI":
 			unit = rec[1]
 		case rec[0] != "":
-			name := procs.ReplaceAllString(rec[0], "")
-			if res[name] == nil {
-				names = append(names, name)
-				res[name] = map[string][2]string{}
+			x, perr := strconv.ParseFloat(rec[1], 64)
+			if perr != nil {
+				continue
 			}
-			res[name][unit] = [2]string{rec[1], rec[2]}
+			name := procs.ReplaceAllString(rec[0], "")
+			if res.by[name] == nil {
+				res.names = append(res.names, name)
+				res.by[name] = map[string]value{}
+			}
+			if rec[2] == "∞" {
+				rec[2] = ""
+			}
+			res.by[name][unit] = value{x, rec[2]}
 		}
 	}
-	if len(names) == 0 && err == nil {
+	if len(res.names) == 0 && err == nil {
 		err = fmt.Errorf("no benchmark results from benchstat:\n%s", out)
 	}
-	return names, res, err
+	return res, err
 }
 
-var procs = regexp.MustCompile(`-\d+$`)
-
-// Statistics.
-
-func mean(xs []float64) float64 {
-	s := 0.0
-	for _, x := range xs {
-		s += x
-	}
-	return s / float64(len(xs))
-}
-
-func stddev(xs []float64) float64 {
-	m, s := mean(xs), 0.0
-	for _, x := range xs {
-		s += (x - m) * (x - m)
-	}
-	return math.Sqrt(s / float64(max(1, len(xs)-1)))
-}
-
-func median(xs []float64) float64 {
-	s := slices.Sorted(slices.Values(xs))
-	return (s[(len(s)-1)/2] + s[len(s)/2]) / 2
-}
-
-// ratioCI is the ratio of the means of b over a, with a 95% percentile
-// bootstrap interval (each sample resampled on its own, fixed seed).
-func ratioCI(a, b []float64) (ratio, lo, hi float64) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	resample := func(xs []float64) float64 {
-		s := 0.0
-		for range xs {
-			s += xs[rng.IntN(len(xs))]
+// under is the benchmarks whose names start with prefix.
+func (r results) under(prefix string) []string {
+	var names []string
+	for _, n := range r.names {
+		if strings.HasPrefix(n, prefix) {
+			names = append(names, n)
 		}
-		return s / float64(len(xs))
 	}
-	rs := make([]float64, 2000)
-	for i := range rs {
-		rs[i] = resample(b) / resample(a)
-	}
-	slices.Sort(rs)
-	return mean(b) / mean(a), rs[len(rs)*25/1000], rs[len(rs)*975/1000-1]
+	return names
 }
 
-// linearFit fits y = a + b*x by least squares and returns R².
-func linearFit(xs, ys []float64) (a, b, r2 float64) {
-	mx, my := mean(xs), mean(ys)
-	var sxy, sxx, syy float64
-	for i := range xs {
-		sxy += (xs[i] - mx) * (ys[i] - my)
-		sxx += (xs[i] - mx) * (xs[i] - mx)
-		syy += (ys[i] - my) * (ys[i] - my)
+// x is one benchmark's median in unit, NaN when it has none.
+func (r results) x(name, unit string) float64 {
+	if v, ok := r.by[name][unit]; ok {
+		return v.x
 	}
-	b = sxy / sxx
-	return my - b*mx, b, sxy * sxy / (sxx * syy)
+	return math.NaN()
 }
 
-// Formatting.
+// xs is the medians of the named benchmarks in unit.
+func (r results) xs(names []string, unit string) []float64 {
+	var xs []float64
+	for _, n := range names {
+		xs = append(xs, r.x(n, unit))
+	}
+	return xs
+}
+
+// column is a table column: its header and the unit it shows.
+type column struct{ head, unit string }
+
+// table is the named benchmarks as rows (first column the name without
+// prefix) and the columns' units, each figure with its interval.
+func (r results) table(prefix, first string, names []string, cols ...column) string {
+	head := []string{first}
+	for _, c := range cols {
+		head = append(head, c.head)
+	}
+	var rows [][]string
+	for _, n := range names {
+		row := []string{strings.TrimPrefix(n, prefix)}
+		for _, c := range cols {
+			cell := ""
+			if v, ok := r.by[n][c.unit]; ok {
+				cell = figure(c.unit, v.x)
+				if v.ci != "" {
+					cell += " ± " + v.ci
+				}
+			}
+			row = append(row, cell)
+		}
+		rows = append(rows, row)
+	}
+	return table(head, rows)
+}
+
+// figure formats x as its unit says: seconds, milliseconds (-ms, ms/…),
+// MiB, bytes, a ratio of two named figures (build/static), or a count.
+func figure(unit string, x float64) string {
+	switch {
+	case unit == "sec/op":
+		return dur(x)
+	case strings.HasSuffix(unit, "-ms") || strings.HasPrefix(unit, "ms/") || strings.HasPrefix(unit, "cpu-ms/"):
+		return dur(x / 1e3)
+	case strings.HasSuffix(unit, "MiB"):
+		return fmt.Sprintf("%.1f MiB", x)
+	case unit == "B/s":
+		return bytes(x) + "/s"
+	case strings.HasPrefix(unit, "B/") || strings.HasPrefix(unit, "bytes/"):
+		return bytes(x)
+	case strings.Contains(unit, "/") && !strings.HasSuffix(unit, "/op"):
+		return fmt.Sprintf("%.3fx", x)
+	case x >= 1e6:
+		return fmt.Sprintf("%.2fM", x/1e6)
+	case x >= 1e4:
+		return fmt.Sprintf("%.1fk", x/1e3)
+	}
+	return strconv.FormatFloat(x, 'f', -1, 64)
+}
 
 func dur(s float64) string {
 	switch {
@@ -225,15 +224,35 @@ func dur(s float64) string {
 	return fmt.Sprintf("%.0f µs", s*1e6)
 }
 
-func msPM(xs []float64) string { return fmt.Sprintf("%s ± %.1f", dur(mean(xs)), stddev(xs)*1e3) }
-
-func mib(bytes float64) string { return fmt.Sprintf("%.1f MiB", bytes/(1<<20)) }
-
-func ratioText(a, b []float64) string {
-	r, lo, hi := ratioCI(a, b)
-	return fmt.Sprintf("%.2fx (%.2f–%.2f)", r, lo, hi)
+func bytes(x float64) string {
+	if x >= 1<<20 {
+		return fmt.Sprintf("%.2f MiB", x/(1<<20))
+	}
+	return fmt.Sprintf("%.1f KiB", x/1024)
 }
 
+func median(xs []float64) float64 {
+	s := slices.Sorted(slices.Values(xs))
+	return (s[(len(s)-1)/2] + s[len(s)/2]) / 2
+}
+
+// linearFit fits y = a + b*x by least squares and returns R².
+func linearFit(xs, ys []float64) (a, b, r2 float64) {
+	var mx, my float64
+	for i := range xs {
+		mx, my = mx+xs[i]/float64(len(xs)), my+ys[i]/float64(len(ys))
+	}
+	var sxy, sxx, syy float64
+	for i := range xs {
+		sxy += (xs[i] - mx) * (ys[i] - my)
+		sxx += (xs[i] - mx) * (xs[i] - mx)
+		syy += (ys[i] - my) * (ys[i] - my)
+	}
+	b = sxy / sxx
+	return my - b*mx, b, sxy * sxy / (sxx * syy)
+}
+
+// verdict is how a target's figure reads: met or missed, in bold.
 func verdict(ok bool) string {
 	if ok {
 		return "**met**"
