@@ -171,7 +171,7 @@ BENCHFLAGS ?=
 # benchstat, pinned: this version builds with go 1.26 and needs no newer
 # toolchain.
 BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
-bench: build tools $(BIN)/benchstat
+bench: $(BIN)/regprofile tools $(BIN)/benchstat
 	GOTOOLCHAIN=local go run ./e2e/bench/report $(BENCHFLAGS)
 
 $(BIN)/benchstat:
