@@ -94,11 +94,11 @@ func imageConfigObjects(r *profile.Resolved) []*manifest.Object {
 		data := map[string]string{}
 		for _, ca := range r.TrustedCAs {
 			// The certificates as parsed and re-encoded, never the input text.
-			certs, err := profile.ParseCertificates(ca.PEM)
+			bundle, err := r.Bundle(ca.PEM)
 			if err != nil {
 				panic("render: trusted CA not validated: " + err.Error()) // the trusted-cas rule refuses it first
 			}
-			data[profile.TrustedCAKey(ca.Registry)] = profile.EncodeCertificates(certs)
+			data[profile.TrustedCAKey(ca.Registry)] = bundle
 		}
 		cm := manifest.New("v1", "ConfigMap", manifest.ConfigNamespace, r.TrustedCAConfigMap, map[string]any{"data": data})
 		cm.NamedBySingleton = true
@@ -122,22 +122,21 @@ func storageCAObjects(r *profile.Resolved) []*manifest.Object {
 		return nil
 	}
 	cm := manifest.New("v1", "ConfigMap", manifest.ConfigNamespace, s.S3.TrustedCA.Name, map[string]any{
-		"data": map[string]string{"ca-bundle.crt": certificatesPEM(r.StorageCA.PEM)},
+		"data": map[string]string{"ca-bundle.crt": certificatesPEM(r, r.StorageCA.PEM)},
 	})
 	cm.NamedBySingleton = true
 	return []*manifest.Object{cm}
 }
 
 // certificatesPEM re-encodes the certificates of validated PEM data from
-// their parsed DER (profile.EncodeCertificates): what is rendered is what
-// was checked, never the input text, and equal certificates render the
-// same bytes.
-func certificatesPEM(data string) string {
-	certs, err := profile.ParseCertificates(data)
+// their parsed DER (Resolved.Bundle): what is rendered is what was checked,
+// never the input text, and equal certificates render the same bytes.
+func certificatesPEM(r *profile.Resolved, data string) string {
+	bundle, err := r.Bundle(data)
 	if err != nil {
 		panic("render: storage CA not validated: " + err.Error()) // the storage-ca rule refuses it first
 	}
-	return profile.EncodeCertificates(certs)
+	return bundle
 }
 
 // Roles the registry defines, and the one for its metrics that OpenShift

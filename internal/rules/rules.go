@@ -938,7 +938,7 @@ func storageCA(c *Context) []diag.Finding {
 			fs = append(fs, diag.Errorf(c.path("storageCA"), "remove storageCA",
 				"storageCA is the CA of an S3 endpoint (s3.trustedCA); %s storage has no CA setting", backends[0]))
 		}
-		fs = append(fs, checkPEM(c.path("storageCA.pem"), ca.PEM)...)
+		fs = append(fs, checkPEM(c, c.path("storageCA.pem"), ca.PEM)...)
 		if s != nil && s.S3 != nil && s.S3.TrustedCA != nil && !c.R.Defaulted.S3TrustedCA {
 			fs = append(fs, diag.Errorf(c.path("registry.storage.s3.trustedCA"), "remove s3.trustedCA (storageCA sets it), or storageCA",
 				"s3.trustedCA names a ConfigMap, but storageCA renders its CA as %s", platforms.S3BundleName))
@@ -997,12 +997,12 @@ func trustedCAs(c *Context) []diag.Finding {
 			fs = append(fs, diag.Errorf(base.Child("registry").String(), "put every certificate for one registry in one pem", "the registry is already listed at trustedCAs[%d]", j))
 		}
 		seen[ca.Registry] = i
-		if f := checkPEM(base.Child("pem").String(), ca.PEM); f != nil {
+		if f := checkPEM(c, base.Child("pem").String(), ca.PEM); f != nil {
 			fs = append(fs, f...)
 			continue
 		}
-		certs, _ := profile.ParseCertificates(ca.PEM)
-		total += len(profile.TrustedCAKey(ca.Registry)) + len(profile.EncodeCertificates(certs))
+		bundle, _ := c.R.Bundle(ca.PEM)
+		total += len(profile.TrustedCAKey(ca.Registry)) + len(bundle)
 	}
 	if total > maxConfigMapBytes {
 		fs = append(fs, diag.Errorf("spec.trustedCAs", "trust fewer certificates, or put the bundle in a ConfigMap of your own",
@@ -1079,8 +1079,8 @@ func hostName(path, s string) *diag.Finding {
 	return nil
 }
 
-func checkPEM(path, data string) []diag.Finding {
-	if _, err := profile.ParseCertificates(data); err != nil {
+func checkPEM(c *Context, path, data string) []diag.Finding {
+	if _, err := c.R.Bundle(data); err != nil {
 		// Never echo the text: it may hold a key.
 		return []diag.Finding{diag.Errorf(path, "paste only the CA certificates, each from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----; keep keys out of the profile", "%v", err)}
 	}
