@@ -6,7 +6,6 @@ package rules
 import (
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/url"
 	"sort"
 	"strconv"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/robfig/cron/v3"
 	"k8s.io/apimachinery/pkg/api/resource"
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"regprofile.dev/regprofile/fn/api/v1alpha1"
 	"regprofile.dev/regprofile/internal/diag"
@@ -78,7 +76,7 @@ var All = []Rule{
 	{"image-config", "The registry's fields of image.config.openshift.io/cluster: a valid trustedCAConfigMap name (used only with trustedCAs), and externalRegistryHostnames that are host[:port], each once.", imageConfig},
 	{"access", "Access subjects: User, Group or ServiceAccount, a namespace only (and always) for service accounts, a valid project, no project for metrics scrapers.", access},
 	{"pruner", "The pruner's schedule is a cron expression; counts are 0 or more. With the registry " + operator.Removed + " or " + operator.Unmanaged + " it prunes image metadata only, which warns.", pruner},
-	{"names", "Every name that becomes an object's name is a DNS-1123 subdomain (the profile's, routes and their secrets, claims, storage classes, secret stores, service accounts); namespaces are DNS-1123 labels.", names},
+	{"names", "Every name that becomes an object's name (the profile's, routes and their secrets, claims, storage classes, secret stores, service accounts), and every namespace, follows Kubernetes' rule for it: the fields' limits above.", names},
 	{"scheduling", "nodeSelector labels and tolerations as the API server validates them: qualified keys, valid values, operators " + orList(tolerationOperators) + ", effects " + orList(taintEffects) + ".", scheduling},
 	{"resources", "Container resources: cpu, memory, ephemeral-storage, hugepages-* or a qualified extended resource; no negative quantity; no request above its limit.", containerResources},
 	{"buckets", "Bucket, container, account and region names follow their provider's rules (S3, GCS, Azure).", buckets},
@@ -326,7 +324,7 @@ func persistentVolume(c *Context) []diag.Finding {
 	if !c.uses(platforms.PersistentVolumeStorage) {
 		return nil
 	}
-	fs := dnsName(c.path("persistentVolume.name"), "persistent volume", pv.Name)
+	fs := checkName("PersistentVolume.Name", "", c.path("persistentVolume.name"), pv.Name)
 	absolute := func(rel, value, what string) {
 		switch {
 		case value == "":
@@ -355,7 +353,7 @@ func persistentVolume(c *Context) []diag.Finding {
 		absolute("persistentVolume.local.path", pv.Local.Path, "the volume's path on the node")
 		required("persistentVolume.local.nodeName", pv.Local.NodeName, "the node holding the volume")
 		if pv.Local.NodeName != "" {
-			fs = append(fs, dnsName(c.path("persistentVolume.local.nodeName"), "node", pv.Local.NodeName)...)
+			fs = append(fs, checkName("LocalVolume.NodeName", "", c.path("persistentVolume.local.nodeName"), pv.Local.NodeName)...)
 		}
 	}
 	return fs
@@ -463,7 +461,7 @@ func volume(c *Context) []diag.Finding {
 		fs = append(fs, diag.Errorf(c.path("pvc.defaultStorageClass"), "remove storageClassName (and any section that creates a class), or defaultStorageClass",
 			"defaultStorageClass leaves the class to the cluster, but the claim names a storageClassName"))
 	}
-	fs = append(fs, dnsName(c.path("pvc.name"), "claim", v.Name)...)
+	fs = append(fs, checkName("PVCVolume.Name", "", c.path("pvc.name"), v.Name)...)
 	if v.Name == operator.ClaimName && c.Platform.Name() == "rhosp-cinder" {
 		// The Config names the claim, so the operator uses it as it is
 		// (pkg/storage/pvc); but on OpenStack it created a claim of that
@@ -501,7 +499,7 @@ func cinderClass(c *Context) []diag.Finding {
 		fs = append(fs, diag.Errorf(c.path("cinder.availabilityZone"), "set the Cinder availability zone for the registry volume (OpenShift does not check that it exists)",
 			"the Cinder storage class needs an availability zone"))
 	}
-	fs = append(fs, dnsName(c.path("cinder.storageClassName"), "storage class", cc.StorageClassName)...)
+	fs = append(fs, checkName("CinderClass.StorageClassName", "", c.path("cinder.storageClassName"), cc.StorageClassName)...)
 	return fs
 }
 
@@ -535,7 +533,7 @@ func s3Storage(c *Context) []diag.Finding {
 			"keyID is only used when encrypt is true"))
 	}
 	if s3.TrustedCA != nil {
-		fs = append(fs, dnsName(c.path("registry.storage.s3.trustedCA.name"), "ConfigMap", s3.TrustedCA.Name)...)
+		fs = append(fs, checkName("ConfigMapRef.Name", "", c.path("registry.storage.s3.trustedCA.name"), s3.TrustedCA.Name)...)
 	}
 	if cf := s3.CloudFront; cf != nil {
 		for field, v := range map[string]string{"baseURL": cf.BaseURL, "keypairID": cf.KeypairID, "privateKey.name": cf.PrivateKey.Name, "privateKey.key": cf.PrivateKey.Key} {
@@ -553,9 +551,7 @@ func objectBucket(c *Context) []diag.Finding {
 		return nil
 	}
 	fs := oneOf(c.path("objectBucket.storageClassName"), ob.StorageClassName, platforms.BucketClasses...)
-	if !s3BucketName().MatchString(ob.BucketName) {
-		fs = append(fs, diag.Errorf(c.path("objectBucket.bucketName"), s3BucketFix, "invalid bucket name"))
-	}
+	fs = append(fs, checkName("ObjectBucket.BucketName", "", c.path("objectBucket.bucketName"), ob.BucketName)...)
 	u, err := url.Parse(ob.Endpoint)
 	switch {
 	case c.R.Defaulted.ObjectBucketEndpoint:
@@ -603,15 +599,6 @@ func gcsStorage(c *Context) []diag.Finding {
 		"GCS storage needs a bucket: without one the operator creates and owns a bucket of its own")}
 }
 
-// azureContainer is the CRD's pattern for container names.
-var azureContainer = lazyRegexp(`^[0-9a-z]+(-[0-9a-z]+)*$`)
-
-// validAzureContainer reports whether name is a container name Azure
-// accepts (limits.go).
-func validAzureContainer(name string) bool {
-	return len(name) >= azureContainerMin && len(name) <= azureContainerMax && azureContainer().MatchString(name)
-}
-
 func azureStorage(c *Context) []diag.Finding {
 	s := c.R.Registry.Storage
 	if s == nil || s.Azure == nil {
@@ -625,9 +612,8 @@ func azureStorage(c *Context) []diag.Finding {
 	switch {
 	case az.Container == "":
 		fs = append(fs, diag.Errorf(c.path("registry.storage.azure.container"), "name the blob container you created", "Azure storage needs a container"))
-	case !validAzureContainer(az.Container):
-		fs = append(fs, diag.Errorf(c.path("registry.storage.azure.container"), "use "+between(azureContainerMin, azureContainerMax)+" lower-case letters and digits, with single hyphens between them",
-			"invalid container name"))
+	default:
+		fs = append(fs, checkName("Azure.Container", "", c.path("registry.storage.azure.container"), az.Container)...)
 	}
 	if az.CloudName != "" {
 		fs = append(fs, c.enum("registry.storage.azure.cloudName", az.CloudName)...)
@@ -704,7 +690,7 @@ func routes(c *Context) []diag.Finding {
 			seen[rt.Name] = i
 		}
 		if rt.Hostname != "" {
-			fs = append(fs, dnsName(c.path(fmt.Sprintf("registry.routes[%d].hostname", i)), "host", rt.Hostname)...)
+			fs = append(fs, checkName("Route.Hostname", "", c.path(fmt.Sprintf("registry.routes[%d].hostname", i)), rt.Hostname)...)
 		}
 	}
 	return fs
@@ -797,11 +783,11 @@ func certificate(c *Context, base string, rt v1alpha1.Route, cert *v1alpha1.Cert
 	if ref.Name == "" {
 		fs = append(fs, diag.Errorf(p(".issuerRef.name"), "name the Issuer or ClusterIssuer that signs the certificate", "an issuer is required"))
 	} else {
-		fs = append(fs, dnsName(p(".issuerRef.name"), "issuer", ref.Name)...)
+		fs = append(fs, checkName("IssuerRef.Name", "", p(".issuerRef.name"), ref.Name)...)
 	}
 	switch {
 	case ref.Group != "" && ref.Group != platforms.CertManagerGroup:
-		fs = append(fs, dnsName(p(".issuerRef.group"), "API group", ref.Group)...)
+		fs = append(fs, checkName("IssuerRef.Group", "", p(".issuerRef.group"), ref.Group)...)
 		if ref.Kind == "" {
 			fs = append(fs, diag.Errorf(p(".issuerRef.kind"), "set the external issuer's kind", "an issuer of group %s needs a kind", ref.Group))
 		}
@@ -814,10 +800,7 @@ func certificate(c *Context, base string, rt v1alpha1.Route, cert *v1alpha1.Cert
 	}
 	covered := rt.Hostname == ""
 	for i, name := range cert.DNSNames {
-		if len(validation.IsDNS1123Subdomain(name)) > 0 && len(validation.IsWildcardDNS1123Subdomain(name)) > 0 {
-			fs = append(fs, diag.Errorf(p(fmt.Sprintf(".dnsNames[%d]", i)), "write a host name such as registry.apps.example.com, or *.apps.example.com",
-				"not a DNS name (lower-case letters, digits, '-' and '.', optionally led by *.)"))
-		}
+		fs = append(fs, checkName("CertificateSource.DNSNames", "", p(fmt.Sprintf(".dnsNames[%d]", i)), name)...)
 		if name == rt.Hostname || (strings.HasPrefix(name, "*.") && strings.Count(rt.Hostname, ".") > 0 && rt.Hostname[strings.Index(rt.Hostname, "."):] == name[1:]) {
 			covered = true
 		}
@@ -991,8 +974,8 @@ func trustedCAs(c *Context) []diag.Finding {
 	total := 0
 	for i, ca := range c.R.TrustedCAs {
 		base := diag.Path("spec.trustedCAs").Index(i)
-		if f := hostPort(base.Child("registry").String(), ca.Registry); f != nil {
-			fs = append(fs, *f)
+		if f := checkName("TrustedCA.Registry", "", base.Child("registry").String(), ca.Registry); f != nil {
+			fs = append(fs, f...)
 		} else if j, dup := seen[ca.Registry]; dup {
 			fs = append(fs, diag.Errorf(base.Child("registry").String(), "put every certificate for one registry in one pem", "the registry is already listed at trustedCAs[%d]", j))
 		}
@@ -1014,7 +997,7 @@ func trustedCAs(c *Context) []diag.Finding {
 func imageConfig(c *Context) []diag.Finding {
 	var fs []diag.Finding
 	if name := c.R.TrustedCAConfigMap; name != "" {
-		fs = append(fs, dnsName(c.path("trustedCAConfigMap"), "ConfigMap", name)...)
+		fs = append(fs, checkName("RegistryProfileSpec.TrustedCAConfigMap", "", c.path("trustedCAConfigMap"), name)...)
 		if len(c.R.TrustedCAs) == 0 {
 			fs = append(fs, diag.Warnf(c.path("trustedCAConfigMap"), "add trustedCAs, or remove trustedCAConfigMap",
 				"trustedCAConfigMap is not rendered: the profile lists no trustedCAs"))
@@ -1023,60 +1006,14 @@ func imageConfig(c *Context) []diag.Finding {
 	seen := map[string]int{}
 	for i, h := range c.R.ExternalRegistryHostnames {
 		p := c.path(fmt.Sprintf("externalRegistryHostnames[%d]", i))
-		if f := hostName(p, h); f != nil {
-			fs = append(fs, *f)
+		if f := checkName("RegistryProfileSpec.ExternalRegistryHostnames", "", p, h); f != nil {
+			fs = append(fs, f...)
 		} else if j, dup := seen[h]; dup {
 			fs = append(fs, diag.Errorf(p, "list each host name once", "the host name is already listed at externalRegistryHostnames[%d]", j))
 		}
 		seen[h] = i
 	}
 	return fs
-}
-
-// hostPort checks a trusted CA's registry: a host name or IPv4 address,
-// with an optional port, that makes a valid ConfigMap key.
-func hostPort(path, s string) *diag.Finding {
-	if f := hostName(path, s); f != nil {
-		return f
-	}
-	if len(validation.IsConfigMapKey(profile.TrustedCAKey(s))) > 0 {
-		f := diag.Errorf(path, hostPortFix, "not a valid key for the trusted-CA ConfigMap")
-		return &f
-	}
-	return nil
-}
-
-const hostPortFix = "write host or host:port, e.g. registry.example.com:5000"
-
-// hostName checks a host name or IPv4 address with an optional port, as
-// trusted CAs and externalRegistryHostnames take them. IPv6 is refused: the
-// trusted-CA ConfigMap's keys are host..port and cannot hold ':'.
-func hostName(path, s string) *diag.Finding {
-	const fix = hostPortFix
-	fail := func(fix, format string, args ...any) *diag.Finding {
-		f := diag.Errorf(path, fix, format, args...)
-		return &f
-	}
-	if strings.Contains(s, "://") || strings.Contains(s, "/") {
-		return fail(fix, "not a host: write the registry's host (and port) without a scheme or path")
-	}
-	host, port := s, ""
-	if h, p, err := net.SplitHostPort(s); err == nil {
-		host, port = h, p
-	}
-	if port != "" {
-		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 || strconv.Itoa(n) != port {
-			return fail(fix, "the port is not a number from 1 to 65535")
-		}
-	}
-	if ip := net.ParseIP(strings.Trim(host, "[]")); ip != nil && strings.Contains(host, ":") {
-		return fail("name the registry by a host name (a DNS name that resolves to the address)",
-			"an IPv6 address cannot be expressed: the trusted-CA ConfigMap's keys are host..port and cannot hold ':'")
-	}
-	if net.ParseIP(host) == nil && len(validation.IsDNS1123Subdomain(host)) > 0 {
-		return fail(fix, "not a host name (lower-case letters, digits, '-' and '.') or IPv4 address with an optional port")
-	}
-	return nil
 }
 
 func checkPEM(c *Context, path, data string) []diag.Finding {
@@ -1114,8 +1051,8 @@ func access(c *Context) []diag.Finding {
 			}
 			if group.name == "metricsScrapers" {
 				fs = append(fs, diag.Errorf(base.Child("project").String(), "remove project", "metrics are cluster-wide: a metrics scraper cannot be limited to a project"))
-			} else if errs := validation.IsDNS1123Label(s.Project); len(errs) > 0 {
-				fs = append(fs, diag.Errorf(base.Child("project").String(), "name an existing project", "invalid project name: %s", errs[0]))
+			} else {
+				fs = append(fs, checkName("Subject.Project", "", base.Child("project").String(), s.Project)...)
 			}
 		}
 	}
@@ -1162,17 +1099,6 @@ func pruner(c *Context) []diag.Finding {
 			"with the registry's managementState %s, the pruner prunes image metadata only (--prune-registry=false): blobs stay in the storage", state))
 	}
 	return fs
-}
-
-// dnsName checks a Kubernetes object or host name (a DNS subdomain).
-func dnsName(path, what, value string) []diag.Finding {
-	if errs := validation.IsDNS1123Subdomain(value); len(errs) > 0 {
-		// apimachinery's message repeats the fix and its regular
-		// expression; the fix below says it plainly.
-		return []diag.Finding{diag.Errorf(path, fmt.Sprintf("use at most %d lower-case letters, digits, '-' and '.', starting and ending with a letter or digit", dnsSubdomainMax),
-			"invalid %s name", what)}
-	}
-	return nil
 }
 
 func openshiftVersion(c *Context) []diag.Finding {

@@ -352,7 +352,7 @@ platforms:
     objectBucket: {storageClassName: ocs-storagecluster-ceph-rbd, bucketName: Bad_Bucket}`,
 			[]expect{
 				{diag.Error, "spec.platforms.baremetal-odf-rgw.objectBucket.storageClassName", `unknown value; did you mean "ocs-storagecluster-ceph-rgw"?`, ""},
-				{diag.Error, "spec.platforms.baremetal-odf-rgw.objectBucket.bucketName", `invalid bucket name`, "use 3 to 63 lower-case letters, digits, '-' and '.'"},
+				{diag.Error, "spec.platforms.baremetal-odf-rgw.objectBucket.bucketName", `invalid bucket name`, "use 3 to 63 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit"},
 			}},
 		{"GCS without a bucket", `
 platform: gcp-upi
@@ -553,7 +553,7 @@ pruner:
 				{diag.Error, "spec.registry.tolerations[1].value", "a toleration with operator Exists takes no value", "remove value, or use operator: Equal"},
 				{diag.Error, "spec.registry.tolerations[2].operator", "a toleration without a key must use operator Exists", "set operator: Exists, or a key"},
 				{diag.Error, "spec.registry.tolerations[3].tolerationSeconds", "tolerationSeconds applies to the NoExecute effect only", "set effect: NoExecute, or remove tolerationSeconds"},
-				{diag.Error, "spec.pruner.tolerations[0].key", "invalid taint key", "write a taint key: an optional DNS prefix and '/', then a name"},
+				{diag.Error, "spec.pruner.tolerations[0].key", "invalid taint key", "write a taint key: an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' and '.'"},
 			}},
 		{"resources the API server refuses", `
 platform: aws-upi

@@ -29,11 +29,16 @@ var (
 	// number such as §3.4.1.
 	releaseWritten = regexp.MustCompile(`(?:^|[^§.0-9])(4\.[0-9]+)\b`)
 	word           = regexp.MustCompile(`[A-Za-z][A-Za-z-]*[A-Za-z]`)
+	// limitWritten is a limit on a name: a length ("253 characters", "3 to
+	// 63 lower-case letters") or the kind of name Kubernetes limits ("a DNS
+	// subdomain", "DNS-1123 labels").
+	limitWritten = regexp.MustCompile(`\b[0-9]+(?: to [0-9]+)? (?:[a-z-]+ ){0,2}(?:characters|chars|letters|bytes)\b|\bDNS(?:-1123)? (?:subdomain|label)s?\b`)
 )
 
 // HandWrittenFacts lists what text writes by hand that internal/operator
-// holds: a release number, or a value of operator.Enums,
-// operator.ClaimName or operator.DefaultRoute.
+// or the rules' limits hold: a release number, a value of operator.Enums,
+// operator.ClaimName or operator.DefaultRoute, or a limit on a name
+// (HandWrittenLimits).
 func HandWrittenFacts(text string) []string {
 	values := map[string]bool{operator.ClaimName: true, operator.DefaultRoute: true}
 	for _, vs := range operator.Enums {
@@ -49,6 +54,17 @@ func HandWrittenFacts(text string) []string {
 		if values[w] {
 			out = append(out, "the operator's value "+strconv.Quote(w))
 		}
+	}
+	return append(out, HandWrittenLimits(text)...)
+}
+
+// HandWrittenLimits lists the limits on names that text writes by hand:
+// the rules check them (internal/rules, limits.go), and the reference
+// states each field's from the same table.
+func HandWrittenLimits(text string) []string {
+	var out []string
+	for _, m := range limitWritten.FindAllString(text, -1) {
+		out = append(out, "the limit "+strconv.Quote(m))
 	}
 	return out
 }

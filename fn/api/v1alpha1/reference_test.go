@@ -110,6 +110,29 @@ func TestReferenceTakesDefaults(t *testing.T) {
 	}
 }
 
+// The limits on a field's names are generated into the reference from the
+// table the rules check them with (rules.Limits), never written in a doc
+// comment: every field of that table is a field of the API whose row
+// carries its limits, and no doc comment states a length or the kind of
+// name Kubernetes limits.
+func TestReferenceTakesLimits(t *testing.T) {
+	ref, docs := reference(t), fieldDocs(t)
+	for _, field := range rules.LimitFields() {
+		if _, ok := docs[field]; !ok {
+			t.Errorf("rules.Limits has %s, which is not a field of fn/api/v1alpha1", field)
+			continue
+		}
+		if !strings.Contains(ref, " "+rules.Limits(field)+" ") && !strings.Contains(ref, " "+rules.Limits(field)+" |") {
+			t.Errorf("the reference does not state %s's limits %q", field, rules.Limits(field))
+		}
+	}
+	for field, doc := range docs {
+		for _, what := range testkit.HandWrittenLimits(doc) {
+			t.Errorf("the doc comment of %s writes %s; the reference takes it from internal/rules' limits", field, what)
+		}
+	}
+}
+
 // fieldDocs maps "Type.Field" to the field's doc comment, from types.go.
 func fieldDocs(t *testing.T) map[string]string {
 	fset := token.NewFileSet()
@@ -224,7 +247,7 @@ func walk(b *strings.Builder, docs map[string]string, t reflect.Type, path strin
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		p := strings.TrimPrefix(path+"."+name, ".")
 		ft, kind := describe(f.Type)
-		doc := joinSentences(docs[t.Name()+"."+f.Name], operatorFacts(p), defaultDoc(p))
+		doc := joinSentences(docs[t.Name()+"."+f.Name], operatorFacts(p), limits(t, f), defaultDoc(p))
 		if first, ok := listed[ft]; ok && ft != nil {
 			doc += " Same fields as `" + first + "`."
 		}
@@ -241,6 +264,18 @@ func walk(b *strings.Builder, docs map[string]string, t reflect.Type, path strin
 		listed[ft] = p
 		walk(b, docs, ft, p, listed)
 	}
+}
+
+// limits is the reference's sentence on the names field f of t takes,
+// from the rules' table. A platform's field that replaces a shared one
+// takes the shared one's names: the rules check whichever applies.
+func limits(t reflect.Type, f reflect.StructField) string {
+	if t == reflect.TypeOf(v1alpha1.PlatformSpec{}) {
+		if shared, ok := reflect.TypeOf(v1alpha1.RegistryProfileSpec{}).FieldByName(f.Name); ok {
+			return limits(reflect.TypeOf(v1alpha1.RegistryProfileSpec{}), shared)
+		}
+	}
+	return rules.Limits(t.Name() + "." + f.Name)
 }
 
 // operatorFacts are the sentences the reference adds to a field's doc

@@ -118,8 +118,8 @@ type RegistryProfileSpec struct {
 	// ConfigMap of the default name.
 	TrustedCAConfigMap string `json:"trustedCAConfigMap,omitempty"`
 
-	// ExternalRegistryHostnames are the host names (host or host:port) under
-	// which clients outside the cluster reach the registry, written to
+	// ExternalRegistryHostnames are the host names under which clients
+	// outside the cluster reach the registry, written to
 	// image.config.openshift.io/cluster spec.externalRegistryHostnames;
 	// image streams report the first in publicDockerImageRepository.
 	// regprofile sends only this field and additionalTrustedCA of that
@@ -332,7 +332,7 @@ type RouteSecretSource struct {
 type CertificateSource struct {
 	// IssuerRef is the issuer that signs the certificate. Required.
 	IssuerRef IssuerRef `json:"issuerRef"`
-	// DNSNames are the certificate's DNS names (a * may lead one).
+	// DNSNames are the certificate's DNS names.
 	DNSNames []string `json:"dnsNames,omitempty"`
 }
 
@@ -444,7 +444,7 @@ type CloudFront struct {
 
 // ConfigMapRef names a ConfigMap.
 type ConfigMapRef struct {
-	// Name of the ConfigMap (a DNS subdomain, at most 253 characters).
+	// Name of the ConfigMap.
 	Name string `json:"name"`
 }
 
@@ -464,8 +464,7 @@ type GCS struct {
 type Azure struct {
 	// AccountName is the storage account. Required on azure-gov.
 	AccountName string `json:"accountName,omitempty"`
-	// Container is the blob container: 3 to 63 characters, lower-case
-	// letters, digits and single hyphens. Required on azure-gov.
+	// Container is the blob container. Required on azure-gov.
 	Container string `json:"container,omitempty"`
 	// CloudName is the Azure environment.
 	CloudName string `json:"cloudName,omitempty"`
