@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"regprofile.dev/regprofile/internal/diag"
+	"regprofile.dev/regprofile/internal/operator"
 	"regprofile.dev/regprofile/internal/profile"
 )
 
@@ -69,8 +70,8 @@ type nameRule struct {
 	check func(value string) (fix, why string)
 }
 
-// pattern is a rule whose fix is always the same.
-func pattern(doc, fix string, ok func(string) bool) nameRule {
+// patternRule is a rule whose fix is always the same.
+func patternRule(doc, fix string, ok func(string) bool) nameRule {
 	return nameRule{doc: doc, check: func(s string) (string, string) {
 		if ok(s) {
 			return "", ""
@@ -91,16 +92,16 @@ var (
 // The rules for names.
 var (
 	// dnsSubdomain is a Kubernetes object's name, and a host name.
-	dnsSubdomain = pattern(dnsSubdomainDoc, "use "+dnsSubdomainDoc, func(s string) bool { return len(validation.IsDNS1123Subdomain(s)) == 0 })
+	dnsSubdomain = patternRule(dnsSubdomainDoc, "use "+dnsSubdomainDoc, func(s string) bool { return len(validation.IsDNS1123Subdomain(s)) == 0 })
 	// dnsLabel is a namespace's name.
-	dnsLabel   = pattern(dnsLabelDoc, "use "+dnsLabelDoc, func(s string) bool { return len(validation.IsDNS1123Label(s)) == 0 })
-	labelKey   = pattern(qualifiedDoc, "write a label key: "+qualifiedDoc, qualifiedName)
-	labelValue = pattern(labelValueDoc, "write a label value: "+labelValueDoc, validLabelValue)
-	taintKey   = pattern(qualifiedDoc, "write a taint key: "+qualifiedDoc, qualifiedName)
-	taintValue = pattern(labelValueDoc, "write a taint value: "+labelValueDoc, validLabelValue)
+	dnsLabel   = patternRule(dnsLabelDoc, "use "+dnsLabelDoc, func(s string) bool { return len(validation.IsDNS1123Label(s)) == 0 })
+	labelKey   = patternRule(qualifiedDoc, "write a label key: "+qualifiedDoc, qualifiedName)
+	labelValue = patternRule(labelValueDoc, "write a label value: "+labelValueDoc, validLabelValue)
+	taintKey   = patternRule(qualifiedDoc, "write a taint key: "+qualifiedDoc, qualifiedName)
+	taintValue = patternRule(labelValueDoc, "write a taint value: "+labelValueDoc, validLabelValue)
 	// resourceName is a container resource's name: a standard one or a
 	// qualified extended resource.
-	resourceName = pattern(fmt.Sprintf("cpu, memory, ephemeral-storage, hugepages-<size>, or an extended resource: a DNS prefix and '/', then at most %d letters, digits, '-', '_' and '.'", qualifiedNameMax),
+	resourceName = patternRule(fmt.Sprintf("cpu, memory, ephemeral-storage, hugepages-<size>, or an extended resource: a DNS prefix and '/', then at most %d letters, digits, '-', '_' and '.'", qualifiedNameMax),
 		"use cpu, memory, ephemeral-storage, hugepages-<size> or a qualified extended resource (example.com/device)",
 		func(s string) bool {
 			return standardResources[corev1.ResourceName(s)] || strings.HasPrefix(s, corev1.ResourceHugePagesPrefix) || (strings.Contains(s, "/") && qualifiedName(s))
@@ -118,20 +119,20 @@ var (
 		check: func(s string) (string, string) { return s3BucketProblem(s), "" }}
 	// s3BucketShape is S3's pattern alone, for buckets of stores that do
 	// not reserve S3's names (Ceph RGW, NooBaa).
-	s3BucketShape = pattern(s3BucketDoc, "use "+s3BucketDoc, func(s string) bool { return s3BucketName().MatchString(s) })
+	s3BucketShape = patternRule(s3BucketDoc, "use "+s3BucketDoc, func(s string) bool { return s3BucketName().MatchString(s) })
 	gcsBucket     = nameRule{doc: gcsBucketDoc + "; not starting with goog nor containing google, not like an IP address",
 		check: func(s string) (string, string) { return gcsBucketProblem(s), "" }}
-	s3Region = pattern(fmt.Sprintf("at most %d lower-case letters, digits and '-'", regionMax), "write a region such as us-east-1",
+	s3Region = patternRule(fmt.Sprintf("at most %d lower-case letters, digits and '-'", regionMax), "write a region such as us-east-1",
 		func(s string) bool { return len(s) <= regionMax && regionName().MatchString(s) })
-	gcsRegion = pattern(fmt.Sprintf("at most %d letters, digits and '-'", regionMax), "write a location such as us-central1 or US",
+	gcsRegion = patternRule(fmt.Sprintf("at most %d letters, digits and '-'", regionMax), "write a location such as us-central1 or US",
 		func(s string) bool { return len(s) <= regionMax && regionName().MatchString(strings.ToLower(s)) })
-	azureAccount = pattern(between(azureAccountMin, azureAccountMax)+" lower-case letters and digits",
+	azureAccount = patternRule(between(azureAccountMin, azureAccountMax)+" lower-case letters and digits",
 		"use "+between(azureAccountMin, azureAccountMax)+" lower-case letters and digits", func(s string) bool { return azureAccountName().MatchString(s) })
-	azureContainer = pattern(between(azureContainerMin, azureContainerMax)+" lower-case letters and digits, with single hyphens between them",
+	azureContainer = patternRule(between(azureContainerMin, azureContainerMax)+" lower-case letters and digits, with single hyphens between them",
 		"use "+between(azureContainerMin, azureContainerMax)+" lower-case letters and digits, with single hyphens between them", validAzureContainer)
 	// host is a host name or IPv4 address with an optional port, as
 	// externalRegistryHostnames takes it.
-	host = nameRule{doc: hostDoc, check: hostProblem}
+	hostRule = nameRule{doc: hostDoc, check: hostProblem}
 	// trustedCAHost is a host as trustedCAs take it: also a valid key of
 	// the trusted-CA ConfigMap (host..port).
 	trustedCAHost = nameRule{doc: hostDoc, check: func(s string) (string, string) {
@@ -162,7 +163,7 @@ type fieldName struct {
 var fieldNames = map[string][]fieldName{
 	"RegistryProfile.Metadata":                      {{"name", dnsSubdomain, "invalid profile name"}},
 	"RegistryProfileSpec.TrustedCAConfigMap":        {{"", dnsSubdomain, "invalid ConfigMap name"}},
-	"RegistryProfileSpec.ExternalRegistryHostnames": {{"", host, "not a host name"}},
+	"RegistryProfileSpec.ExternalRegistryHostnames": {{"", hostRule, "not a host name"}},
 	"PersistentVolume.Name":                         {{"", dnsSubdomain, "invalid persistent volume name"}},
 	"LocalVolume.NodeName":                          {{"", dnsSubdomain, "invalid node name"}},
 	"RegistrySpec.NodeSelector":                     nodeSelectorNames,
@@ -205,6 +206,65 @@ var (
 	resourceNames     = []fieldName{{"resource names", resourceName, "unknown resource name"}}
 )
 
+// A bound is the range a number or a duration of the profile takes, stated
+// once for the reference's "Limits:" and the findings.
+type bound struct {
+	min, max int64
+	// capped says max applies; duration that the values are durations,
+	// in nanoseconds.
+	capped, duration bool
+	// fix and why are the finding's; why may hold one %d for the value.
+	fix, why string
+}
+
+func (b bound) doc() string {
+	switch {
+	case b.capped:
+		return between(int(b.min), int(b.max))
+	case b.duration:
+		return fmt.Sprintf("%ds or more", b.min)
+	}
+	return fmt.Sprintf("%d or more", b.min)
+}
+
+// fieldBounds maps a field of the API, as fieldNames does, to its range:
+// the rules check a number or a duration only through it (checkBound), and
+// the reference states it from it (Limits).
+var fieldBounds = map[string]bound{
+	"RegistrySpec.Replicas":                 {fix: "set 0 or more", why: "replicas must not be negative, got %d"},
+	"RequestLimits.MaxRunning":              {fix: "set 0 (unlimited) or more", why: notNegative},
+	"RequestLimits.MaxInQueue":              {fix: "set 0 (unlimited) or more", why: notNegative},
+	"RequestLimits.MaxWaitInQueue":          {duration: true, fix: "set 0s (unlimited) or more", why: "must not be negative"},
+	"S3.ChunkSizeMiB":                       chunkSize,
+	"ExternalSecretSource.RefreshInterval":  {duration: true, fix: "set 0s (never) or more", why: "must not be negative"},
+	"PrunerSpec.KeepTagRevisions":           {fix: "set 0 or more", why: notNegative},
+	"PrunerSpec.KeepYoungerThanDuration":    {duration: true, fix: "set a positive duration such as 60m", why: "must not be negative"},
+	"PrunerSpec.SuccessfulJobsHistoryLimit": {fix: "set 0 or more", why: notNegative},
+	"PrunerSpec.FailedJobsHistoryLimit":     {fix: "set 0 or more", why: notNegative},
+}
+
+const notNegative = "must not be negative, got %d"
+
+// chunkSize is the CRD's range for storage.s3.chunkSizeMiB (internal/operator).
+var chunkSize = bound{min: operator.ChunkSizeMiBMin, max: operator.ChunkSizeMiBMax, capped: true,
+	fix: "set " + between(operator.ChunkSizeMiBMin, operator.ChunkSizeMiBMax) + ", or remove it for the operator's default",
+	why: "chunkSizeMiB is out of range: S3 multipart chunks are 5 MiB to 5 GiB"}
+
+// checkBound checks v, at path, against field's range in fieldBounds.
+func checkBound(field, path string, v int64) []diag.Finding {
+	b, ok := fieldBounds[field]
+	if !ok {
+		panic("rules: fieldBounds has no " + field)
+	}
+	if v >= b.min && (!b.capped || v <= b.max) {
+		return nil
+	}
+	if strings.Contains(b.why, "%d") {
+		return []diag.Finding{diag.Errorf(path, b.fix, b.why, v)}
+	}
+	return []diag.Finding{diag.Errorf(path, b.fix, "%s", b.why)}
+}
+
 // checkName checks value, at path, against the rule fieldNames holds for
 // field's part. A field or part missing there is a programming error that
 // limits_test.go finds in the source.
@@ -224,11 +284,14 @@ func checkName(field, part, path, value string) []diag.Finding {
 	return []diag.Finding{diag.Errorf(path, fix, "%s", why)}
 }
 
-// Limits is the reference's sentence on the names the field of the API
-// named "Type.Field" takes, from the rules that check them; empty when the
-// rules check none.
+// Limits is the reference's sentence on the range or the names the field
+// of the API named "Type.Field" takes, from the rules that check them;
+// empty when the rules check none.
 func Limits(field string) string {
 	var parts []string
+	if b, ok := fieldBounds[field]; ok {
+		parts = append(parts, b.doc())
+	}
 	for _, f := range fieldNames[field] {
 		if f.part == "" {
 			parts = append(parts, f.rule.doc)
@@ -244,8 +307,11 @@ func Limits(field string) string {
 
 // LimitFields lists the fields Limits knows, sorted.
 func LimitFields() []string {
-	out := make([]string, 0, len(fieldNames))
+	out := make([]string, 0, len(fieldNames)+len(fieldBounds))
 	for f := range fieldNames {
+		out = append(out, f)
+	}
+	for f := range fieldBounds {
 		out = append(out, f)
 	}
 	slices.Sort(out)

@@ -62,13 +62,14 @@ func TestLimits(t *testing.T) {
 	}
 }
 
-// The rules check a name only through fieldNames (checkName), so that the
-// reference's "Limits:", which Limits builds from the same table, states
+// The rules check a name only through fieldNames (checkName), and a number
+// or a duration's range only through fieldBounds (checkBound), so that the
+// reference's "Limits:", which Limits builds from the same tables, states
 // every limit the rules enforce and no other: outside limits.go no code of
 // the package calls apimachinery's validation or uses a limit's constant,
-// pattern or rule; every literal (field, part) checkName is called with is
-// in the table (a call through a helper panics in the rules' tests
-// otherwise); and every field of the table is checked somewhere.
+// pattern or rule; every literal field (and part) they are called with is
+// in the tables (a call through a helper panics in the rules' tests
+// otherwise); and every field of the tables is checked somewhere.
 func TestNamesCheckedThroughTheTable(t *testing.T) {
 	fset := token.NewFileSet()
 	pkgs, err := parser.ParseDir(fset, ".", func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
@@ -80,7 +81,7 @@ func TestNamesCheckedThroughTheTable(t *testing.T) {
 	if limits == nil {
 		t.Fatal("no limits.go")
 	}
-	shared := map[string]bool{"checkName": true, "Limits": true, "LimitFields": true, "between": true}
+	shared := map[string]bool{"checkName": true, "checkBound": true, "Limits": true, "LimitFields": true, "between": true}
 	private := map[string]bool{}
 	for _, d := range limits.Decls {
 		switch d := d.(type) {
@@ -116,11 +117,20 @@ func TestNamesCheckedThroughTheTable(t *testing.T) {
 					t.Errorf("%s: %s, a limit of limits.go, is used outside it; check the name with checkName", fset.Position(n.Pos()), n.Name)
 				}
 			case *ast.BasicLit:
-				if s, err := strconv.Unquote(n.Value); err == nil && fieldNames[s] != nil {
+				if s, err := strconv.Unquote(n.Value); err == nil && slices.Contains(LimitFields(), s) {
 					named[s] = true
 				}
 			case *ast.CallExpr:
-				if id, ok := n.Fun.(*ast.Ident); !ok || id.Name != "checkName" || len(n.Args) != 4 {
+				id, ok := n.Fun.(*ast.Ident)
+				if ok && id.Name == "checkBound" {
+					calls++
+					if field, ok := literal(n.Args[0]); !ok {
+						t.Errorf("%s: checkBound's field is not a literal", fset.Position(n.Pos()))
+					} else if _, ok := fieldBounds[field]; !ok {
+						t.Errorf("%s: checkBound(%q, ...) is not in fieldBounds", fset.Position(n.Pos()), field)
+					}
+				}
+				if !ok || id.Name != "checkName" || len(n.Args) != 4 {
 					return true
 				}
 				calls++
@@ -135,7 +145,7 @@ func TestNamesCheckedThroughTheTable(t *testing.T) {
 	}
 	for _, field := range LimitFields() {
 		if !named[field] {
-			t.Errorf("fieldNames has %s, which no check names: remove it, or check the field", field)
+			t.Errorf("the limits' tables have %s, which no check names: remove it, or check the field", field)
 		}
 	}
 	if calls < 20 {

@@ -406,8 +406,8 @@ func replicas(c *Context) []diag.Finding {
 		return nil // left to the operator (installer-provisioned storage)
 	}
 	n := *c.R.Registry.Replicas
-	if n < 0 {
-		return []diag.Finding{diag.Errorf(c.path("registry.replicas"), "set 0 or more", "replicas must not be negative, got %d", n)}
+	if f := checkBound("RegistrySpec.Replicas", c.path("registry.replicas"), int64(n)); f != nil {
+		return f
 	}
 	s := c.R.Registry.Storage
 	if n < 2 || s == nil || s.PVC == nil || c.R.Defaulted.Replicas {
@@ -524,9 +524,8 @@ func s3Storage(c *Context) []diag.Finding {
 				"regionEndpoint is not an http or https URL"))
 		}
 	}
-	if n := s3.ChunkSizeMiB; n != nil && (*n < operator.ChunkSizeMiBMin || *n > operator.ChunkSizeMiBMax) {
-		fs = append(fs, diag.Errorf(c.path("registry.storage.s3.chunkSizeMiB"), "set "+between(operator.ChunkSizeMiBMin, operator.ChunkSizeMiBMax)+", or remove it for the operator's default",
-			"chunkSizeMiB is out of range: S3 multipart chunks are 5 MiB to 5 GiB"))
+	if n := s3.ChunkSizeMiB; n != nil {
+		fs = append(fs, checkBound("S3.ChunkSizeMiB", c.path("registry.storage.s3.chunkSizeMiB"), int64(*n))...)
 	}
 	if s3.KeyID != "" && (s3.Encrypt == nil || !*s3.Encrypt) {
 		fs = append(fs, diag.Errorf(c.path("registry.storage.s3.keyID"), "set encrypt: true, or remove keyID",
@@ -822,13 +821,14 @@ func requests(c *Context) []diag.Finding {
 		if l == nil {
 			continue
 		}
-		for field, v := range map[string]*int{"maxRunning": l.MaxRunning, "maxInQueue": l.MaxInQueue} {
-			if v != nil && *v < 0 {
-				fs = append(fs, diag.Errorf(c.path("registry.requests."+name+"."+field), "set 0 (unlimited) or more", "must not be negative, got %d", *v))
-			}
+		if l.MaxRunning != nil {
+			fs = append(fs, checkBound("RequestLimits.MaxRunning", c.path("registry.requests."+name+".maxRunning"), int64(*l.MaxRunning))...)
 		}
-		if l.MaxWaitInQueue != nil && l.MaxWaitInQueue.Duration < 0 {
-			fs = append(fs, diag.Errorf(c.path("registry.requests."+name+".maxWaitInQueue"), "set 0s (unlimited) or more", "must not be negative"))
+		if l.MaxInQueue != nil {
+			fs = append(fs, checkBound("RequestLimits.MaxInQueue", c.path("registry.requests."+name+".maxInQueue"), int64(*l.MaxInQueue))...)
+		}
+		if l.MaxWaitInQueue != nil {
+			fs = append(fs, checkBound("RequestLimits.MaxWaitInQueue", c.path("registry.requests."+name+".maxWaitInQueue"), int64(l.MaxWaitInQueue.Duration))...)
 		}
 	}
 	return fs
@@ -903,8 +903,8 @@ func externalSecretSource(path func(rel string) string, es *v1alpha1.ExternalSec
 			fs = append(fs, diag.Errorf(path(".data"), "map "+key+" to an entry in the store", "%s", missing(key)))
 		}
 	}
-	if es.RefreshInterval != nil && es.RefreshInterval.Duration < 0 {
-		fs = append(fs, diag.Errorf(path(".refreshInterval"), "set 0s (never) or more", "must not be negative"))
+	if es.RefreshInterval != nil {
+		fs = append(fs, checkBound("ExternalSecretSource.RefreshInterval", path(".refreshInterval"), int64(es.RefreshInterval.Duration))...)
 	}
 	return fs
 }
@@ -1077,16 +1077,17 @@ func pruner(c *Context) []diag.Finding {
 			fs = append(fs, diag.Errorf("spec.pruner.schedule", "write five cron fields, e.g. \"0 0 * * *\" (daily at midnight)", "not a valid cron schedule"))
 		}
 	}
-	if pr.KeepTagRevisions != nil && *pr.KeepTagRevisions < 0 {
-		fs = append(fs, diag.Errorf("spec.pruner.keepTagRevisions", "set 0 or more", "must not be negative, got %d", *pr.KeepTagRevisions))
+	if pr.KeepTagRevisions != nil {
+		fs = append(fs, checkBound("PrunerSpec.KeepTagRevisions", "spec.pruner.keepTagRevisions", int64(*pr.KeepTagRevisions))...)
 	}
-	for field, v := range map[string]*int32{"successfulJobsHistoryLimit": pr.SuccessfulJobsHistoryLimit, "failedJobsHistoryLimit": pr.FailedJobsHistoryLimit} {
-		if v != nil && *v < 0 {
-			fs = append(fs, diag.Errorf("spec.pruner."+field, "set 0 or more", "must not be negative, got %d", *v))
-		}
+	if pr.SuccessfulJobsHistoryLimit != nil {
+		fs = append(fs, checkBound("PrunerSpec.SuccessfulJobsHistoryLimit", "spec.pruner.successfulJobsHistoryLimit", int64(*pr.SuccessfulJobsHistoryLimit))...)
 	}
-	if pr.KeepYoungerThanDuration != nil && pr.KeepYoungerThanDuration.Duration < 0 {
-		fs = append(fs, diag.Errorf("spec.pruner.keepYoungerThanDuration", "set a positive duration such as 60m", "must not be negative"))
+	if pr.FailedJobsHistoryLimit != nil {
+		fs = append(fs, checkBound("PrunerSpec.FailedJobsHistoryLimit", "spec.pruner.failedJobsHistoryLimit", int64(*pr.FailedJobsHistoryLimit))...)
+	}
+	if pr.KeepYoungerThanDuration != nil {
+		fs = append(fs, checkBound("PrunerSpec.KeepYoungerThanDuration", "spec.pruner.keepYoungerThanDuration", int64(pr.KeepYoungerThanDuration.Duration))...)
 	}
 	if pr.LogLevel != "" {
 		fs = append(fs, enum("spec.pruner.logLevel", "pruner.logLevel", pr.LogLevel)...)

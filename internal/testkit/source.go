@@ -29,10 +29,11 @@ var (
 	// number such as §3.4.1.
 	releaseWritten = regexp.MustCompile(`(?:^|[^§.0-9])(4\.[0-9]+)\b`)
 	word           = regexp.MustCompile(`[A-Za-z][A-Za-z-]*[A-Za-z]`)
-	// limitWritten is a limit on a name: a length ("253 characters", "3 to
-	// 63 lower-case letters") or the kind of name Kubernetes limits ("a DNS
-	// subdomain", "DNS-1123 labels").
-	limitWritten = regexp.MustCompile(`\b[0-9]+(?: to [0-9]+)? (?:[a-z-]+ ){0,2}(?:characters|chars|letters|bytes)\b|\bDNS(?:-1123)? (?:subdomain|label)s?\b`)
+	// limitWritten is a limit: a length ("253 characters", "3 to 63
+	// lower-case letters"), the kind of name Kubernetes limits ("a DNS
+	// subdomain", "DNS-1123 labels"), or a range standing as a clause of
+	// its own ("Limits: 0 or more;", ". 5 to 5120.").
+	limitWritten = regexp.MustCompile(`\b[0-9]+(?: to [0-9]+)? (?:[a-z-]+ ){0,2}(?:characters|chars|letters|bytes)\b|\bDNS(?:-1123)? (?:subdomain|label)s?\b|(?:^|[.;:] )(?:From )?[0-9]+(?: or more| to [0-9]+)(?:[.;]|$)`)
 )
 
 // HandWrittenFacts lists what text writes by hand that internal/operator
@@ -58,9 +59,9 @@ func HandWrittenFacts(text string) []string {
 	return append(out, HandWrittenLimits(text)...)
 }
 
-// HandWrittenLimits lists the limits on names that text writes by hand:
-// the rules check them (internal/rules, limits.go), and the reference
-// states each field's from the same table.
+// HandWrittenLimits lists the limits that text writes by hand: the rules
+// check them (internal/rules, limits.go), and the reference states each
+// field's from the same tables.
 func HandWrittenLimits(text string) []string {
 	var out []string
 	for _, m := range limitWritten.FindAllString(text, -1) {

@@ -17,6 +17,9 @@ func TestHandWrittenFacts(t *testing.T) {
 		"use 3 to 24 lower-case letters and digits":      {`the limit "3 to 24 lower-case letters"`},
 		"are DNS-1123 labels; 5 bytes":                   {`the limit "DNS-1123 labels"`, `the limit "5 bytes"`},
 		"at most 1 replica, 2 or more replicas":          nil,
+		"how many jobs to keep. 0 or more.":              {`the limit ". 0 or more."`},
+		"Limits: 0 or more; 1 with emptyDir":             {`the limit ": 0 or more;"`},
+		"chunks. From 5 to 5120.":                        {`the limit ". From 5 to 5120."`},
 	} {
 		if got := HandWrittenFacts(text); !slices.Equal(got, want) {
 			t.Errorf("HandWrittenFacts(%q) = %q, want %q", text, got, want)

@@ -110,11 +110,12 @@ func TestReferenceTakesDefaults(t *testing.T) {
 	}
 }
 
-// The limits on a field's names are generated into the reference from the
-// table the rules check them with (rules.Limits), never written in a doc
-// comment: every field of that table is a field of the API whose row
-// carries its limits, and no doc comment states a length or the kind of
-// name Kubernetes limits.
+// A field's limits (the range of a number or a duration, the names it
+// takes) are generated into the reference from the tables the rules check
+// them with (rules.Limits), never written in a doc comment: every field of
+// those tables is a field of the API whose row carries its limits, and no
+// doc comment states a range, a length or the kind of name Kubernetes
+// limits.
 func TestReferenceTakesLimits(t *testing.T) {
 	ref, docs := reference(t), fieldDocs(t)
 	for _, field := range rules.LimitFields() {
@@ -302,8 +303,6 @@ func operatorFacts(p string) string {
 	switch rel {
 	case "openshiftVersion":
 		out = append(out, fmt.Sprintf("From %s to %s.", operator.Oldest, operator.Newest))
-	case "registry.storage.s3.chunkSizeMiB":
-		out = append(out, fmt.Sprintf("From %d to %d.", operator.ChunkSizeMiBMin, operator.ChunkSizeMiBMax))
 	case "registry.logging":
 		out = append(out, fmt.Sprintf("Required by OpenShift %s to %s; deprecated from %s, which has logLevel.",
 			operator.Oldest, operator.LoggingRequiredUntil, operator.ConfigFieldSince["logLevel"]))

@@ -225,9 +225,9 @@ type RegistrySpec struct {
 	// delete the registry and any storage it manages.
 	ManagementState string `json:"managementState,omitempty"`
 
-	// Replicas is the number of registry pods. Limits: 0 or more; 1 with
-	// emptyDir or a ReadWriteOnce volume; 2 or more needs object storage or
-	// a ReadWriteMany volume.
+	// Replicas is the number of registry pods: 1 with emptyDir or a
+	// ReadWriteOnce volume; more need object storage or a ReadWriteMany
+	// volume.
 	Replicas *int32 `json:"replicas,omitempty"`
 
 	// RolloutStrategy is the Deployment's strategy.
@@ -367,10 +367,9 @@ type Requests struct {
 
 // RequestLimits limits one kind of request.
 type RequestLimits struct {
-	// MaxRunning is the most requests served at once. 0 or more; 0 means
-	// unlimited.
+	// MaxRunning is the most requests served at once; 0 means unlimited.
 	MaxRunning *int `json:"maxRunning,omitempty"`
-	// MaxInQueue is the most requests queued. 0 or more; 0 means unlimited.
+	// MaxInQueue is the most requests queued; 0 means unlimited.
 	MaxInQueue *int `json:"maxInQueue,omitempty"`
 	// MaxWaitInQueue is how long a request may wait in the queue, as a
 	// duration ("30s"). 0 means unlimited.
@@ -621,7 +620,7 @@ type PrunerSpec struct {
 	Schedule string `json:"schedule,omitempty"`
 	// Suspend stops pruning.
 	Suspend *bool `json:"suspend,omitempty"`
-	// KeepTagRevisions is how many revisions of each tag to keep. 0 or more.
+	// KeepTagRevisions is how many revisions of each tag to keep.
 	KeepTagRevisions *int `json:"keepTagRevisions,omitempty"`
 	// KeepYoungerThanDuration keeps images younger than this ("60m").
 	KeepYoungerThanDuration *metav1.Duration `json:"keepYoungerThanDuration,omitempty"`
@@ -636,10 +635,9 @@ type PrunerSpec struct {
 	NodeSelector map[string]string `json:"nodeSelector,omitempty"`
 	// Tolerations let the pruner job run on tainted nodes.
 	Tolerations []corev1.Toleration `json:"tolerations,omitempty"`
-	// SuccessfulJobsHistoryLimit is how many finished jobs to keep. 0 or
-	// more.
+	// SuccessfulJobsHistoryLimit is how many finished jobs to keep.
 	SuccessfulJobsHistoryLimit *int32 `json:"successfulJobsHistoryLimit,omitempty"`
-	// FailedJobsHistoryLimit is how many failed jobs to keep. 0 or more.
+	// FailedJobsHistoryLimit is how many failed jobs to keep.
 	FailedJobsHistoryLimit *int32 `json:"failedJobsHistoryLimit,omitempty"`
 	// LogLevel is the pruner's log level.
 	LogLevel string `json:"logLevel,omitempty"`
