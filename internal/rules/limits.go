@@ -130,7 +130,7 @@ var (
 		"use "+between(azureAccountMin, azureAccountMax)+" lower-case letters and digits", func(s string) bool { return azureAccountName().MatchString(s) })
 	azureContainer = patternRule(between(azureContainerMin, azureContainerMax)+" lower-case letters and digits, with single hyphens between them",
 		"use "+between(azureContainerMin, azureContainerMax)+" lower-case letters and digits, with single hyphens between them", validAzureContainer)
-	// host is a host name or IPv4 address with an optional port, as
+	// hostRule is a host name or IPv4 address with an optional port, as
 	// externalRegistryHostnames takes it.
 	hostRule = nameRule{doc: hostDoc, check: hostProblem}
 	// trustedCAHost is a host as trustedCAs take it: also a valid key of
