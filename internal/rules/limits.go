@@ -250,6 +250,9 @@ var chunkSize = bound{min: operator.ChunkSizeMiBMin, max: operator.ChunkSizeMiBM
 	fix: "set " + between(operator.ChunkSizeMiBMin, operator.ChunkSizeMiBMax) + ", or remove it for the operator's default",
 	why: "chunkSizeMiB is out of range: S3 multipart chunks are 5 MiB to 5 GiB"}
 
+// rangeOf states field's range in fieldBounds, for the rules' descriptions.
+func rangeOf(field string) string { return fieldBounds[field].doc() }
+
 // checkBound checks v, at path, against field's range in fieldBounds.
 func checkBound(field, path string, v int64) []diag.Finding {
 	b, ok := fieldBounds[field]

@@ -81,7 +81,7 @@ func TestNamesCheckedThroughTheTable(t *testing.T) {
 	if limits == nil {
 		t.Fatal("no limits.go")
 	}
-	shared := map[string]bool{"checkName": true, "checkBound": true, "Limits": true, "LimitFields": true, "between": true}
+	shared := map[string]bool{"checkName": true, "checkBound": true, "rangeOf": true, "Limits": true, "LimitFields": true, "between": true}
 	private := map[string]bool{}
 	for _, d := range limits.Decls {
 		switch d := d.(type) {
@@ -122,12 +122,12 @@ func TestNamesCheckedThroughTheTable(t *testing.T) {
 				}
 			case *ast.CallExpr:
 				id, ok := n.Fun.(*ast.Ident)
-				if ok && id.Name == "checkBound" {
+				if ok && (id.Name == "checkBound" || id.Name == "rangeOf") {
 					calls++
 					if field, ok := literal(n.Args[0]); !ok {
-						t.Errorf("%s: checkBound's field is not a literal", fset.Position(n.Pos()))
+						t.Errorf("%s: %s's field is not a literal", fset.Position(n.Pos()), id.Name)
 					} else if _, ok := fieldBounds[field]; !ok {
-						t.Errorf("%s: checkBound(%q, ...) is not in fieldBounds", fset.Position(n.Pos()), field)
+						t.Errorf("%s: %s(%q, ...) is not in fieldBounds", fset.Position(n.Pos()), id.Name, field)
 					}
 				}
 				if !ok || id.Name != "checkName" || len(n.Args) != 4 {
