@@ -163,7 +163,7 @@ e2e-apiserver: tools
 ## bench: benchmarks against plain kustomize, start-up, memory, a fleet-scale
 ## emit and the Argo CD CMP round trip (Go benchmarks beside the code, run in
 ## rounds by e2e/bench/report); fills the generated blocks of
-## docs/benchmarks.md, whose prose is written by hand (about 20 minutes on 2
+## docs/benchmarks.md, whose prose is written by hand (about 15 minutes on 2
 ## cores). Never part of make test. BENCHFLAGS=-quick tries the harness out
 ## in a few minutes; BENCHFLAGS='-skip fleet,cmp' keeps those sections'
 ## figures as they are.
