@@ -40,7 +40,8 @@ type section struct {
 // fresh processes. Each round runs every run of the section once, so that
 // a drift of the machine's load spreads over all of them.
 type run struct {
-	pkg, bench, benchtime string
+	module                string // a nested module's directory ("" is the repository's)
+	pkg, bench, benchtime string // pkg relative to the module
 	rounds                int
 	heavy                 bool // left out by -quick
 }

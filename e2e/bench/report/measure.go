@@ -45,25 +45,24 @@ func (b *bench) measure(s section) (results, string, error) {
 			if round >= r.rounds || (b.quick && r.heavy) {
 				continue
 			}
-			module := moduleOf(filepath.Join(b.repo, r.pkg))
-			rel, _ := filepath.Rel(module, filepath.Join(b.repo, r.pkg))
-			test := filepath.Join(b.work, strings.ReplaceAll(r.pkg, "/", "-")+".test")
+			module := filepath.Join(b.repo, r.module)
+			test := filepath.Join(b.work, strings.ReplaceAll(filepath.Join(r.module, r.pkg), "/", "-")+".test")
 			if round == 0 {
 				if _, err := os.Stat(test); err != nil {
-					logf("compiling %s", r.pkg)
-					if _, err := b.command(module, "go", "test", "-c", "-o", test, "./"+rel); err != nil {
+					logf("compiling %s", filepath.Join(r.module, r.pkg))
+					if _, err := b.command(module, "go", "test", "-c", "-o", test, "./"+r.pkg); err != nil {
 						return results{}, "", err
 					}
 				}
 				cd := ""
-				if module != b.repo {
-					cd = "cd " + strings.TrimPrefix(module, b.repo+"/") + " && "
+				if r.module != "" {
+					cd = "cd " + r.module + " && "
 				}
 				how = append(how, fmt.Sprintf("%sgo test -run '^$' -bench '%s' -benchtime %s -benchmem ./%s   # rounds: %d",
-					cd, r.bench, r.benchtime, rel, min(r.rounds, rounds)))
+					cd, r.bench, r.benchtime, r.pkg, min(r.rounds, rounds)))
 			}
 			logf("round %d of %d: %s %s", round+1, rounds, r.pkg, r.bench)
-			out, err := b.command(filepath.Join(b.repo, r.pkg), test, "-test.run", "^$", "-test.bench", r.bench,
+			out, err := b.command(filepath.Join(module, r.pkg), test, "-test.run", "^$", "-test.bench", r.bench,
 				"-test.benchtime", r.benchtime, "-test.benchmem", "-test.count", "1", "-test.timeout", "60m")
 			if err != nil {
 				return results{}, "", err
@@ -81,16 +80,6 @@ func (b *bench) measure(s section) (results, string, error) {
 	}
 	res, err := parseBenchstat(out)
 	return res, "```sh\n" + strings.Join(how, "\n") + "\n```\n\n", err
-}
-
-// moduleOf is the directory of the nearest go.mod above dir.
-func moduleOf(dir string) string {
-	for d := dir; d != filepath.Dir(d); d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d
-		}
-	}
-	return dir
 }
 
 var procs = regexp.MustCompile(`-\d+$`)
@@ -197,9 +186,11 @@ func figure(unit string, x float64) string {
 	case strings.HasSuffix(unit, "MiB"):
 		return fmt.Sprintf("%.1f MiB", x)
 	case unit == "B/s":
-		return bytes(x) + "/s"
+		return figure("B/op", x) + "/s"
+	case (strings.HasPrefix(unit, "B/") || strings.HasPrefix(unit, "bytes/")) && x >= 1<<20:
+		return fmt.Sprintf("%.2f MiB", x/(1<<20))
 	case strings.HasPrefix(unit, "B/") || strings.HasPrefix(unit, "bytes/"):
-		return bytes(x)
+		return fmt.Sprintf("%.1f KiB", x/1024)
 	case strings.Contains(unit, "/") && !strings.HasSuffix(unit, "/op"):
 		return fmt.Sprintf("%.3fx", x)
 	case x >= 1e6:
@@ -222,13 +213,6 @@ func dur(s float64) string {
 		return fmt.Sprintf("%.2f ms", s*1e3)
 	}
 	return fmt.Sprintf("%.0f µs", s*1e6)
-}
-
-func bytes(x float64) string {
-	if x >= 1<<20 {
-		return fmt.Sprintf("%.2f MiB", x/(1<<20))
-	}
-	return fmt.Sprintf("%.1f KiB", x/1024)
 }
 
 func median(xs []float64) float64 {

@@ -41,7 +41,7 @@ var sections = []section{
 		{pkg: "internal/emit", bench: "^BenchmarkEmitFleet$/^cli$/^profiles=(100|1000)$", benchtime: "1x", rounds: 1, heavy: true},
 	}, fleet},
 	{"cmp", []string{"cmp", "target.cmp"},
-		[]run{{pkg: "fn/argocd/e2e/cmp", bench: "^BenchmarkCMPRoundTrip$", benchtime: "3x", rounds: 6}}, cmpRoundTrip},
+		[]run{{module: "fn/argocd", pkg: "e2e/cmp", bench: "^BenchmarkCMPRoundTrip$", benchtime: "3x", rounds: 6}}, cmpRoundTrip},
 }
 
 // Each section fills its tables and its targets' rows in the summary; the
