@@ -72,6 +72,18 @@ func Since(table map[string]Version, path string) (string, Version) {
 	return "", Oldest
 }
 
+// NewestIn is the newest release a table names: a profile targeting it or
+// later sets no field the table gates.
+func NewestIn(table map[string]Version) Version {
+	newest := Oldest
+	for _, since := range table {
+		if newest.Less(since) {
+			newest = since
+		}
+	}
+	return newest
+}
+
 // Parent is the path that holds path ("storage.s3" for "storage.s3.bucket",
 // "routes" for "routes[0]"); empty at the top.
 func Parent(path string) string {

@@ -728,6 +728,14 @@ pruner: {keepTagRevisions: 3}`,
 				{diag.Error, "spec.registry.logLevel", "logLevel needs OpenShift 4.6 or later; spec.openshiftVersion is 4.3", "remove it, or set spec.openshiftVersion to 4.6 or later"},
 				{diag.Error, "spec.pruner", "the ImagePruner needs OpenShift 4.4 or later; spec.openshiftVersion is 4.3", "remove pruner, or set spec.openshiftVersion to 4.4 or later"},
 			}},
+		// The newest release a pruner field needs, one below: the gate's
+		// shortcut for targets at or past every release must not skip it.
+		{"the pruner's logLevel on 4.5", `
+platform: aws-upi
+openshiftVersion: "4.5"
+registry: {storage: {s3: {bucket: bkt, region: us-east-1}}}
+pruner: {logLevel: Debug}`,
+			[]expect{{diag.Error, "spec.pruner.logLevel", "logLevel needs OpenShift 4.6 or later; spec.openshiftVersion is 4.5", "remove it, or set spec.openshiftVersion to 4.6 or later"}}},
 		{"a platform that needs a newer release", `
 platform: azure-gov
 openshiftVersion: "4.5"
