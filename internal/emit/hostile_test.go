@@ -1,7 +1,9 @@
 package emit
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"math/rand/v2"
 	"os"
@@ -222,4 +224,40 @@ func FuzzWriteMarker(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The staging directory a killed emit left is removed by the next emit
+// into the same directory, a link there removed and not followed; the
+// staging directories of other targets beside it are left alone.
+func TestWriteRemovesOnlyItsOwnStage(t *testing.T) {
+	parent, outside := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "keep"), []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(parent, "out")
+	other := filepath.Join(stageDir(filepath.Join(parent, "other")), "new")
+	if err := os.MkdirAll(other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, stageDir(dir)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Write(dir, synthetic("first", 3), Options{}); err != nil {
+		t.Fatalf("over a stale link: %v", err)
+	}
+	if data, err := os.ReadFile(filepath.Join(outside, "keep")); err != nil || string(data) != "keep" {
+		t.Fatalf("the link's target changed: %q, %v", data, err)
+	}
+	if err := os.MkdirAll(filepath.Join(stageDir(dir), "new", "half-written"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Write(dir, synthetic("second", 3), Options{}); err != nil {
+		t.Fatalf("over a stale staging directory: %v", err)
+	}
+	if _, err := os.Lstat(stageDir(dir)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the stale staging directory is still there: %v", err)
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("another target's staging directory was removed: %v", err)
+	}
 }

@@ -205,35 +205,31 @@ func Write(dir string, tree layout.Tree, opts Options) (Summary, error) {
 	return sum, nil
 }
 
-// stagePrefix names the staging directories beside dir.
-func stagePrefix(dir string) string { return "." + filepath.Base(dir) + ".regprofile-emit-" }
-
-// removeStale removes staging directories that a killed emit left beside
-// dir. It runs under the lock, so no other emit is using them.
-func removeStale(dir string) {
-	stale, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), globEscape(stagePrefix(dir))+"*"))
-	for _, s := range stale {
-		if st, err := os.Lstat(s); err == nil && st.IsDir() {
-			os.RemoveAll(s)
-		}
-	}
+// stageDir is the staging directory beside dir. Every emit into dir holds
+// dir's lock, so one fixed name serves them all, and removing the one a
+// killed emit left is one call: with a name of its own per emit, finding
+// the leftovers read the whole parent directory on every emit, and a fleet
+// emitted into sibling directories paid for every sibling each time.
+func stageDir(dir string) string {
+	return filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".regprofile-emit-stage")
 }
 
-func globEscape(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(`*?[]\`, r) {
-			b.WriteRune('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+// removeStale removes the staging directory a killed emit left beside dir
+// (a link there is removed, not followed). It runs under the lock, so no
+// other emit is using it.
+func removeStale(dir string) { os.RemoveAll(stageDir(dir)) }
+
+// newStage creates the staging directory; it fails rather than reuse one
+// that is there.
+func newStage(dir string) (string, error) {
+	stage := stageDir(dir)
+	return stage, os.Mkdir(stage, 0o700)
 }
 
 // writeNew builds the whole tree beside dir and renames it into place.
 func writeNew(dir string, files map[string][]byte) (Summary, error) {
 	var sum Summary
-	stage, err := os.MkdirTemp(filepath.Dir(dir), stagePrefix(dir))
+	stage, err := newStage(dir)
 	if err != nil {
 		return sum, err
 	}
@@ -262,7 +258,7 @@ var (
 
 // replace writes the new tree beside dir and swaps it in.
 func replace(dir string, perm fs.FileMode, files map[string][]byte, old *os.Root, existing *scanned, keep map[string]bool) error {
-	stage, err := os.MkdirTemp(filepath.Dir(dir), stagePrefix(dir))
+	stage, err := newStage(dir)
 	if err != nil {
 		return err
 	}
