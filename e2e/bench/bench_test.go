@@ -123,8 +123,10 @@ func newFixture(root string, platforms []string) (*fixture, error) {
 			return f, err
 		}
 		overlay := filepath.Join(dir, "nopfn", "overlays", p)
-		k, _ := os.ReadFile(filepath.Join(overlay, "kustomization.yaml"))
-		err = os.WriteFile(filepath.Join(overlay, "kustomization.yaml"), append(k, "transformers:\n- nop.yaml\n"...), 0o644)
+		var k []byte
+		if k, err = os.ReadFile(filepath.Join(overlay, "kustomization.yaml")); err == nil {
+			err = os.WriteFile(filepath.Join(overlay, "kustomization.yaml"), append(k, "transformers:\n- nop.yaml\n"...), 0o644)
+		}
 		if err == nil {
 			err = os.WriteFile(filepath.Join(overlay, "nop.yaml"), []byte("apiVersion: bench.regprofile.dev/v1\nkind: NopTransformer\n"+
 				"metadata:\n  name: nop\n  annotations:\n    config.kubernetes.io/function: |\n      exec:\n        path: nopfn\n"), 0o644)

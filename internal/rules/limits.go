@@ -248,7 +248,7 @@ const notNegative = "must not be negative, got %d"
 // chunkSize is the CRD's range for storage.s3.chunkSizeMiB (internal/operator).
 var chunkSize = bound{min: operator.ChunkSizeMiBMin, max: operator.ChunkSizeMiBMax, capped: true,
 	fix: "set " + between(operator.ChunkSizeMiBMin, operator.ChunkSizeMiBMax) + ", or remove it for the operator's default",
-	why: "chunkSizeMiB is out of range: S3 multipart chunks are 5 MiB to 5 GiB"}
+	why: fmt.Sprintf("chunkSizeMiB is out of range: S3 multipart chunks are %d MiB to %d GiB", operator.ChunkSizeMiBMin, operator.ChunkSizeMiBMax>>10)}
 
 // rangeOf states field's range in fieldBounds, for the rules' descriptions.
 func rangeOf(field string) string { return fieldBounds[field].doc() }
@@ -359,14 +359,15 @@ func s3BucketProblem(name string) string {
 	case net.ParseIP(name) != nil:
 		return "do not name a bucket like an IP address"
 	}
+	reserved := ", which S3 reserves (so are the prefixes " + strings.Join(s3ReservedPrefixes, ", ") + " and the suffixes " + strings.Join(s3ReservedSuffixes, ", ") + ")"
 	for _, p := range s3ReservedPrefixes {
 		if strings.HasPrefix(name, p) {
-			return "do not start with " + p + ", which S3 reserves (so are the prefixes " + strings.Join(s3ReservedPrefixes, ", ") + " and the suffixes " + strings.Join(s3ReservedSuffixes, ", ") + ")"
+			return "do not start with " + p + reserved
 		}
 	}
 	for _, sfx := range s3ReservedSuffixes {
 		if strings.HasSuffix(name, sfx) {
-			return "do not end with " + sfx + ", which S3 reserves (so are the prefixes " + strings.Join(s3ReservedPrefixes, ", ") + " and the suffixes " + strings.Join(s3ReservedSuffixes, ", ") + ")"
+			return "do not end with " + sfx + reserved
 		}
 	}
 	return ""
